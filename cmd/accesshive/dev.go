@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/config"
+	"github.com/accesshive/accesshive/internal/demo"
+	"github.com/accesshive/accesshive/internal/devenv"
+	"github.com/accesshive/accesshive/internal/gws/fake"
+	"github.com/accesshive/accesshive/internal/logging"
+)
+
+// cmdDev runs the whole system on local defaults: a throwaway PostgreSQL and Redis (removed on
+// exit), migrations, demo data, the fake directory, the API and the worker in one process.
+// Ctrl-C stops all of it.
+func cmdDev(ctx context.Context, _ []string) error {
+	logger := logging.New(os.Stderr, "info", "text")
+	start := time.Now()
+	logger.Info("dev: starting throwaway PostgreSQL and Redis")
+	env, err := devenv.Start(ctx, devenv.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		logger.Info("dev: stopping PostgreSQL and Redis")
+		if err := env.Stop(); err != nil {
+			logger.Error("dev: stop", "error", err)
+		}
+	}()
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	cfg.DatabaseURL = env.DatabaseURL
+	cfg.RedisAddr = env.RedisAddr
+	cfg.RedisDB = 0
+	cfg.Playground = true
+	cfg.LogFormat = "text"
+	if len(cfg.OpsAgencies) == 0 {
+		cfg.OpsAgencies = []string{"Demo Agency"}
+	}
+	a, closeFn, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if _, err := db.MigrateUp(ctx, a.DB); err != nil {
+		return err
+	}
+	if _, err := demo.Seed(ctx, a.DB); err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	fakeAddr := "127.0.0.1:8091"
+	g.Go(func() error {
+		return fake.ListenAndServe(ctx, fakeAddr, fake.Options{Logger: logger, Domains: []string{"demo.test"}})
+	})
+	g.Go(func() error { return a.Worker(nil).Run(ctx) })
+	g.Go(func() error { return runAPI(ctx, a, cfg.HTTPAddr) })
+	printLogins(cfg.HTTPAddr, fakeAddr, time.Since(start))
+	err = g.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func printLogins(addr, fakeAddr string, took time.Duration) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nAccessHive dev is up in %s\n", took.Round(time.Millisecond))
+	fmt.Fprintf(&b, "  playground   http://%s/\n", addr)
+	fmt.Fprintf(&b, "  graphql      http://%s/graphql (HTTP and websocket)\n", addr)
+	fmt.Fprintf(&b, "  queues       http://%s/ops/queues (log in as owner@ or admin@demo.test first)\n", addr)
+	fmt.Fprintf(&b, "  health       http://%s/healthz  http://%s/readyz  http://%s/metrics\n", addr, addr, addr)
+	fmt.Fprintf(&b, "  fake GWS     http://%s/ (fault injection under /_fake/)\n", fakeAddr)
+	fmt.Fprintf(&b, "logins (password %q):\n", demo.Password)
+	for _, l := range demo.Logins {
+		who := l.Agency
+		if l.Client != "" {
+			who += ", client " + l.Client
+		}
+		fmt.Fprintf(&b, "  %-18s %-13s %s\n", l.Email, l.Role, who)
+	}
+	b.WriteString("Ctrl-C stops everything.\n\n")
+	fmt.Fprint(os.Stderr, b.String())
+}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/term"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/agency"
+	"github.com/accesshive/accesshive/internal/app"
+	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/config"
+	"github.com/accesshive/accesshive/internal/gws/fake"
+	"github.com/accesshive/accesshive/internal/logging"
+)
+
+// open loads the configuration and connects to PostgreSQL and Redis.
+func open(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
+	logger := logging.New(os.Stderr, cfg.LogLevel, cfg.LogFormat)
+	slog.SetDefault(logger)
+	if cfg.DatabaseURL == "" {
+		return nil, nil, errors.New("DATABASE_URL is not set")
+	}
+	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pingCtx).Err(); err != nil {
+		_ = bdb.Close()
+		return nil, nil, fmt.Errorf("redis at %s: %w", cfg.RedisAddr, err)
+	}
+	a := app.New(cfg, bdb, rdb, logger)
+	return a, func() { _ = rdb.Close(); _ = bdb.Close() }, nil
+}
+
+func loadConfig() (config.Config, error) { return config.Load() }
+
+func cmdServe(ctx context.Context, _ []string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	a, closeFn, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	return runAPI(ctx, a, cfg.HTTPAddr)
+}
+
+// runAPI serves the API on addr and runs the event bus until ctx is done.
+func runAPI(ctx context.Context, a *app.App, addr string) error {
+	srv, err := a.API()
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Addr: addr, Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.RunBus(ctx) })
+	g.Go(func() error {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return err
+		}
+		a.Logger.Info("api listening", "addr", "http://"+ln.Addr().String())
+		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	})
+	err = g.Wait()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func cmdWorker(ctx context.Context, _ []string) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	a, closeFn, err := open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.Worker(nil).Run(ctx) })
+	ms := &http.Server{Addr: cfg.WorkerMetricsAddr, Handler: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}), ReadHeaderTimeout: 5 * time.Second}
+	g.Go(func() error {
+		a.Logger.Info("worker metrics listening", "addr", cfg.WorkerMetricsAddr)
+		if err := ms.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error { <-ctx.Done(); return ms.Close() })
+	return g.Wait()
+}
+
+func cmdMigrate(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: accesshive migrate up|down|status")
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set")
+	}
+	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: 2})
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	return migrate(ctx, bdb, args[0])
+}
+
+func migrate(ctx context.Context, bdb *bun.DB, verb string) error {
+	switch verb {
+	case "up":
+		g, err := db.MigrateUp(ctx, bdb)
+		if err != nil {
+			return err
+		}
+		if g.IsZero() {
+			fmt.Println("migrate: nothing to apply")
+		} else {
+			fmt.Printf("migrate: applied %s\n", g)
+		}
+	case "down":
+		g, err := db.MigrateDown(ctx, bdb)
+		if err != nil {
+			return err
+		}
+		if g.IsZero() {
+			fmt.Println("migrate: nothing to roll back")
+		} else {
+			fmt.Printf("migrate: rolled back %s\n", g)
+		}
+	case "status":
+		m, err := db.NewMigrator(bdb)
+		if err != nil {
+			return err
+		}
+		if err := m.Init(ctx); err != nil {
+			return err
+		}
+		ms, err := m.MigrationsWithStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, mg := range ms {
+			state := "pending"
+			if mg.IsApplied() {
+				state = "applied (group " + fmt.Sprint(mg.GroupID) + ")"
+			}
+			fmt.Printf("%s_%s\t%s\n", mg.Name, mg.Comment, state)
+		}
+	default:
+		return fmt.Errorf("unknown migrate verb %q (up, down, status)", verb)
+	}
+	return nil
+}
+
+func cmdCreateAgency(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("create-agency", flag.ContinueOnError)
+	name := fs.String("name", "", "agency name")
+	email := fs.String("owner-email", "", "owner's email (their login)")
+	ownerName := fs.String("owner-name", "", "owner's display name (default: the email's local part)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *name == "" || *email == "" {
+		return errors.New("--name and --owner-email are required")
+	}
+	if *ownerName == "" {
+		*ownerName, _, _ = strings.Cut(*email, "@")
+	}
+	password := os.Getenv("ACCESSHIVE_OWNER_PASSWORD")
+	if password == "" {
+		if !term.IsTerminal(int(os.Stdin.Fd())) {
+			return errors.New("set ACCESSHIVE_OWNER_PASSWORD or run on a terminal to be asked for the password")
+		}
+		fmt.Fprint(os.Stderr, "owner password: ")
+		b, err := term.ReadPassword(int(os.Stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return err
+		}
+		password = string(b)
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set")
+	}
+	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: 2})
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	var ag *agency.Agency
+	var owner *auth.User
+	err = db.InTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if ag, err = agency.Create(ctx, tx, *name); err != nil {
+			return err
+		}
+		owner, err = auth.CreateFirstOwner(ctx, tx, ag.ID, auth.NewUser{Email: *email, Name: *ownerName, Password: password})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("created agency %q (%s) with owner %s (%s)\n", ag.Name, ag.ID, owner.Email, owner.ID)
+	return nil
+}
+
+func cmdFakeDirectory(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("fake-directory", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8091", "listen address")
+	domain := fs.String("domain", "demo.test", "the customer's domain")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := logging.New(os.Stderr, "info", "text")
+	logger.Info("fake directory listening", "addr", "http://"+*addr)
+	return fake.ListenAndServe(ctx, *addr, fake.Options{Logger: logger, Domains: []string{*domain}})
+}

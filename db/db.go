@@ -1,0 +1,83 @@
+// Package db opens AccessHive's PostgreSQL database through bun, runs its embedded migrations and
+// offers the transaction helper every domain package uses.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+)
+
+// Options tune the connection pool.
+type Options struct {
+	// SearchPath, when set, pins every connection to that schema (tests use a schema each).
+	SearchPath string
+	// MaxOpenConns bounds the pool; 0 means 20.
+	MaxOpenConns int
+}
+
+// Open connects to PostgreSQL at dsn and checks that it answers.
+func Open(ctx context.Context, dsn string, opts Options) (*bun.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("db: parse dsn: %w", err)
+	}
+	if opts.SearchPath != "" {
+		cfg.RuntimeParams["search_path"] = opts.SearchPath
+	}
+	sqldb := stdlib.OpenDB(*cfg)
+	maxOpen := opts.MaxOpenConns
+	if maxOpen == 0 {
+		maxOpen = 20
+	}
+	sqldb.SetMaxOpenConns(maxOpen)
+	sqldb.SetMaxIdleConns(maxOpen)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	bdb := bun.NewDB(sqldb, pgdialect.New())
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := bdb.PingContext(pingCtx); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("db: ping: %w", err)
+	}
+	return bdb, nil
+}
+
+// InTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
+func InTx(ctx context.Context, idb bun.IDB, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return idb.RunInTx(ctx, &sql.TxOptions{}, fn)
+}
+
+// PostgreSQL error codes the domain packages translate into domain errors.
+const (
+	CodeUniqueViolation     = "23505"
+	CodeForeignKeyViolation = "23503"
+	CodeCheckViolation      = "23514"
+	CodeExclusionViolation  = "23P01"
+)
+
+// IsCode reports whether err is a PostgreSQL error with the given SQLSTATE code.
+func IsCode(err error, code string) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == code
+}
+
+// ConstraintName returns the name of the constraint err violated, or "".
+func ConstraintName(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.ConstraintName
+	}
+	return ""
+}
+
+// IsNoRows reports whether err means a query found nothing.
+func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,53 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/page"
+)
+
+func pageArgs(first *int, after *string) page.Args {
+	var a page.Args
+	if first != nil {
+		a.First = *first
+	}
+	if after != nil {
+		a.After = *after
+	}
+	return a
+}
+
+// subscribe turns an event-bus subscription into a subscription resolver's channel: it
+// converts each event with conv (dropping those conv refuses) and closes when the client goes
+// away or the bus stops.
+func subscribe[T any](ctx context.Context, bus *event.Bus, f event.Filter, logger *slog.Logger, conv func(event.Event) (T, bool)) <-chan T {
+	sub := bus.Subscribe(f)
+	out := make(chan T, 1)
+	go func() {
+		defer close(out)
+		defer sub.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case e, ok := <-sub.C():
+				if !ok {
+					return
+				}
+				v, ok := conv(e)
+				if !ok {
+					logger.WarnContext(ctx, "dropping undecodable event", "topic", e.Topic)
+					continue
+				}
+				select {
+				case out <- v:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out
+}

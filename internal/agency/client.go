@@ -1,0 +1,110 @@
+package agency
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/audit"
+	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/page"
+)
+
+// Client is one of the agency's customers.
+type Client struct {
+	bun.BaseModel `bun:"table:clients,alias:c"`
+
+	ID        uuid.UUID `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
+	AgencyID  uuid.UUID `bun:"agency_id,type:uuid,notnull"`
+	Name      string    `bun:"name,notnull"`
+	CreatedAt time.Time `bun:"created_at,notnull,default:now()"`
+}
+
+// Cursor is the client's position in lists.
+func (c *Client) Cursor() page.Cursor { return page.Cursor{At: c.CreatedAt, ID: c.ID} }
+
+// CreateClient adds a client to the actor's agency.
+func CreateClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, name string) (*Client, error) {
+	if err := actor.Require(auth.ActionManage); err != nil {
+		return nil, err
+	}
+	name, err := auth.ValidateName("name", name, 200)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{AgencyID: actor.AgencyID, Name: name}
+	err = db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(c).Returning("*").Exec(ctx); err != nil {
+			if db.IsCode(err, db.CodeUniqueViolation) {
+				var existing Client
+				_ = tx.NewSelect().Model(&existing).Where("agency_id = ? AND lower(name) = lower(?)", actor.AgencyID, name).Scan(ctx)
+				return fault.Conflict("a client with this name exists", existing.ID.String())
+			}
+			return fmt.Errorf("agency: insert client: %w", err)
+		}
+		return audit.Record(ctx, tx, actor, audit.KindClientCreated, "client", c.ID, map[string]any{"name": name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// scopeClients narrows a clients query to what the actor may see.
+func scopeClients(q *bun.SelectQuery, actor *auth.Actor) *bun.SelectQuery {
+	q = q.Where("c.agency_id = ?", actor.AgencyID)
+	if actor.Role == auth.RoleClientUser {
+		q = q.Where("c.id = ?", actor.ClientID)
+	}
+	return q
+}
+
+// GetClient returns a client the actor may see, or NOT_FOUND.
+func GetClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, id uuid.UUID) (*Client, error) {
+	if err := actor.Require(auth.ActionReadAgency); err != nil {
+		return nil, err
+	}
+	c := new(Client)
+	err := scopeClients(idb.NewSelect().Model(c), actor).Where("c.id = ?", id).Scan(ctx)
+	if db.IsNoRows(err) {
+		return nil, fault.NotFound("client")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("agency: get client: %w", err)
+	}
+	return c, nil
+}
+
+// ClientsByIDs loads the clients of the actor's agency with the given ids (for dataloaders).
+func ClientsByIDs(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, ids []uuid.UUID) ([]Client, error) {
+	var cs []Client
+	if err := idb.NewSelect().Model(&cs).Where("c.agency_id = ?", agencyID).Where("c.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("agency: clients by ids: %w", err)
+	}
+	return cs, nil
+}
+
+// ListClients pages through the clients the actor may see, oldest first.
+func ListClients(ctx context.Context, idb bun.IDB, actor *auth.Actor, args page.Args) (page.Result[Client], error) {
+	if err := actor.Require(auth.ActionReadAgency); err != nil {
+		return page.Result[Client]{}, err
+	}
+	var cs []Client
+	q, first, err := page.Apply(scopeClients(idb.NewSelect().Model(&cs), actor), "c", args)
+	if err != nil {
+		return page.Result[Client]{}, err
+	}
+	if err := q.Scan(ctx); err != nil {
+		return page.Result[Client]{}, fmt.Errorf("agency: list clients: %w", err)
+	}
+	total, err := scopeClients(idb.NewSelect().Model((*Client)(nil)), actor).Count(ctx)
+	if err != nil {
+		return page.Result[Client]{}, fmt.Errorf("agency: count clients: %w", err)
+	}
+	return page.Build(cs, first, int(total), func(c Client) page.Cursor { return c.Cursor() }), nil
+}

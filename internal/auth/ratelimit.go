@@ -1,0 +1,42 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Limiter counts attempts in fixed windows shared by every API replica through Redis.
+type Limiter struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+// NewLimiter returns a limiter whose keys start with prefix.
+func NewLimiter(rdb redis.UniversalClient, prefix string) *Limiter {
+	return &Limiter{rdb: rdb, prefix: prefix}
+}
+
+// Allow counts one attempt under key and reports whether it is within limit per window, and
+// if not, how long until the window ends.
+func (l *Limiter) Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, time.Duration, error) {
+	k := l.prefix + "ratelimit:" + key
+	pipe := l.rdb.TxPipeline()
+	incr := pipe.Incr(ctx, k)
+	pipe.ExpireNX(ctx, k, window)
+	ttl := pipe.PTTL(ctx, k)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return false, 0, fmt.Errorf("auth: rate limit: %w", err)
+	}
+	if incr.Val() > int64(limit) {
+		return false, ttl.Val(), nil
+	}
+	return true, 0, nil
+}
+
+// Reset forgets the attempts counted under key (after a successful login).
+func (l *Limiter) Reset(ctx context.Context, key string) error {
+	return l.rdb.Del(ctx, l.prefix+"ratelimit:"+key).Err()
+}

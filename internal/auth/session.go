@@ -1,0 +1,222 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/fault"
+)
+
+// Config tunes sessions and login limits.
+type Config struct {
+	// IdleTimeout ends a session not used for this long.
+	IdleTimeout time.Duration
+	// AbsoluteTimeout ends a session this long after login, used or not.
+	AbsoluteTimeout time.Duration
+	// LoginPerAccount and LoginPerIP bound failed-or-not login attempts per LoginWindow.
+	LoginPerAccount int
+	LoginPerIP      int
+	LoginWindow     time.Duration
+}
+
+// DefaultConfig is used for zero fields.
+var DefaultConfig = Config{
+	IdleTimeout:     2 * time.Hour,
+	AbsoluteTimeout: 24 * time.Hour,
+	LoginPerAccount: 10,
+	LoginPerIP:      100,
+	LoginWindow:     15 * time.Minute,
+}
+
+// Session is a server-side login session; the cookie holds a random token whose SHA-256 is
+// stored, so a leaked table does not hand out sessions.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions,alias:s"`
+
+	ID         uuid.UUID  `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
+	TokenHash  []byte     `bun:"token_hash,notnull"`
+	UserID     uuid.UUID  `bun:"user_id,type:uuid,notnull"`
+	AgencyID   uuid.UUID  `bun:"agency_id,type:uuid,notnull"`
+	CreatedAt  time.Time  `bun:"created_at,notnull,default:now()"`
+	LastSeenAt time.Time  `bun:"last_seen_at,notnull,default:now()"`
+	ExpiresAt  time.Time  `bun:"expires_at,notnull"`
+	RevokedAt  *time.Time `bun:"revoked_at"`
+	IP         string     `bun:"ip,notnull"`
+	UserAgent  string     `bun:"user_agent,notnull"`
+}
+
+// Service logs users in and out and turns session tokens into actors.
+type Service struct {
+	db      bun.IDB
+	limiter *Limiter
+	cfg     Config
+	log     *slog.Logger
+}
+
+// NewService returns the session service; zero fields of cfg take DefaultConfig's values.
+func NewService(idb bun.IDB, limiter *Limiter, cfg Config, log *slog.Logger) *Service {
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultConfig.IdleTimeout
+	}
+	if cfg.AbsoluteTimeout == 0 {
+		cfg.AbsoluteTimeout = DefaultConfig.AbsoluteTimeout
+	}
+	if cfg.LoginPerAccount == 0 {
+		cfg.LoginPerAccount = DefaultConfig.LoginPerAccount
+	}
+	if cfg.LoginPerIP == 0 {
+		cfg.LoginPerIP = DefaultConfig.LoginPerIP
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = DefaultConfig.LoginWindow
+	}
+	return &Service{db: idb, limiter: limiter, cfg: cfg, log: log}
+}
+
+// Config returns the service's effective configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+var errBadLogin = fault.Unauthenticated("invalid email or password")
+
+// Login checks an email and password and opens a session, returning its token. An unknown
+// email, a wrong password and a deactivated user all get the same error after the same work.
+func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (string, *User, error) {
+	key := strings.ToLower(strings.TrimSpace(email))
+	if len(key) > 254 || len(password) > MaxPasswordLen {
+		return "", nil, errBadLogin
+	}
+	for _, lim := range []struct {
+		key   string
+		limit int
+	}{{"login:account:" + key, s.cfg.LoginPerAccount}, {"login:ip:" + ip, s.cfg.LoginPerIP}} {
+		ok, wait, err := s.limiter.Allow(ctx, lim.key, lim.limit, s.cfg.LoginWindow)
+		if err != nil {
+			return "", nil, err
+		}
+		if !ok {
+			secs := int(wait.Seconds()) + 1
+			return "", nil, fault.RateLimited(fmt.Sprintf("too many login attempts; try again in %d seconds", secs), secs)
+		}
+	}
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("lower(email) = ?", key).Scan(ctx)
+	if err != nil && !db.IsNoRows(err) {
+		return "", nil, fmt.Errorf("auth: find user: %w", err)
+	}
+	if err != nil {
+		checkPassword(password, dummyHash)
+		return "", nil, errBadLogin
+	}
+	if !checkPassword(password, u.PasswordHash) || u.DeactivatedAt != nil {
+		return "", nil, errBadLogin
+	}
+	_ = s.limiter.Reset(ctx, "login:account:"+key)
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", nil, fmt.Errorf("auth: session token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	sess := &Session{
+		TokenHash: hashToken(token),
+		UserID:    u.ID,
+		AgencyID:  u.AgencyID,
+		ExpiresAt: time.Now().Add(s.cfg.AbsoluteTimeout),
+		IP:        truncate(ip, 100),
+		UserAgent: truncate(userAgent, 300),
+	}
+	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
+		return "", nil, fmt.Errorf("auth: insert session: %w", err)
+	}
+	s.log.InfoContext(ctx, "login", "user_id", u.ID, "agency_id", u.AgencyID, "session_id", sess.ID)
+	return token, u, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// Authenticate returns the actor of a live session token, sliding its idle timeout.
+func (s *Service) Authenticate(ctx context.Context, token, ip, userAgent string) (*Actor, error) {
+	if token == "" || len(token) > 100 {
+		return nil, fault.Unauthenticated("a login session is required")
+	}
+	var row struct {
+		ID         uuid.UUID  `bun:"id"`
+		LastSeenAt time.Time  `bun:"last_seen_at"`
+		UserID     uuid.UUID  `bun:"user_id"`
+		AgencyID   uuid.UUID  `bun:"agency_id"`
+		Email      string     `bun:"email"`
+		Name       string     `bun:"name"`
+		Role       Role       `bun:"role"`
+		ClientID   *uuid.UUID `bun:"client_id"`
+	}
+	now := time.Now()
+	err := s.db.NewSelect().
+		ColumnExpr("s.id, s.last_seen_at, u.id AS user_id, u.agency_id, u.email, u.name, u.role, u.client_id").
+		TableExpr("sessions AS s").
+		Join("JOIN users AS u ON u.id = s.user_id").
+		Where("s.token_hash = ?", hashToken(token)).
+		Where("s.revoked_at IS NULL").
+		Where("s.expires_at > ?", now).
+		Where("s.last_seen_at > ?", now.Add(-s.cfg.IdleTimeout)).
+		Where("u.deactivated_at IS NULL").
+		Scan(ctx, &row)
+	if db.IsNoRows(err) {
+		return nil, fault.Unauthenticated("the session has ended; log in again")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: find session: %w", err)
+	}
+	// Sliding the idle timeout costs a write; once a minute is precise enough.
+	if now.Sub(row.LastSeenAt) > time.Minute {
+		if _, err := s.db.NewUpdate().Table("sessions").Set("last_seen_at = ?", now).Where("id = ?", row.ID).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("auth: touch session: %w", err)
+		}
+	}
+	a := &Actor{
+		UserID: row.UserID, AgencyID: row.AgencyID, Role: row.Role, SessionID: row.ID,
+		Email: row.Email, Name: row.Name, IP: ip, UserAgent: userAgent,
+	}
+	if row.ClientID != nil {
+		a.ClientID = *row.ClientID
+	}
+	return a, nil
+}
+
+// Logout revokes the actor's session.
+func (s *Service) Logout(ctx context.Context, actor *Actor) error {
+	_, err := s.db.NewUpdate().Table("sessions").Set("revoked_at = now()").
+		Where("id = ? AND revoked_at IS NULL", actor.SessionID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("auth: revoke session: %w", err)
+	}
+	return nil
+}
+
+// RevokeUserSessions ends every session of a user at once (deactivation).
+func RevokeUserSessions(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) error {
+	_, err := idb.NewUpdate().Table("sessions").Set("revoked_at = now()").
+		Where("user_id = ? AND agency_id = ? AND revoked_at IS NULL", userID, agencyID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("auth: revoke user sessions: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/fault"
+)
+
+// User is a person who logs in; it belongs to one agency.
+type User struct {
+	bun.BaseModel `bun:"table:users,alias:u"`
+
+	ID            uuid.UUID  `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
+	AgencyID      uuid.UUID  `bun:"agency_id,type:uuid,notnull"`
+	Email         string     `bun:"email,notnull"`
+	Name          string     `bun:"name,notnull"`
+	Role          Role       `bun:"role,notnull"`
+	ClientID      *uuid.UUID `bun:"client_id,type:uuid"`
+	PasswordHash  string     `bun:"password_hash,notnull"`
+	DeactivatedAt *time.Time `bun:"deactivated_at"`
+	CreatedAt     time.Time  `bun:"created_at,notnull,default:now()"`
+}
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string
+	Role     Role
+	// ClientID is required for CLIENT_USER and refused for staff roles.
+	ClientID uuid.UUID
+}
+
+// NormalizeEmail validates an email address and returns it trimmed and lowercased.
+func NormalizeEmail(field, email string) (string, error) {
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return "", fault.Invalid(field, "is required")
+	}
+	if len(email) > 254 {
+		return "", fault.Invalid(field, "must be at most 254 characters")
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || !strings.Contains(email, "@") {
+		return "", fault.Invalid(field, "must be a plain email address")
+	}
+	return strings.ToLower(email), nil
+}
+
+// ValidateName checks a display name: 1 to max characters after trimming.
+func ValidateName(field, name string, max int) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", fault.Invalid(field, "is required")
+	}
+	if utf8.RuneCountInString(name) > max {
+		return "", fault.Invalid(field, fmt.Sprintf("must be at most %d characters", max))
+	}
+	return name, nil
+}
+
+// CreateUser creates a user in the actor's agency. Owners and admins create users; only an
+// owner creates another owner. A client user must name a client of the same agency.
+func CreateUser(ctx context.Context, idb bun.IDB, actor *Actor, in NewUser) (*User, error) {
+	if err := actor.Require(ActionManage); err != nil {
+		return nil, err
+	}
+	if in.Role == RoleOwner && actor.Role != RoleOwner {
+		return nil, fault.Forbidden("only an agency owner can create another owner")
+	}
+	return insertUser(ctx, idb, actor.AgencyID, in)
+}
+
+// CreateFirstOwner creates an agency's owner when bootstrapping (the create-agency command and
+// dev seeding), without an actor.
+func CreateFirstOwner(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser) (*User, error) {
+	in.Role = RoleOwner
+	return insertUser(ctx, idb, agencyID, in)
+}
+
+// CreateSeedUser creates a user of any role without an actor; only dev seeding calls it.
+func CreateSeedUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser) (*User, error) {
+	return insertUser(ctx, idb, agencyID, in)
+}
+
+func insertUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser) (*User, error) {
+	email, err := NormalizeEmail("email", in.Email)
+	if err != nil {
+		return nil, err
+	}
+	name, err := ValidateName("name", in.Name, 200)
+	if err != nil {
+		return nil, err
+	}
+	if !in.Role.Valid() {
+		return nil, fault.Invalid("role", "unknown role")
+	}
+	if err := ValidatePassword("password", in.Password); err != nil {
+		return nil, err
+	}
+	u := &User{AgencyID: agencyID, Email: email, Name: name, Role: in.Role}
+	switch {
+	case in.Role == RoleClientUser && in.ClientID == uuid.Nil:
+		return nil, fault.Invalid("clientId", "is required for a CLIENT_USER")
+	case in.Role != RoleClientUser && in.ClientID != uuid.Nil:
+		return nil, fault.Invalid("clientId", "only a CLIENT_USER belongs to a client")
+	case in.Role == RoleClientUser:
+		n, err := idb.NewSelect().Table("clients").Where("id = ? AND agency_id = ?", in.ClientID, agencyID).Count(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("auth: check client: %w", err)
+		}
+		if n == 0 {
+			return nil, fault.Invalid("clientId", "no such client")
+		}
+		c := in.ClientID
+		u.ClientID = &c
+	}
+	if u.PasswordHash, err = HashPassword(in.Password); err != nil {
+		return nil, err
+	}
+	if _, err := idb.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
+		if db.IsCode(err, db.CodeUniqueViolation) {
+			return nil, fault.Invalid("email", "is already used by another user")
+		}
+		return nil, fmt.Errorf("auth: insert user: %w", err)
+	}
+	return u, nil
+}
+
+// GetUser returns a user of the actor's agency.
+func GetUser(ctx context.Context, idb bun.IDB, actor *Actor, id uuid.UUID) (*User, error) {
+	u := new(User)
+	err := idb.NewSelect().Model(u).Where("id = ? AND agency_id = ?", id, actor.AgencyID).Scan(ctx)
+	if db.IsNoRows(err) {
+		return nil, fault.NotFound("user")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: get user: %w", err)
+	}
+	if actor.Role == RoleClientUser && u.ID != actor.UserID {
+		return nil, fault.NotFound("user")
+	}
+	return u, nil
+}

@@ -1,0 +1,145 @@
+// Package config reads AccessHive's configuration from environment variables; every variable
+// has a documented default suited to a local run (README "Configuration").
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole process configuration.
+type Config struct {
+	// HTTPAddr is where the API listens (ACCESSHIVE_HTTP_ADDR, default 127.0.0.1:8080).
+	HTTPAddr string
+	// DatabaseURL is the PostgreSQL connection string (DATABASE_URL).
+	DatabaseURL string
+	// RedisAddr, RedisPassword and RedisDB locate Redis (REDIS_ADDR default 127.0.0.1:6379,
+	// REDIS_PASSWORD, REDIS_DB default 0).
+	RedisAddr     string
+	RedisPassword string
+	RedisDB       int
+	// KeyPrefix prefixes AccessHive's own Redis keys and channels (ACCESSHIVE_REDIS_PREFIX,
+	// default "accesshive:").
+	KeyPrefix string
+	// MasterKeys is the vault keyring, "id:base64key,…" newest last (ACCESSHIVE_MASTER_KEYS).
+	MasterKeys string
+	// AllowedOrigins are the browser origins allowed to send mutations and open websockets
+	// (ACCESSHIVE_ALLOWED_ORIGINS, comma-separated, default http://127.0.0.1:8080,http://localhost:8080).
+	AllowedOrigins []string
+	// CookieSecure forces the Secure flag on the session cookie (ACCESSHIVE_COOKIE_SECURE).
+	CookieSecure bool
+	// SessionIdle and SessionAbsolute are the session timeouts (ACCESSHIVE_SESSION_IDLE
+	// default 2h, ACCESSHIVE_SESSION_ABSOLUTE default 24h).
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	// Playground serves the GraphQL playground at / (ACCESSHIVE_PLAYGROUND, default false; dev: true).
+	Playground bool
+	// OpsAgencies are the agencies, by name or id, whose owners and admins may open
+	// /ops/queues (ACCESSHIVE_OPS_AGENCIES, comma-separated; dev: Demo Agency).
+	OpsAgencies []string
+	// WorkerConcurrency is the number of jobs a worker runs at once (ACCESSHIVE_WORKER_CONCURRENCY, default 10).
+	WorkerConcurrency int
+	// WorkerPerAgency bounds one agency's running jobs across all workers (ACCESSHIVE_WORKER_PER_AGENCY, default 4).
+	WorkerPerAgency int
+	// WorkerMetricsAddr is where a standalone worker serves /metrics (ACCESSHIVE_WORKER_METRICS_ADDR, default 127.0.0.1:9091).
+	WorkerMetricsAddr string
+	// LogLevel and LogFormat shape the logs (ACCESSHIVE_LOG_LEVEL default info; ACCESSHIVE_LOG_FORMAT json|text, default json).
+	LogLevel  string
+	LogFormat string
+}
+
+// Load reads the configuration from the environment.
+func Load() (Config, error) {
+	c := Config{
+		HTTPAddr:          env("ACCESSHIVE_HTTP_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:       env("DATABASE_URL", ""),
+		RedisAddr:         env("REDIS_ADDR", "127.0.0.1:6379"),
+		RedisPassword:     env("REDIS_PASSWORD", ""),
+		KeyPrefix:         env("ACCESSHIVE_REDIS_PREFIX", "accesshive:"),
+		MasterKeys:        env("ACCESSHIVE_MASTER_KEYS", ""),
+		AllowedOrigins:    list(env("ACCESSHIVE_ALLOWED_ORIGINS", "http://127.0.0.1:8080,http://localhost:8080")),
+		OpsAgencies:       list(env("ACCESSHIVE_OPS_AGENCIES", "")),
+		WorkerMetricsAddr: env("ACCESSHIVE_WORKER_METRICS_ADDR", "127.0.0.1:9091"),
+		LogLevel:          env("ACCESSHIVE_LOG_LEVEL", "info"),
+		LogFormat:         env("ACCESSHIVE_LOG_FORMAT", "json"),
+	}
+	var err error
+	if c.RedisDB, err = intEnv("REDIS_DB", 0); err != nil {
+		return c, err
+	}
+	if c.CookieSecure, err = boolEnv("ACCESSHIVE_COOKIE_SECURE", false); err != nil {
+		return c, err
+	}
+	if c.Playground, err = boolEnv("ACCESSHIVE_PLAYGROUND", false); err != nil {
+		return c, err
+	}
+	if c.SessionIdle, err = durEnv("ACCESSHIVE_SESSION_IDLE", 2*time.Hour); err != nil {
+		return c, err
+	}
+	if c.SessionAbsolute, err = durEnv("ACCESSHIVE_SESSION_ABSOLUTE", 24*time.Hour); err != nil {
+		return c, err
+	}
+	if c.WorkerConcurrency, err = intEnv("ACCESSHIVE_WORKER_CONCURRENCY", 10); err != nil {
+		return c, err
+	}
+	if c.WorkerPerAgency, err = intEnv("ACCESSHIVE_WORKER_PER_AGENCY", 4); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func list(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func intEnv(name string, def int) (int, error) {
+	v := env(name, "")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("config: %s: not an integer", name)
+	}
+	return n, nil
+}
+
+func boolEnv(name string, def bool) (bool, error) {
+	v := env(name, "")
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("config: %s: not a boolean", name)
+	}
+	return b, nil
+}
+
+func durEnv(name string, def time.Duration) (time.Duration, error) {
+	v := env(name, "")
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("config: %s: not a positive duration like 30m", name)
+	}
+	return d, nil
+}

@@ -1,0 +1,114 @@
+// Package demo seeds the demo data of SPEC "Running": Demo Agency with its owner, admin,
+// member, clients Acme and Globex with a client user each, platform connection states, and
+// Rival Agency with its owner. Every password is Password.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/agency"
+	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/fault"
+)
+
+// Password is every demo user's password.
+const Password = "accesshive-demo"
+
+// Login is one seeded login, printed by dev mode.
+type Login struct {
+	Email  string
+	Role   auth.Role
+	Agency string
+	Client string
+}
+
+// Logins are the seeded logins.
+var Logins = []Login{
+	{"owner@demo.test", auth.RoleOwner, "Demo Agency", ""},
+	{"admin@demo.test", auth.RoleAdmin, "Demo Agency", ""},
+	{"member@demo.test", auth.RoleMember, "Demo Agency", ""},
+	{"alice@acme.test", auth.RoleClientUser, "Demo Agency", "Acme"},
+	{"bob@globex.test", auth.RoleClientUser, "Demo Agency", "Globex"},
+	{"owner@rival.test", auth.RoleOwner, "Rival Agency", ""},
+}
+
+// Seeded is what Seed created, for tests.
+type Seeded struct {
+	Demo, Rival  *agency.Agency
+	Acme, Globex *agency.Client
+	UsersByEmail map[string]*auth.User
+	AlreadyThere bool
+}
+
+// Seed creates the demo data unless Demo Agency already exists (then it changes nothing).
+func Seed(ctx context.Context, bdb bun.IDB) (*Seeded, error) {
+	if _, err := agency.FindByName(ctx, bdb, "Demo Agency"); err == nil {
+		return &Seeded{AlreadyThere: true}, nil
+	} else if !errors.Is(err, fault.ErrNotFound) {
+		return nil, err
+	}
+	s := &Seeded{UsersByEmail: map[string]*auth.User{}}
+	err := db.InTx(ctx, bdb, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if s.Demo, err = agency.Create(ctx, tx, "Demo Agency"); err != nil {
+			return err
+		}
+		if s.Rival, err = agency.Create(ctx, tx, "Rival Agency"); err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			name string
+			dst  **agency.Client
+		}{{"Acme", &s.Acme}, {"Globex", &s.Globex}} {
+			cl := &agency.Client{AgencyID: s.Demo.ID, Name: c.name}
+			if _, err := tx.NewInsert().Model(cl).Returning("*").Exec(ctx); err != nil {
+				return fmt.Errorf("demo: client %s: %w", c.name, err)
+			}
+			*c.dst = cl
+		}
+		for _, l := range Logins {
+			in := auth.NewUser{Email: l.Email, Name: nameOf(l.Email), Password: Password, Role: l.Role}
+			ag := s.Demo
+			if l.Agency == "Rival Agency" {
+				ag = s.Rival
+			}
+			switch l.Client {
+			case "Acme":
+				in.ClientID = s.Acme.ID
+			case "Globex":
+				in.ClientID = s.Globex.ID
+			}
+			u, err := auth.CreateSeedUser(ctx, tx, ag.ID, in)
+			if err != nil {
+				return fmt.Errorf("demo: user %s: %w", l.Email, err)
+			}
+			s.UsersByEmail[l.Email] = u
+		}
+		for key, state := range map[string]agency.ConnectionState{
+			"META_ADS": agency.StateOperational, "GOOGLE_ADS": agency.StateOperational,
+			"GA4": agency.StateOperational, "TIKTOK_ADS": agency.StatePending,
+		} {
+			if err := agency.SeedConnection(ctx, tx, s.Demo.ID, key, state); err != nil {
+				return err
+			}
+		}
+		return agency.SeedConnection(ctx, tx, s.Rival.ID, "META_ADS", agency.StateOperational)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func nameOf(email string) string {
+	names := map[string]string{
+		"owner@demo.test": "Olivia Owner", "admin@demo.test": "Adam Admin", "member@demo.test": "Mia Member",
+		"alice@acme.test": "Alice Acme", "bob@globex.test": "Bob Globex", "owner@rival.test": "Rita Rival",
+	}
+	return names[email]
+}

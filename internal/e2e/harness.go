@@ -1,0 +1,277 @@
+// Package e2e starts whole AccessHive systems for end-to-end tests — API replicas on real
+// HTTP servers, a worker, the event bus — over the test's own PostgreSQL schema and Redis
+// database, with the demo data seeded, and drives them the way the single-page app does:
+// GraphQL over HTTP and websocket with a real session cookie.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/internal/app"
+	"github.com/accesshive/accesshive/internal/config"
+	"github.com/accesshive/accesshive/internal/demo"
+	"github.com/accesshive/accesshive/internal/logging"
+	"github.com/accesshive/accesshive/internal/testenv"
+	"github.com/accesshive/accesshive/worker"
+)
+
+// Origin is the browser origin the harness's API servers allow.
+const Origin = "http://app.accesshive.test"
+
+// System is a running AccessHive for one test.
+type System struct {
+	t      testing.TB
+	DB     *bun.DB
+	Schema string
+	Redis  *redis.Client
+	Config config.Config
+	Seed   *demo.Seeded
+	// Logs captures every log line of every part, for tests that search them for secrets.
+	Logs *SyncBuffer
+	// APIs are the API replicas' base URLs.
+	APIs []string
+	// Apps are the per-replica services (the first also runs the worker when started).
+	Apps []*app.App
+}
+
+// Options shape a System.
+type Options struct {
+	// Replicas is the number of API servers (default 1).
+	Replicas int
+	// NoWorker leaves the worker out.
+	NoWorker bool
+	// TuneWorker adjusts the worker's configuration.
+	TuneWorker func(*worker.Config)
+}
+
+// SyncBuffer is a goroutine-safe bytes.Buffer.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Start brings up a System and stops it when the test ends.
+func Start(t testing.TB, opts Options) *System {
+	t.Helper()
+	if opts.Replicas == 0 {
+		opts.Replicas = 1
+	}
+	bdb, schema := testenv.DBWithSchema(t)
+	rdbNum := testenv.RedisDB(t)
+	prefix := testenv.Prefix(t)
+	cfg := config.Config{
+		RedisAddr:         testenv.RedisAddr(t),
+		RedisDB:           rdbNum,
+		KeyPrefix:         prefix,
+		AllowedOrigins:    []string{Origin},
+		SessionIdle:       time.Hour,
+		SessionAbsolute:   2 * time.Hour,
+		OpsAgencies:       []string{"Demo Agency"},
+		WorkerConcurrency: 4,
+		WorkerPerAgency:   4,
+	}
+	seed, err := demo.Seed(context.Background(), bdb)
+	require.NoError(t, err)
+	s := &System{t: t, DB: bdb, Schema: schema, Config: cfg, Seed: seed, Logs: &SyncBuffer{}}
+	logger := logging.New(io.MultiWriter(s.Logs), "debug", "json")
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+	})
+	for i := 0; i < opts.Replicas; i++ {
+		pool := bdb
+		if i > 0 {
+			pool = testenv.OpenSchema(t, schema)
+		}
+		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DB: rdbNum})
+		t.Cleanup(func() { _ = rdb.Close() })
+		a := app.New(cfg, pool, rdb, logger.With("replica", i))
+		if i == 0 {
+			s.Redis = rdb
+		}
+		srv, err := a.API()
+		require.NoError(t, err)
+		hs := httptest.NewServer(srv)
+		t.Cleanup(hs.Close)
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = a.RunBus(ctx) }()
+		require.NoError(t, a.WaitBusReady(10*time.Second))
+		s.APIs = append(s.APIs, hs.URL)
+		s.Apps = append(s.Apps, a)
+	}
+	if !opts.NoWorker {
+		w := s.Apps[0].Worker(func(c *worker.Config) {
+			c.RelayInterval = 50 * time.Millisecond
+			c.TaskCheckInterval = 50 * time.Millisecond
+			c.DelayedTaskCheckInterval = 200 * time.Millisecond
+			c.RetryDelay = func(int, error, *asynq.Task) time.Duration { return 100 * time.Millisecond }
+			if opts.TuneWorker != nil {
+				opts.TuneWorker(c)
+			}
+		})
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = w.Run(ctx) }()
+	}
+	return s
+}
+
+// Client is one browser session against one API replica.
+type Client struct {
+	t    testing.TB
+	Base string
+	HTTP *http.Client
+	// Origin is sent on every request (empty: none).
+	Origin string
+}
+
+// NewClient returns a client without a session against replica i.
+func (s *System) NewClient(i int) *Client {
+	jar, err := cookiejar.New(nil)
+	require.NoError(s.t, err)
+	return &Client{t: s.t, Base: s.APIs[i], HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second}, Origin: Origin}
+}
+
+// Login returns a client logged in as email (a demo user) against replica 0.
+func (s *System) Login(email string) *Client {
+	return s.LoginOn(0, email)
+}
+
+// LoginOn returns a client logged in as email against replica i.
+func (s *System) LoginOn(i int, email string) *Client {
+	s.t.Helper()
+	c := s.NewClient(i)
+	r := c.Do(`mutation($e:String!,$p:String!){ login(email:$e, password:$p){ id } }`, map[string]any{"e": email, "p": demo.Password})
+	require.Empty(s.t, r.Errors, "login %s", email)
+	return c
+}
+
+// Response is a GraphQL response.
+type Response struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []GQLError      `json:"errors"`
+}
+
+// GQLError is one GraphQL error.
+type GQLError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code returns the first error's extensions.code, or "".
+func (r Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// Field returns the first error's extensions.field, or "".
+func (r Response) Field() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	f, _ := r.Errors[0].Extensions["field"].(string)
+	return f
+}
+
+// Decode unmarshals data into v.
+func (r Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	require.Empty(t, r.Errors, "unexpected errors")
+	require.NoError(t, json.Unmarshal(r.Data, v))
+}
+
+// Do posts a GraphQL operation.
+func (c *Client) Do(query string, vars map[string]any) Response {
+	c.t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	require.NoError(c.t, err)
+	return c.Raw("application/json", body)
+}
+
+// Raw posts a body as is.
+func (c *Client) Raw(contentType string, body []byte) Response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.Base+"/graphql", bytes.NewReader(body))
+	require.NoError(c.t, err)
+	req.Header.Set("Content-Type", contentType)
+	if c.Origin != "" {
+		req.Header.Set("Origin", c.Origin)
+	}
+	resp, err := c.HTTP.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	r := Response{Status: resp.StatusCode}
+	require.NoError(c.t, json.Unmarshal(raw, &r), "body: %s", raw)
+	return r
+}
+
+// Cookie returns the session cookie's value, or "".
+func (c *Client) Cookie() string {
+	u, _ := url.Parse(c.Base)
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "accesshive_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// Get fetches a path with the session cookie.
+func (c *Client) Get(path string) (int, string) {
+	c.t.Helper()
+	resp, err := c.HTTP.Get(c.Base + path)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Eventually polls cond until it holds or the timeout passes.
+func Eventually(t testing.TB, timeout time.Duration, cond func() bool, msg string, args ...any) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("timed out after %s: "+msg, append([]any{timeout}, args...)...)
+}

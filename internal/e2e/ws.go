@@ -1,0 +1,207 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+)
+
+// The websocket subprotocols gqlgen speaks.
+const (
+	ProtoTransportWS = "graphql-transport-ws"
+	ProtoGraphQLWS   = "graphql-ws"
+)
+
+// Sub is one GraphQL subscription over its own websocket.
+type Sub struct {
+	t     testing.TB
+	conn  *websocket.Conn
+	proto string
+	msgs  chan wsMsg
+	done  chan struct{}
+}
+
+type wsMsg struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// Dial opens a websocket to the client's replica with its session cookie and Origin, and
+// returns the HTTP status of a refused upgrade (0 when it succeeded).
+func (c *Client) Dial(proto string) (*websocket.Conn, int, error) {
+	h := http.Header{}
+	if ck := c.Cookie(); ck != "" {
+		h.Set("Cookie", "accesshive_session="+ck)
+	}
+	if c.Origin != "" {
+		h.Set("Origin", c.Origin)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(c.Base, "http")+"/graphql", &websocket.DialOptions{
+		HTTPHeader: h, Subprotocols: []string{proto},
+	})
+	if err != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		return nil, status, err
+	}
+	return conn, 0, nil
+}
+
+// Subscribe starts a subscription over proto and fails the test unless the server accepts
+// the connection.
+func (c *Client) Subscribe(proto, query string, vars map[string]any) *Sub {
+	c.t.Helper()
+	s, err := c.TrySubscribe(proto, query, vars)
+	require.NoError(c.t, err)
+	return s
+}
+
+// TrySubscribe is Subscribe returning the connection error instead of failing.
+func (c *Client) TrySubscribe(proto, query string, vars map[string]any) (*Sub, error) {
+	c.t.Helper()
+	conn, _, err := c.Dial(proto)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetReadLimit(1 << 20)
+	s := &Sub{t: c.t, conn: conn, proto: proto, msgs: make(chan wsMsg, 256), done: make(chan struct{})}
+	c.t.Cleanup(s.Close)
+	go s.read()
+	s.send(wsMsg{Type: "connection_init", Payload: json.RawMessage(`{}`)})
+	for {
+		m, ok := s.next(10 * time.Second)
+		if !ok {
+			return nil, errClosed
+		}
+		if m.Type == "connection_ack" {
+			break
+		}
+		if m.Type == "connection_error" || m.Type == "error" {
+			return nil, &wsError{string(m.Payload)}
+		}
+	}
+	start := "subscribe"
+	if proto == ProtoGraphQLWS {
+		start = "start"
+	}
+	payload, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	s.send(wsMsg{ID: "1", Type: start, Payload: payload})
+	return s, nil
+}
+
+type wsError struct{ payload string }
+
+func (e *wsError) Error() string { return "websocket: " + e.payload }
+
+var errClosed = &wsError{"connection closed"}
+
+func (s *Sub) send(m wsMsg) {
+	b, _ := json.Marshal(m)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.conn.Write(ctx, websocket.MessageText, b)
+}
+
+func (s *Sub) read() {
+	defer close(s.msgs)
+	for {
+		_, b, err := s.conn.Read(context.Background())
+		if err != nil {
+			return
+		}
+		var m wsMsg
+		if json.Unmarshal(b, &m) != nil {
+			continue
+		}
+		switch m.Type {
+		case "ping":
+			s.send(wsMsg{Type: "pong"})
+			continue
+		case "ka", "pong":
+			continue
+		}
+		s.msgs <- m
+	}
+}
+
+func (s *Sub) next(timeout time.Duration) (wsMsg, bool) {
+	select {
+	case m, ok := <-s.msgs:
+		return m, ok
+	case <-time.After(timeout):
+		return wsMsg{}, false
+	}
+}
+
+// Event is one message of a subscription: its data, or its errors.
+type Event struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []GQLError      `json:"errors"`
+	// Complete is set when the server ended the subscription.
+	Complete bool
+}
+
+// Next waits for the subscription's next event; ok is false on timeout or a closed socket.
+func (s *Sub) Next(timeout time.Duration) (Event, bool) {
+	for {
+		m, ok := s.next(timeout)
+		if !ok {
+			return Event{}, false
+		}
+		switch m.Type {
+		case "next", "data":
+			var e Event
+			_ = json.Unmarshal(m.Payload, &e)
+			return e, true
+		case "error":
+			var errs []GQLError
+			if json.Unmarshal(m.Payload, &errs) != nil {
+				var one GQLError
+				_ = json.Unmarshal(m.Payload, &one)
+				errs = []GQLError{one}
+			}
+			return Event{Errors: errs}, true
+		case "complete":
+			return Event{Complete: true}, true
+		}
+	}
+}
+
+// Expect waits for the next event and fails the test unless it has data, which it decodes into v.
+func (s *Sub) Expect(timeout time.Duration, v any) {
+	s.t.Helper()
+	e, ok := s.Next(timeout)
+	require.True(s.t, ok, "no subscription event within %s", timeout)
+	require.Empty(s.t, e.Errors)
+	require.False(s.t, e.Complete, "subscription completed")
+	require.NoError(s.t, json.Unmarshal(e.Data, v))
+}
+
+// ExpectNone fails the test if an event arrives within d.
+func (s *Sub) ExpectNone(d time.Duration) {
+	s.t.Helper()
+	e, ok := s.Next(d)
+	require.False(s.t, ok, "unexpected subscription event: %s", e.Data)
+}
+
+// Close ends the subscription and its socket.
+func (s *Sub) Close() {
+	select {
+	case <-s.done:
+		return
+	default:
+		close(s.done)
+	}
+	_ = s.conn.Close(websocket.StatusNormalClosure, "")
+}

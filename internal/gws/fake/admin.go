@@ -1,0 +1,212 @@
+package fake
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The control endpoints drive a standalone fake with curl. Bodies are JSON and
+// unknown fields are refused, so a typo fails loudly:
+//
+//	POST /_fake/fail                  {"n":2,"status":403,"reason":"userRateLimitExceeded","method":"POST","pathPrefix":"/admin/directory/v1/users"}
+//	POST /_fake/latency               {"latency":"250ms"}
+//	POST /_fake/eventual-consistency  {"n":2}
+//	POST /_fake/create-then-fail      {"n":1,"status":500}
+//	POST /_fake/seed                  {"n":20000,"domain":"demo.test","orgUnitPath":"/AccessHive"}
+//	POST /_fake/users                 {"users":[{"primaryEmail":"a@demo.test","name":{"givenName":"A","familyName":"B"}}]}
+//	GET  /_fake/users                 all users, full projection, never passwords
+//	GET  /_fake/calls                 request counters by route kind
+//	POST /_fake/reset                 empty directory, no faults
+//
+// Settings answer 204; seed and users answer {"count":<users in directory>}.
+
+type failRequest struct {
+	N          int    `json:"n"`
+	Status     int    `json:"status"`
+	Reason     string `json:"reason"`
+	Method     string `json:"method"`
+	PathPrefix string `json:"pathPrefix"`
+}
+
+type latencyRequest struct {
+	Latency string `json:"latency"`
+}
+
+type countRequest struct {
+	N int `json:"n"`
+}
+
+type createThenFailRequest struct {
+	N      int `json:"n"`
+	Status int `json:"status"`
+}
+
+type seedRequest struct {
+	N           int    `json:"n"`
+	Domain      string `json:"domain"`
+	OrgUnitPath string `json:"orgUnitPath"`
+}
+
+type usersRequest struct {
+	Users []json.RawMessage `json:"users"`
+}
+
+// seedExtras are the read-only fields a seeded user may carry, which the API
+// itself would ignore.
+type seedExtras struct {
+	ID      string   `json:"id"`
+	IsAdmin bool     `json:"isAdmin"`
+	Aliases []string `json:"aliases"`
+}
+
+type countResponse struct {
+	Count int `json:"count"`
+}
+
+type allUsersResponse struct {
+	Count int        `json:"count"`
+	Users []wireUser `json:"users"`
+}
+
+type callsResponse struct {
+	Calls map[string]int `json:"calls"`
+}
+
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	endpoint := strings.TrimPrefix(r.URL.Path, adminPrefix)
+	allowed := http.MethodPost
+	switch endpoint {
+	case "calls":
+		allowed = http.MethodGet
+	case "users":
+		allowed = http.MethodGet + ", " + http.MethodPost
+	}
+	if !slices.Contains(strings.Split(allowed, ", "), r.Method) {
+		w.Header().Set("Allow", allowed)
+		writeError(w, newError(http.StatusMethodNotAllowed, "badRequest", "use "+allowed+" for "+r.URL.Path))
+		return
+	}
+
+	var err error
+	switch endpoint {
+	case "fail":
+		var req failRequest
+		if err = decodeStrict(r, &req); err == nil {
+			if err = checkFault(req.N, req.Status); err == nil {
+				s.FailNextOn(req.Method, cmp.Or(req.PathPrefix, directoryPrefix), req.N, req.Status, req.Reason)
+			}
+		}
+	case "latency":
+		var req latencyRequest
+		if err = decodeStrict(r, &req); err == nil {
+			var d time.Duration
+			if d, err = time.ParseDuration(req.Latency); err == nil && d < 0 {
+				err = errors.New("latency must not be negative")
+			}
+			if err == nil {
+				s.SetLatency(d)
+			}
+		}
+	case "eventual-consistency":
+		var req countRequest
+		if err = decodeStrict(r, &req); err == nil {
+			s.SetEventualConsistency(req.N)
+		}
+	case "create-then-fail":
+		var req createThenFailRequest
+		if err = decodeStrict(r, &req); err == nil {
+			if err = checkFault(req.N, req.Status); err == nil {
+				s.CreateThenFail(req.N, req.Status)
+			}
+		}
+	case "reset":
+		s.Reset()
+	case "seed":
+		var req seedRequest
+		if err = decodeStrict(r, &req); err == nil {
+			if err = s.SeedUsers(req.N, req.Domain, req.OrgUnitPath); err == nil {
+				writeJSON(w, http.StatusOK, countResponse{Count: s.Count()})
+				return
+			}
+		}
+	case "users":
+		if r.Method == http.MethodGet {
+			writeJSON(w, http.StatusOK, s.allUsers())
+			return
+		}
+		if err = s.addFromJSON(r); err == nil {
+			writeJSON(w, http.StatusOK, countResponse{Count: s.Count()})
+			return
+		}
+	case "calls":
+		writeJSON(w, http.StatusOK, callsResponse{Calls: s.Calls()})
+		return
+	default:
+		writeError(w, newError(http.StatusNotFound, "notFound", "no fake control endpoint "+r.URL.Path))
+		return
+	}
+	if err != nil {
+		writeError(w, errInvalid(err.Error()))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func checkFault(n, status int) error {
+	if !validFault(n, status) {
+		return errors.New("n must be at least 1 and status within 400..599")
+	}
+	return nil
+}
+
+// decodeStrict reads one JSON object into dst, refusing unknown fields.
+func decodeStrict(r *http.Request, dst any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return errors.New("bad JSON body: " + err.Error())
+	}
+	return nil
+}
+
+// addFromJSON adds users given in Google's JSON shape, password included.
+func (s *Server) addFromJSON(r *http.Request) error {
+	var req usersRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	users := make([]User, 0, len(req.Users))
+	for i, raw := range req.Users {
+		var fields map[string]json.RawMessage
+		var extra seedExtras
+		if json.Unmarshal(raw, &fields) != nil || json.NewDecoder(bytes.NewReader(raw)).Decode(&extra) != nil {
+			return errors.New("bad JSON user at index " + strconv.Itoa(i))
+		}
+		var u User
+		if e := applyFields(&u, fields, false); e != nil {
+			return errors.New(e.message + " at index " + strconv.Itoa(i))
+		}
+		u.ID, u.IsAdmin, u.Aliases = extra.ID, extra.IsAdmin, extra.Aliases
+		users = append(users, u)
+	}
+	return s.AddUsers(users...)
+}
+
+func (s *Server) allUsers() allUsersResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := allUsersResponse{Users: make([]wireUser, 0, len(s.store.order))}
+	for _, email := range s.store.order {
+		out.Users = append(out.Users, s.store.byEmail[email].wire(projection{all: true}))
+	}
+	out.Count = len(out.Users)
+	return out
+}

@@ -1,0 +1,152 @@
+// Package testenv hands tests their own slice of the real PostgreSQL and Redis that
+// `make test` starts (internal/devenv/cmd/withenv): a freshly migrated schema per test, a Redis
+// database per test, and a unique prefix for pub/sub channels.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+)
+
+// Environment variables set by `make test`.
+const (
+	EnvDatabaseURL = "ACCESSHIVE_TEST_DATABASE_URL"
+	EnvRedisAddr   = "ACCESSHIVE_TEST_REDIS_ADDR"
+)
+
+// redisDatabases is how many Redis databases the test server has (devenv starts it with 1024);
+// database 0 holds the allocation counter.
+const redisDatabases = 1024
+
+func mustEnv(t testing.TB, name string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Fatalf("%s is not set: run the tests with `make test`, which starts PostgreSQL and Redis", name)
+	}
+	return v
+}
+
+// DatabaseURL returns the test server's connection string.
+func DatabaseURL(t testing.TB) string { return mustEnv(t, EnvDatabaseURL) }
+
+// RandomName returns prefix followed by 12 random hex characters.
+func RandomName(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// Schema creates an empty schema, registers its removal, and returns its name.
+func Schema(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := db.Open(ctx, DatabaseURL(t), db.Options{MaxOpenConns: 1})
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	defer admin.Close()
+	name := RandomName("t_")
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+name); err != nil {
+		t.Fatalf("testenv: create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := db.Open(context.Background(), DatabaseURL(t), db.Options{MaxOpenConns: 1})
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = c.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE")
+	})
+	return name
+}
+
+// DB returns a connection pool pinned to a fresh schema with every migration applied.
+func DB(t testing.TB) *bun.DB {
+	t.Helper()
+	bdb, _ := DBWithSchema(t)
+	return bdb
+}
+
+// DBWithSchema is DB that also returns the schema's name, for tests that open more pools on it
+// (e.g. a second API server).
+func DBWithSchema(t testing.TB) (*bun.DB, string) {
+	t.Helper()
+	schema := Schema(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	bdb, err := db.Open(ctx, DatabaseURL(t), db.Options{SearchPath: schema, MaxOpenConns: 10})
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(func() { _ = bdb.Close() })
+	if _, err := db.MigrateUp(ctx, bdb); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return bdb, schema
+}
+
+// OpenSchema opens another pool on an existing test schema.
+func OpenSchema(t testing.TB, schema string) *bun.DB {
+	t.Helper()
+	bdb, err := db.Open(context.Background(), DatabaseURL(t), db.Options{SearchPath: schema, MaxOpenConns: 10})
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(func() { _ = bdb.Close() })
+	return bdb
+}
+
+// RedisAddr returns the test Redis server's address.
+func RedisAddr(t testing.TB) string { return mustEnv(t, EnvRedisAddr) }
+
+// RedisDB allocates a Redis database number no other running test uses, flushes it, and
+// flushes it again when the test ends.
+func RedisDB(t testing.TB) int {
+	t.Helper()
+	ctx := context.Background()
+	addr := RedisAddr(t)
+	c0 := redis.NewClient(&redis.Options{Addr: addr})
+	defer c0.Close()
+	n, err := c0.Incr(ctx, "accesshive:test:redis-db-counter").Result()
+	if err != nil {
+		t.Fatalf("testenv: allocate redis db: %v", err)
+	}
+	dbn := int(n%(redisDatabases-1)) + 1
+	c := redis.NewClient(&redis.Options{Addr: addr, DB: dbn})
+	defer c.Close()
+	if err := c.FlushDB(ctx).Err(); err != nil {
+		t.Fatalf("testenv: flush redis db %d: %v", dbn, err)
+	}
+	t.Cleanup(func() {
+		c := redis.NewClient(&redis.Options{Addr: addr, DB: dbn})
+		defer c.Close()
+		_ = c.FlushDB(context.Background()).Err()
+	})
+	return dbn
+}
+
+// Redis returns a client on a Redis database of the test's own.
+func Redis(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: RedisAddr(t), DB: RedisDB(t)})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// Prefix returns a unique key and channel prefix for one test, since pub/sub channels are
+// shared by every Redis database.
+func Prefix(t testing.TB) string {
+	t.Helper()
+	return fmt.Sprintf("%s:", RandomName("test-"))
+}

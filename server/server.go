@@ -1,0 +1,184 @@
+// Package server is AccessHive's HTTP side: routes, the session cookie, Origin checks, the
+// GraphQL endpoint over HTTP and websocket, health and readiness, Prometheus metrics, and
+// asynqmon mounted for operators.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/event"
+)
+
+// Config is the HTTP side's configuration.
+type Config struct {
+	// AllowedOrigins are the browser origins (scheme://host[:port]) whose mutations and
+	// websocket upgrades are accepted.
+	AllowedOrigins []string
+	// CookieSecure marks the session cookie Secure (set when served over TLS).
+	CookieSecure bool
+	// Playground serves the GraphQL playground at / (dev).
+	Playground bool
+	// MaxBodyBytes bounds a request body; 0 means 1 MiB.
+	MaxBodyBytes int64
+	// MaxComplexity and MaxDepth bound a GraphQL operation; 0 means 500 and 12.
+	MaxComplexity int
+	MaxDepth      int
+	// OpsAgencies names the agencies (by name or id) whose owners and admins may open
+	// asynqmon: the queues are shared by every tenant, so only the operator's staff see them.
+	OpsAgencies []string
+	// AsynqRedis is where asynqmon finds the queues.
+	AsynqRedis asynq.RedisConnOpt
+}
+
+// Deps are the services the HTTP side uses.
+type Deps struct {
+	DB       *bun.DB
+	Redis    redis.UniversalClient
+	Sessions *auth.Service
+	Events   *event.Bus
+	Logger   *slog.Logger
+	// Registry receives the HTTP and GraphQL metrics and is served at /metrics.
+	Registry *prometheus.Registry
+}
+
+// CookieName is the session cookie's name.
+const CookieName = "accesshive_session"
+
+// Server is the HTTP handler of an API replica.
+type Server struct {
+	cfg     Config
+	deps    Deps
+	metrics *metrics
+	mux     *http.ServeMux
+	origins map[string]bool
+}
+
+// New builds the API's HTTP handler.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxComplexity == 0 {
+		cfg.MaxComplexity = 500
+	}
+	if cfg.MaxDepth == 0 {
+		cfg.MaxDepth = 12
+	}
+	s := &Server{cfg: cfg, deps: deps, mux: http.NewServeMux(), origins: map[string]bool{}}
+	for _, o := range cfg.AllowedOrigins {
+		s.origins[strings.TrimRight(strings.ToLower(o), "/")] = true
+	}
+	var err error
+	if s.metrics, err = newMetrics(deps.Registry); err != nil {
+		return nil, err
+	}
+	gql := s.graphqlHandler()
+	s.mux.Handle("/graphql", s.withSession(s.limitBody(gql)))
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", s.metricsHandler())
+	ops := s.opsHandler()
+	s.mux.Handle("/ops/queues", s.withSession(ops))
+	s.mux.Handle("/ops/queues/", s.withSession(ops))
+	if cfg.Playground {
+		s.mux.Handle("GET /{$}", playgroundHandler())
+	}
+	return s, nil
+}
+
+// ServeHTTP serves a request through request ids, access logs, metrics and the Origin check.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.observe(s.checkOrigin(s.mux)).ServeHTTP(w, r)
+}
+
+// readyz answers 200 when PostgreSQL and Redis both answer.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"postgres": "ok", "redis": "ok"}
+	code := http.StatusOK
+	if err := s.deps.DB.PingContext(ctx); err != nil {
+		checks["postgres"] = "unreachable"
+		code = http.StatusServiceUnavailable
+	}
+	if err := s.deps.Redis.Ping(ctx).Err(); err != nil {
+		checks["redis"] = "unreachable"
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, checks)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// writeGraphQLError answers in GraphQL's error shape, for requests refused before gqlgen.
+func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
+	})
+}
+
+// checkOrigin refuses a state-changing request or websocket upgrade whose Origin is not
+// allowed, so a cross-site page cannot ride the session cookie. Requests without an Origin
+// header (non-browser clients) carry no ambient cookie risk from a browser and pass.
+func (s *Server) checkOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+		safe := (r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions) && !upgrade
+		origin := r.Header.Get("Origin")
+		if !safe && origin != "" && !s.originAllowed(origin) {
+			s.deps.Logger.WarnContext(r.Context(), "refused cross-origin request", "origin", origin, "path", r.URL.Path)
+			writeGraphQLError(w, http.StatusForbidden, "FORBIDDEN", "origin not allowed")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) originAllowed(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return s.origins[strings.ToLower(u.Scheme+"://"+u.Host)]
+}
+
+// originHosts returns the allowed origins' hosts, for the websocket library's own check.
+func (s *Server) originHosts() []string {
+	var hosts []string
+	for o := range s.origins {
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return hosts
+}
+
+// limitBody refuses bodies over the configured size with a clear GraphQL error.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request body too large")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}

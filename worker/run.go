@@ -1,0 +1,354 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+
+	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/job"
+)
+
+// How the job-recording middleware talks to Postgres and Redis on the side of a run.
+const (
+	// recordTimeout bounds each write of a job record. Writes use a context detached from the
+	// task's, so that a run that timed out is still recorded.
+	recordTimeout = 15 * time.Second
+	// publishTimeout bounds each event publication; a failed publication is logged, never fatal.
+	publishTimeout = 5 * time.Second
+	// progressInterval is the least time between two progress writes of one job (~2/s).
+	progressInterval = 500 * time.Millisecond
+	// busyPoll is how often a task on its very last asynq delivery polls for a free slot of its
+	// agency instead of being handed back (see process).
+	busyPoll = 250 * time.Millisecond
+)
+
+// errRequeue marks an error that hands the task back to asynq without spending an attempt:
+// asynq's IsFailure says no, so its retry counter stays, and the job record was not started.
+var errRequeue = errors.New("worker: requeued")
+
+// errAgencyBusy means the task's agency already runs PerAgencyConcurrency tasks.
+var errAgencyBusy = errors.New("worker: agency at its concurrency bound")
+
+type requeueError struct{ err error }
+
+func (e requeueError) Error() string   { return e.err.Error() }
+func (e requeueError) Unwrap() []error { return []error{e.err, errRequeue} }
+
+// requeue wraps err so that the task is tried again soon without counting as a failed attempt.
+func requeue(err error) error { return requeueError{err: err} }
+
+// isFailure is asynq's IsFailure: a requeue is not a failure.
+func isFailure(err error) bool { return err != nil && !errors.Is(err, errRequeue) }
+
+// retryDelay is asynq's RetryDelayFunc: a requeue comes back after about BusyRetryDelay, a failed
+// attempt after Config.RetryDelay.
+func (w *Worker) retryDelay(n int, err error, t *asynq.Task) time.Duration {
+	if errors.Is(err, errRequeue) {
+		d := w.cfg.BusyRetryDelay
+		return d + rand.N(d+1)
+	}
+	return w.cfg.RetryDelay(n, err, t)
+}
+
+// process is the job-recording middleware and the handler dispatch in one: it is the asynq
+// handler of every task.
+//
+// Attempts. The relay gives a task asynq.MaxRetry(kind.MaxAttempts), one more than the job's
+// retry budget, and process itself decides when an attempt is the last, from the record's
+// MaxAttempts. The spare asynq retry is headroom, never a run: it keeps a requeue (agency busy,
+// database away) on the last attempt from being archived by asynq, and it lets a run that asynq
+// ended itself (deadline, lost worker) be delivered once more, which closes the record or finds
+// it closed.
+func (w *Worker) process(ctx context.Context, task *asynq.Task) error {
+	typ := job.Type(task.Type())
+	var p job.Payload
+	if err := json.Unmarshal(task.Payload(), &p); err != nil || p.JobID == uuid.Nil {
+		w.log.Error("worker: task without a job id", slog.String("type", string(typ)), slog.Any("error", err))
+		return fmt.Errorf("worker: %s task without a job id: %w", typ, asynq.SkipRetry)
+	}
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	attempt := retried + 1
+	log := w.log.With(slog.String("job_id", p.JobID.String()), slog.String("type", string(typ)), slog.Int("attempt", attempt))
+
+	rec, err := job.Load(ctx, w.db, p.JobID)
+	switch {
+	case errors.Is(err, job.ErrNotFound):
+		// The record is gone (its agency was deleted): there is nothing left to do.
+		log.Warn("worker: task for a missing job record; dropped")
+		return nil
+	case err != nil:
+		log.Warn("worker: load job record; requeued", slog.Any("error", err))
+		return requeue(err)
+	case rec.Finished():
+		log.Info("worker: job already finished; task skipped", slog.String("status", string(rec.Status)))
+		return nil
+	}
+
+	if rec.AgencyID != nil {
+		lease, err := w.acquireSlot(ctx, *rec.AgencyID, retried >= maxRetry)
+		if err != nil {
+			if errors.Is(err, errAgencyBusy) {
+				log.Debug("worker: agency at its concurrency bound; requeued")
+			} else {
+				log.Warn("worker: agency slot; requeued", slog.Any("error", err))
+			}
+			return requeue(err)
+		}
+		defer lease.release()
+	}
+
+	wctx, cancel := recordContext(ctx)
+	rec, err = job.Start(wctx, w.db, p.JobID, attempt)
+	cancel()
+	switch {
+	case errors.Is(err, job.ErrFinished):
+		log.Info("worker: job already finished; task skipped")
+		return nil
+	case errors.Is(err, job.ErrTransition):
+		log.Error("worker: cannot start job", slog.Any("error", err))
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	case err != nil:
+		log.Warn("worker: start job record; requeued", slog.Any("error", err))
+		return requeue(err)
+	}
+	w.publish(ctx, rec, log)
+	log.Info("worker: job running")
+
+	st := &runState{w: w, rec: rec, log: log}
+	hctx := context.WithValue(ctx, runKey{}, st)
+	began := time.Now()
+	result, runErr := w.call(hctx, rec, log)
+	elapsed := time.Since(began)
+	w.metrics.duration.WithLabelValues(string(typ)).Observe(elapsed.Seconds())
+	st.flush(ctx)
+
+	if runErr == nil {
+		wctx, cancel := recordContext(ctx)
+		done, err := job.Succeed(wctx, w.db, rec.ID, result)
+		cancel()
+		if err != nil {
+			if errors.Is(err, job.ErrFinished) {
+				return nil
+			}
+			// The work is done but not recorded: let asynq retry, the idempotent handler will
+			// find the work done.
+			log.Error("worker: record success", slog.Any("error", err))
+			return fmt.Errorf("worker: record success of %s: %w", rec.ID, err)
+		}
+		w.metrics.total.WithLabelValues(string(typ), string(job.StatusSucceeded)).Inc()
+		w.publish(ctx, done, log)
+		log.Info("worker: job succeeded", slog.Duration("elapsed", elapsed))
+		return nil
+	}
+
+	final := errors.Is(runErr, job.ErrPermanent) || attempt >= rec.MaxAttempts || retried >= maxRetry
+	msg := runErr.Error()
+	if ctx.Err() != nil && errors.Is(runErr, ctx.Err()) {
+		msg = fmt.Sprintf("timed out after %s", elapsed.Round(time.Millisecond))
+	}
+	wctx, cancel = recordContext(ctx)
+	failed, err := job.Fail(wctx, w.db, rec.ID, msg, !final, nil)
+	cancel()
+	switch {
+	case errors.Is(err, job.ErrFinished):
+		return nil
+	case err != nil:
+		log.Error("worker: record failure", slog.Any("error", err))
+	default:
+		w.metrics.total.WithLabelValues(string(typ), string(failed.Status)).Inc()
+		w.publish(ctx, failed, log)
+	}
+	if final {
+		log.Warn("worker: job failed", slog.Any("error", runErr), slog.Duration("elapsed", elapsed))
+		return fmt.Errorf("%w: %w", runErr, asynq.SkipRetry)
+	}
+	log.Warn("worker: job attempt failed; will retry", slog.Any("error", runErr), slog.Duration("elapsed", elapsed))
+	return runErr
+}
+
+// call runs the handler of rec's type, turning a panic into an error.
+func (w *Worker) call(ctx context.Context, rec *job.Record, log *slog.Logger) (result any, err error) {
+	h := w.handler(rec.Type)
+	if h == nil {
+		return nil, fmt.Errorf("worker: no handler for job type %s", rec.Type)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("worker: handler panicked", slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			result, err = nil, fmt.Errorf("worker: handler panicked: %v", r)
+		}
+	}()
+	return h(ctx, rec)
+}
+
+// acquireSlot takes one of the agency's running slots. On the last delivery asynq allows
+// (lastDelivery), a busy agency is waited for instead of answered with errAgencyBusy, because
+// asynq archives a task whose retries are spent whatever IsFailure says.
+func (w *Worker) acquireSlot(ctx context.Context, agencyID uuid.UUID, lastDelivery bool) (*lease, error) {
+	for {
+		l, err := w.limiter.acquire(ctx, agencyID)
+		if err != nil || l != nil {
+			return l, err
+		}
+		if !lastDelivery {
+			return nil, errAgencyBusy
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errAgencyBusy
+		case <-time.After(busyPoll):
+		}
+	}
+}
+
+func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+}
+
+// recordView is the JSON of a job record in a TopicJobUpdated event.
+type recordView struct {
+	ID         uuid.UUID       `json:"id"`
+	Type       job.Type        `json:"type"`
+	Status     job.Status      `json:"status"`
+	Attempts   int             `json:"attempts"`
+	QueuedAt   time.Time       `json:"queuedAt"`
+	StartedAt  *time.Time      `json:"startedAt"`
+	FinishedAt *time.Time      `json:"finishedAt"`
+	Input      json.RawMessage `json:"input"`
+	Result     json.RawMessage `json:"result"`
+	Error      string          `json:"error"`
+	Progress   json.RawMessage `json:"progress"`
+}
+
+func viewOf(rec *job.Record) recordView {
+	return recordView{
+		ID: rec.ID, Type: rec.Type, Status: rec.Status, Attempts: rec.Attempts,
+		QueuedAt: rec.QueuedAt, StartedAt: rec.StartedAt, FinishedAt: rec.FinishedAt,
+		Input: rec.Input, Result: rec.Result, Error: rec.Error, Progress: rec.Progress,
+	}
+}
+
+// publish sends rec as a TopicJobUpdated event. Jobs without an agency are not published: no
+// tenant may see them. A failed publication is logged; the record is the truth.
+func (w *Worker) publish(ctx context.Context, rec *job.Record, log *slog.Logger) {
+	if w.events == nil || rec == nil || rec.AgencyID == nil {
+		return
+	}
+	data, err := json.Marshal(viewOf(rec))
+	if err != nil {
+		log.Error("worker: encode job event", slog.Any("error", err))
+		return
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	e := event.Event{Topic: event.TopicJobUpdated, AgencyID: *rec.AgencyID, Key: string(rec.Type), Data: data}
+	if err := w.events.Publish(pctx, e); err != nil {
+		log.Warn("worker: publish job event", slog.Any("error", err))
+	}
+}
+
+// runKey is the context key of the running job's runState.
+type runKey struct{}
+
+// runState is what a running handler's context carries: the job, its logger and the progress
+// throttle.
+type runState struct {
+	w   *Worker
+	rec *job.Record
+	log *slog.Logger
+
+	mu         sync.Mutex
+	lastWrite  time.Time
+	pending    json.RawMessage
+	hasPending bool
+
+	// writeMu keeps progress writes in the order they were decided.
+	writeMu sync.Mutex
+}
+
+func runFrom(ctx context.Context) *runState {
+	st, _ := ctx.Value(runKey{}).(*runState)
+	return st
+}
+
+// ErrNoJob is returned by ReportProgress when ctx is not a job handler's context.
+var ErrNoJob = errors.New("worker: not in a job run")
+
+// ReportProgress stores a running job's progress (e.g. pages and users seen by a sync) in its
+// record and publishes the record, at most about twice a second per job: a call that comes
+// sooner is kept and written by the next call that is allowed through, or when the handler
+// returns, so the latest progress always lands. progress is marshalled to JSON at once and must
+// hold no secrets. ctx must be (derived from) the handler's context.
+func ReportProgress(ctx context.Context, progress any) error {
+	st := runFrom(ctx)
+	if st == nil {
+		return ErrNoJob
+	}
+	raw, err := json.Marshal(progress)
+	if err != nil {
+		return fmt.Errorf("worker: marshal progress: %w", err)
+	}
+	st.mu.Lock()
+	if time.Since(st.lastWrite) < progressInterval {
+		st.pending, st.hasPending = raw, true
+		st.mu.Unlock()
+		return nil
+	}
+	st.lastWrite = time.Now()
+	st.pending, st.hasPending = nil, false
+	st.writeMu.Lock()
+	st.mu.Unlock()
+	defer st.writeMu.Unlock()
+	return st.write(ctx, raw)
+}
+
+// flush writes progress kept back by the throttle.
+func (st *runState) flush(ctx context.Context) {
+	st.mu.Lock()
+	if !st.hasPending {
+		st.mu.Unlock()
+		return
+	}
+	raw := st.pending
+	st.pending, st.hasPending = nil, false
+	st.lastWrite = time.Now()
+	st.writeMu.Lock()
+	st.mu.Unlock()
+	defer st.writeMu.Unlock()
+	if err := st.write(ctx, raw); err != nil {
+		st.log.Warn("worker: write progress", slog.Any("error", err))
+	}
+}
+
+func (st *runState) write(ctx context.Context, raw json.RawMessage) error {
+	wctx, cancel := recordContext(ctx)
+	defer cancel()
+	rec, err := job.ReportProgress(wctx, st.w.db, st.rec.ID, raw)
+	if err != nil {
+		return err
+	}
+	if rec.ID != uuid.Nil { // no row means the job is no longer running: nothing to publish
+		st.w.publish(ctx, rec, st.log)
+	}
+	return nil
+}
+
+// Logger returns the logger of the job a handler runs (with job_id, type and attempt), or
+// slog.Default() outside a job.
+func Logger(ctx context.Context) *slog.Logger {
+	if st := runFrom(ctx); st != nil {
+		return st.log
+	}
+	return slog.Default()
+}
