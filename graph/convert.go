@@ -1,11 +1,15 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/accesshive/accesshive/graph/model"
 	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/page"
+	"github.com/accesshive/accesshive/internal/reveal"
 )
 
 func toUser(u *auth.User) *model.User {
@@ -68,6 +72,71 @@ func toJob(r *job.Record) *model.Job {
 	if r.Error != "" {
 		e := r.Error
 		m.Error = &e
+	}
+	return m
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func platformKey(p *model.PlatformKey) string {
+	if p == nil {
+		return ""
+	}
+	return string(*p)
+}
+
+func toIdentity(i *identity.Identity) *model.Identity {
+	m := &model.Identity{
+		ID: i.ID.String(), Scope: model.IdentityScope(i.Scope), Type: model.IdentityType(i.Type),
+		DisplayName: i.DisplayName, Email: i.Email, ProvisioningState: model.ProvisioningState(i.State),
+		LastError: strPtr(i.LastError), LoginURL: strPtr(i.LoginURL), Notes: strPtr(i.Notes),
+		TokenExpiresAt: i.TokenExpiresAt, Origin: i.Origin, CredentialsRotatedAt: i.CredentialsRotatedAt,
+		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, PlatformKey: i.Platform(),
+		ProviderStatuses: []*model.ProviderStatus{},
+	}
+	if i.ClientID != nil {
+		m.ClientID = i.ClientID.String()
+	}
+	for _, ps := range i.ProviderStatuses {
+		m.ProviderStatuses = append(m.ProviderStatuses, &model.ProviderStatus{Provider: ps.Provider, Status: ps.Status, LastError: strPtr(ps.LastError), UpdatedAt: ps.UpdatedAt})
+	}
+	return m
+}
+
+func toIdentityConnection(r page.Result[identity.Identity]) *model.IdentityConnection {
+	conn := &model.IdentityConnection{PageInfo: &model.PageInfo{HasNextPage: r.HasNextPage}, TotalCount: r.TotalCount,
+		Nodes: []*model.Identity{}, Edges: []*model.IdentityEdge{}}
+	for i := range r.Items {
+		n := toIdentity(&r.Items[i])
+		conn.Nodes = append(conn.Nodes, n)
+		conn.Edges = append(conn.Edges, &model.IdentityEdge{Cursor: r.Cursors[i], Node: n})
+	}
+	if len(r.Cursors) > 0 {
+		c := r.Cursors[len(r.Cursors)-1]
+		conn.PageInfo.EndCursor = &c
+	}
+	return conn
+}
+
+func toReveal(sh *reveal.Shown, now time.Time) *model.CredentialReveal {
+	m := &model.CredentialReveal{
+		ID: sh.ID.String(), IdentityID: sh.IdentityID.String(), ExpiresAt: sh.ExpiresAt,
+		SecondsRemaining: sh.SecondsRemaining(now), Fields: []*model.CredentialField{}, TotpCode: strPtr(sh.TOTPCode),
+	}
+	for _, f := range sh.Fields {
+		m.Fields = append(m.Fields, &model.CredentialField{Name: f.Name, Value: f.Value})
 	}
 	return m
 }

@@ -8,14 +8,18 @@ import (
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/identity"
+	"github.com/accesshive/accesshive/internal/reveal"
 )
 
 // Deps is what the resolvers need; the server builds it once.
 type Deps struct {
-	DB       *bun.DB
-	Sessions *auth.Service
-	Events   *event.Bus
-	Logger   *slog.Logger
+	DB              *bun.DB
+	Sessions        *auth.Service
+	Events          *event.Bus
+	Logger          *slog.Logger
+	IdentityService *identity.Service
+	RevealService   *reveal.Service
 }
 
 // SessionCookie lets the login and logout resolvers set and clear the session cookie on the

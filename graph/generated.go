@@ -28,6 +28,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Identity() IdentityResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -61,6 +62,52 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CredentialField struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	CredentialReveal struct {
+		ExpiresAt        func(childComplexity int) int
+		Fields           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IdentityID       func(childComplexity int) int
+		SecondsRemaining func(childComplexity int) int
+		TotpCode         func(childComplexity int) int
+	}
+
+	Identity struct {
+		Client               func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		CredentialsRotatedAt func(childComplexity int) int
+		DisplayName          func(childComplexity int) int
+		Email                func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		LastError            func(childComplexity int) int
+		LoginURL             func(childComplexity int) int
+		Notes                func(childComplexity int) int
+		Origin               func(childComplexity int) int
+		Platform             func(childComplexity int) int
+		ProviderStatuses     func(childComplexity int) int
+		ProvisioningState    func(childComplexity int) int
+		Scope                func(childComplexity int) int
+		TokenExpiresAt       func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
+	}
+
+	IdentityConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	IdentityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Job struct {
 		Attempts    func(childComplexity int) int
 		Error       func(childComplexity int) int
@@ -77,11 +124,16 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ConnectPlatform func(childComplexity int, input model.ConnectPlatformInput) int
-		CreateClient    func(childComplexity int, input model.CreateClientInput) int
-		CreateUser      func(childComplexity int, input model.CreateUserInput) int
-		Login           func(childComplexity int, email string, password string) int
-		Logout          func(childComplexity int) int
+		ConnectPlatform   func(childComplexity int, input model.ConnectPlatformInput) int
+		CreateClient      func(childComplexity int, input model.CreateClientInput) int
+		CreateIdentity    func(childComplexity int, input model.CreateIdentityInput) int
+		CreateUser        func(childComplexity int, input model.CreateUserInput) int
+		DeleteIdentity    func(childComplexity int, id string) int
+		Login             func(childComplexity int, email string, password string) int
+		Logout            func(childComplexity int) int
+		RevealCredentials func(childComplexity int, identityID string) int
+		RotateCredentials func(childComplexity int, identityID string, input *model.RotateCredentialsInput) int
+		UpdateCredentials func(childComplexity int, input model.UpdateCredentialsInput) int
 	}
 
 	PageInfo struct {
@@ -102,16 +154,35 @@ type ComplexityRoot struct {
 		UpdatedAt     func(childComplexity int) int
 	}
 
+	ProviderStatus struct {
+		LastError func(childComplexity int) int
+		Provider  func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
 	Query struct {
-		Client    func(childComplexity int, id string) int
-		Clients   func(childComplexity int, first *int, after *string) int
-		Jobs      func(childComplexity int, typeArg *model.JobType, limit *int) int
-		Me        func(childComplexity int) int
-		Platforms func(childComplexity int) int
+		AgencyIdentities func(childComplexity int, platform *model.PlatformKey, first *int, after *string) int
+		Client           func(childComplexity int, id string) int
+		Clients          func(childComplexity int, first *int, after *string) int
+		CredentialReveal func(childComplexity int, id string) int
+		Identities       func(childComplexity int, clientID string, platform *model.PlatformKey, first *int, after *string) int
+		Identity         func(childComplexity int, id string) int
+		Jobs             func(childComplexity int, typeArg *model.JobType, limit *int) int
+		Me               func(childComplexity int) int
+		Platforms        func(childComplexity int) int
+	}
+
+	RevealTick struct {
+		Expired          func(childComplexity int) int
+		RevealID         func(childComplexity int) int
+		SecondsRemaining func(childComplexity int) int
 	}
 
 	Subscription struct {
-		JobUpdated func(childComplexity int, typeArg *model.JobType) int
+		IdentityUpdated func(childComplexity int, identityID string) int
+		JobUpdated      func(childComplexity int, typeArg *model.JobType) int
+		RevealCountdown func(childComplexity int, revealID string) int
 	}
 
 	User struct {
@@ -129,12 +200,21 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type IdentityResolver interface {
+	Client(ctx context.Context, obj *model.Identity) (*model.Client, error)
+	Platform(ctx context.Context, obj *model.Identity) (*model.Platform, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.User, error)
 	Logout(ctx context.Context) (bool, error)
 	CreateClient(ctx context.Context, input model.CreateClientInput) (*model.Client, error)
 	CreateUser(ctx context.Context, input model.CreateUserInput) (*model.User, error)
 	ConnectPlatform(ctx context.Context, input model.ConnectPlatformInput) (*model.Platform, error)
+	CreateIdentity(ctx context.Context, input model.CreateIdentityInput) (*model.Identity, error)
+	DeleteIdentity(ctx context.Context, id string) (*model.Identity, error)
+	RevealCredentials(ctx context.Context, identityID string) (*model.CredentialReveal, error)
+	UpdateCredentials(ctx context.Context, input model.UpdateCredentialsInput) (*model.Identity, error)
+	RotateCredentials(ctx context.Context, identityID string, input *model.RotateCredentialsInput) (*model.Identity, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*model.User, error)
@@ -142,9 +222,15 @@ type QueryResolver interface {
 	Client(ctx context.Context, id string) (*model.Client, error)
 	Platforms(ctx context.Context) ([]*model.Platform, error)
 	Jobs(ctx context.Context, typeArg *model.JobType, limit *int) ([]*model.Job, error)
+	Identities(ctx context.Context, clientID string, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error)
+	AgencyIdentities(ctx context.Context, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error)
+	Identity(ctx context.Context, id string) (*model.Identity, error)
+	CredentialReveal(ctx context.Context, id string) (*model.CredentialReveal, error)
 }
 type SubscriptionResolver interface {
 	JobUpdated(ctx context.Context, typeArg *model.JobType) (<-chan *model.Job, error)
+	IdentityUpdated(ctx context.Context, identityID string) (<-chan *model.Identity, error)
+	RevealCountdown(ctx context.Context, revealID string) (<-chan *model.RevealTick, error)
 }
 type UserResolver interface {
 	Client(ctx context.Context, obj *model.User) (*model.Client, error)
@@ -238,6 +324,197 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClientEdge.Node(childComplexity), true
+
+	case "CredentialField.name":
+		if e.ComplexityRoot.CredentialField.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Name(childComplexity), true
+	case "CredentialField.value":
+		if e.ComplexityRoot.CredentialField.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialField.Value(childComplexity), true
+
+	case "CredentialReveal.expiresAt":
+		if e.ComplexityRoot.CredentialReveal.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialReveal.ExpiresAt(childComplexity), true
+	case "CredentialReveal.fields":
+		if e.ComplexityRoot.CredentialReveal.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialReveal.Fields(childComplexity), true
+	case "CredentialReveal.id":
+		if e.ComplexityRoot.CredentialReveal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialReveal.ID(childComplexity), true
+	case "CredentialReveal.identityId":
+		if e.ComplexityRoot.CredentialReveal.IdentityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialReveal.IdentityID(childComplexity), true
+	case "CredentialReveal.secondsRemaining":
+		if e.ComplexityRoot.CredentialReveal.SecondsRemaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialReveal.SecondsRemaining(childComplexity), true
+	case "CredentialReveal.totpCode":
+		if e.ComplexityRoot.CredentialReveal.TotpCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialReveal.TotpCode(childComplexity), true
+
+	case "Identity.client":
+		if e.ComplexityRoot.Identity.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.Client(childComplexity), true
+	case "Identity.createdAt":
+		if e.ComplexityRoot.Identity.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.CreatedAt(childComplexity), true
+	case "Identity.credentialsRotatedAt":
+		if e.ComplexityRoot.Identity.CredentialsRotatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.CredentialsRotatedAt(childComplexity), true
+	case "Identity.displayName":
+		if e.ComplexityRoot.Identity.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.DisplayName(childComplexity), true
+	case "Identity.email":
+		if e.ComplexityRoot.Identity.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.Email(childComplexity), true
+	case "Identity.id":
+		if e.ComplexityRoot.Identity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.ID(childComplexity), true
+	case "Identity.lastError":
+		if e.ComplexityRoot.Identity.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.LastError(childComplexity), true
+	case "Identity.loginUrl":
+		if e.ComplexityRoot.Identity.LoginURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.LoginURL(childComplexity), true
+	case "Identity.notes":
+		if e.ComplexityRoot.Identity.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.Notes(childComplexity), true
+	case "Identity.origin":
+		if e.ComplexityRoot.Identity.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.Origin(childComplexity), true
+	case "Identity.platform":
+		if e.ComplexityRoot.Identity.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.Platform(childComplexity), true
+	case "Identity.providerStatuses":
+		if e.ComplexityRoot.Identity.ProviderStatuses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.ProviderStatuses(childComplexity), true
+	case "Identity.provisioningState":
+		if e.ComplexityRoot.Identity.ProvisioningState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.ProvisioningState(childComplexity), true
+	case "Identity.scope":
+		if e.ComplexityRoot.Identity.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.Scope(childComplexity), true
+	case "Identity.tokenExpiresAt":
+		if e.ComplexityRoot.Identity.TokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.TokenExpiresAt(childComplexity), true
+	case "Identity.type":
+		if e.ComplexityRoot.Identity.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.Type(childComplexity), true
+	case "Identity.updatedAt":
+		if e.ComplexityRoot.Identity.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.UpdatedAt(childComplexity), true
+
+	case "IdentityConnection.edges":
+		if e.ComplexityRoot.IdentityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityConnection.Edges(childComplexity), true
+	case "IdentityConnection.nodes":
+		if e.ComplexityRoot.IdentityConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityConnection.Nodes(childComplexity), true
+	case "IdentityConnection.pageInfo":
+		if e.ComplexityRoot.IdentityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityConnection.PageInfo(childComplexity), true
+	case "IdentityConnection.totalCount":
+		if e.ComplexityRoot.IdentityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityConnection.TotalCount(childComplexity), true
+
+	case "IdentityEdge.cursor":
+		if e.ComplexityRoot.IdentityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityEdge.Cursor(childComplexity), true
+	case "IdentityEdge.node":
+		if e.ComplexityRoot.IdentityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityEdge.Node(childComplexity), true
 
 	case "Job.attempts":
 		if e.ComplexityRoot.Job.Attempts == nil {
@@ -334,6 +611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateClient(childComplexity, args["input"].(model.CreateClientInput)), true
+	case "Mutation.createIdentity":
+		if e.ComplexityRoot.Mutation.CreateIdentity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIdentity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIdentity(childComplexity, args["input"].(model.CreateIdentityInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -345,6 +633,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.deleteIdentity":
+		if e.ComplexityRoot.Mutation.DeleteIdentity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteIdentity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteIdentity(childComplexity, args["id"].(string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -362,6 +661,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.revealCredentials":
+		if e.ComplexityRoot.Mutation.RevealCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revealCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevealCredentials(childComplexity, args["identityId"].(string)), true
+	case "Mutation.rotateCredentials":
+		if e.ComplexityRoot.Mutation.RotateCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateCredentials(childComplexity, args["identityId"].(string), args["input"].(*model.RotateCredentialsInput)), true
+	case "Mutation.updateCredentials":
+		if e.ComplexityRoot.Mutation.UpdateCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCredentials(childComplexity, args["input"].(model.UpdateCredentialsInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -420,6 +752,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlatformConnection.UpdatedAt(childComplexity), true
 
+	case "ProviderStatus.lastError":
+		if e.ComplexityRoot.ProviderStatus.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderStatus.LastError(childComplexity), true
+	case "ProviderStatus.provider":
+		if e.ComplexityRoot.ProviderStatus.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderStatus.Provider(childComplexity), true
+	case "ProviderStatus.status":
+		if e.ComplexityRoot.ProviderStatus.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderStatus.Status(childComplexity), true
+	case "ProviderStatus.updatedAt":
+		if e.ComplexityRoot.ProviderStatus.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderStatus.UpdatedAt(childComplexity), true
+
+	case "Query.agencyIdentities":
+		if e.ComplexityRoot.Query.AgencyIdentities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_agencyIdentities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AgencyIdentities(childComplexity, args["platform"].(*model.PlatformKey), args["first"].(*int), args["after"].(*string)), true
 	case "Query.client":
 		if e.ComplexityRoot.Query.Client == nil {
 			break
@@ -442,6 +810,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Clients(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.credentialReveal":
+		if e.ComplexityRoot.Query.CredentialReveal == nil {
+			break
+		}
+
+		args, err := ec.field_Query_credentialReveal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CredentialReveal(childComplexity, args["id"].(string)), true
+	case "Query.identities":
+		if e.ComplexityRoot.Query.Identities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_identities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Identities(childComplexity, args["clientId"].(string), args["platform"].(*model.PlatformKey), args["first"].(*int), args["after"].(*string)), true
+	case "Query.identity":
+		if e.ComplexityRoot.Query.Identity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_identity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Identity(childComplexity, args["id"].(string)), true
 
 	case "Query.jobs":
 		if e.ComplexityRoot.Query.Jobs == nil {
@@ -467,6 +868,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Platforms(childComplexity), true
 
+	case "RevealTick.expired":
+		if e.ComplexityRoot.RevealTick.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealTick.Expired(childComplexity), true
+	case "RevealTick.revealId":
+		if e.ComplexityRoot.RevealTick.RevealID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealTick.RevealID(childComplexity), true
+	case "RevealTick.secondsRemaining":
+		if e.ComplexityRoot.RevealTick.SecondsRemaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealTick.SecondsRemaining(childComplexity), true
+
+	case "Subscription.identityUpdated":
+		if e.ComplexityRoot.Subscription.IdentityUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_identityUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.IdentityUpdated(childComplexity, args["identityId"].(string)), true
 	case "Subscription.jobUpdated":
 		if e.ComplexityRoot.Subscription.JobUpdated == nil {
 			break
@@ -478,6 +909,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.JobUpdated(childComplexity, args["type"].(*model.JobType)), true
+	case "Subscription.revealCountdown":
+		if e.ComplexityRoot.Subscription.RevealCountdown == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_revealCountdown_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.RevealCountdown(childComplexity, args["revealId"].(string)), true
 
 	case "User.agency":
 		if e.ComplexityRoot.User.Agency == nil {
@@ -533,7 +975,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ConnectPlatformInput", ec.unmarshalInputConnectPlatformInput),
 			graphql.NewInputUnmarshaler("CreateClientInput", ec.unmarshalInputCreateClientInput),
+			graphql.NewInputUnmarshaler("CreateIdentityInput", ec.unmarshalInputCreateIdentityInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("RotateCredentialsInput", ec.unmarshalInputRotateCredentialsInput),
+			graphql.NewInputUnmarshaler("UpdateCredentialsInput", ec.unmarshalInputUpdateCredentialsInput),
 		)
 	}
 	first := true
@@ -749,6 +1194,91 @@ type Job {
   error: String
 }
 
+enum IdentityType {
+  MANAGED_GWS
+  EXTERNAL_LOGIN
+  API_TOKEN
+}
+
+enum IdentityScope {
+  AGENCY
+  CLIENT
+}
+
+enum ProvisioningState {
+  PENDING
+  PROVISIONING
+  PROVISIONED
+  FAILED
+  DEPROVISIONING
+  DELETED
+}
+
+"An identity's standing with one provider: GWS_DIRECTORY, or the platform's key."
+type ProviderStatus {
+  provider: String!
+  status: String!
+  lastError: String
+  updatedAt: Time!
+}
+
+"A login, token or managed Google Workspace user used on a platform. Credentials are only ever shown by revealCredentials."
+type Identity {
+  id: ID!
+  scope: IdentityScope!
+  type: IdentityType!
+  displayName: String!
+  "The managed directory address (MANAGED_GWS)."
+  email: String
+  provisioningState: ProvisioningState!
+  lastError: String
+  client: Client
+  "Null for an agency-wide identity."
+  platform: Platform
+  loginUrl: String
+  notes: String
+  tokenExpiresAt: Time
+  origin: String!
+  providerStatuses: [ProviderStatus!]!
+  credentialsRotatedAt: Time
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+type IdentityEdge {
+  cursor: String!
+  node: Identity!
+}
+
+type IdentityConnection {
+  edges: [IdentityEdge!]!
+  nodes: [Identity!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CredentialField {
+  name: String!
+  value: String!
+}
+
+"Revealed credentials, readable until expiresAt (30 seconds) and never after."
+type CredentialReveal {
+  id: ID!
+  identityId: ID!
+  expiresAt: Time!
+  secondsRemaining: Int!
+  fields: [CredentialField!]!
+  "The current TOTP code, for an EXTERNAL_LOGIN with a TOTP secret."
+  totpCode: String
+}
+
+type RevealTick {
+  revealId: ID!
+  secondsRemaining: Int!
+  expired: Boolean!
+}
+
 type Query {
   "The logged-in user."
   me: User!
@@ -759,6 +1289,13 @@ type Query {
   platforms: [Platform!]!
   "Recent background jobs of the agency, newest first (staff only)."
   jobs(type: JobType, limit: Int = 10): [Job!]!
+  "A client's live identities, optionally of one platform."
+  identities(clientId: ID!, platform: PlatformKey, first: Int = 20, after: String): IdentityConnection!
+  "The agency's own (not client-dedicated) identities (staff only)."
+  agencyIdentities(platform: PlatformKey, first: Int = 20, after: String): IdentityConnection!
+  identity(id: ID!): Identity!
+  "Reads back one of your reveals while it has not expired."
+  credentialReveal(id: ID!): CredentialReveal!
 }
 
 input CreateClientInput {
@@ -779,6 +1316,37 @@ input ConnectPlatformInput {
   state: ConnectionState!
 }
 
+input CreateIdentityInput {
+  "Absent for an agency identity."
+  clientId: ID
+  "Required for client-dedicated and MANAGED_GWS identities; absent means agency-wide."
+  platform: PlatformKey
+  type: IdentityType!
+  displayName: String
+  username: String
+  password: String
+  token: String
+  totpSecret: String
+  loginUrl: String
+  notes: String
+  tokenExpiresAt: Time
+}
+
+input UpdateCredentialsInput {
+  identityId: ID!
+  username: String
+  password: String
+  token: String
+  totpSecret: String
+}
+
+input RotateCredentialsInput {
+  "The new password (EXTERNAL_LOGIN); absent for MANAGED_GWS, whose password is generated."
+  password: String
+  "The new token (API_TOKEN)."
+  token: String
+}
+
 type Mutation {
   "Checks the credentials and sets the session cookie."
   login(email: String!, password: String!): User!
@@ -788,11 +1356,23 @@ type Mutation {
   createUser(input: CreateUserInput!): User!
   "Sets this agency's connection state for a platform and enqueues a connection check."
   connectPlatform(input: ConnectPlatformInput!): Platform!
+  createIdentity(input: CreateIdentityInput!): Identity!
+  "Moves the identity to DEPROVISIONING; a job takes it to DELETED."
+  deleteIdentity(id: ID!): Identity!
+  "Decrypts the credentials for 30 seconds; every reveal is recorded."
+  revealCredentials(identityId: ID!): CredentialReveal!
+  updateCredentials(input: UpdateCredentialsInput!): Identity!
+  "Sets new credentials (external and token types) or enqueues a password rotation (MANAGED_GWS)."
+  rotateCredentials(identityId: ID!, input: RotateCredentialsInput): Identity!
 }
 
 type Subscription {
   "Every status or progress change of the agency's jobs, optionally of one type (staff only)."
   jobUpdated(type: JobType): Job!
+  "Every change of an identity's provisioning state or provider statuses."
+  identityUpdated(identityId: ID!): Identity!
+  "Ticks once a second with the seconds left, then an expired tick, then ends."
+  revealCountdown(revealId: ID!): RevealTick!
 }
 `, BuiltIn: false},
 }
@@ -846,6 +1426,98 @@ func (ec *executionContext) childFields_ClientEdge(ctx context.Context, field gr
 		return ec.fieldContext_ClientEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClientEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CredentialField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CredentialField_name(ctx, field)
+	case "value":
+		return ec.fieldContext_CredentialField_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialField", field.Name)
+}
+
+func (ec *executionContext) childFields_CredentialReveal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CredentialReveal_id(ctx, field)
+	case "identityId":
+		return ec.fieldContext_CredentialReveal_identityId(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CredentialReveal_expiresAt(ctx, field)
+	case "secondsRemaining":
+		return ec.fieldContext_CredentialReveal_secondsRemaining(ctx, field)
+	case "fields":
+		return ec.fieldContext_CredentialReveal_fields(ctx, field)
+	case "totpCode":
+		return ec.fieldContext_CredentialReveal_totpCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialReveal", field.Name)
+}
+
+func (ec *executionContext) childFields_Identity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Identity_id(ctx, field)
+	case "scope":
+		return ec.fieldContext_Identity_scope(ctx, field)
+	case "type":
+		return ec.fieldContext_Identity_type(ctx, field)
+	case "displayName":
+		return ec.fieldContext_Identity_displayName(ctx, field)
+	case "email":
+		return ec.fieldContext_Identity_email(ctx, field)
+	case "provisioningState":
+		return ec.fieldContext_Identity_provisioningState(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Identity_lastError(ctx, field)
+	case "client":
+		return ec.fieldContext_Identity_client(ctx, field)
+	case "platform":
+		return ec.fieldContext_Identity_platform(ctx, field)
+	case "loginUrl":
+		return ec.fieldContext_Identity_loginUrl(ctx, field)
+	case "notes":
+		return ec.fieldContext_Identity_notes(ctx, field)
+	case "tokenExpiresAt":
+		return ec.fieldContext_Identity_tokenExpiresAt(ctx, field)
+	case "origin":
+		return ec.fieldContext_Identity_origin(ctx, field)
+	case "providerStatuses":
+		return ec.fieldContext_Identity_providerStatuses(ctx, field)
+	case "credentialsRotatedAt":
+		return ec.fieldContext_Identity_credentialsRotatedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Identity_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Identity_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Identity", field.Name)
+}
+
+func (ec *executionContext) childFields_IdentityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_IdentityConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_IdentityConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_IdentityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_IdentityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdentityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_IdentityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_IdentityEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_IdentityEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdentityEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -912,6 +1584,32 @@ func (ec *executionContext) childFields_PlatformConnection(ctx context.Context, 
 		return ec.fieldContext_PlatformConnection_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlatformConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProviderStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_ProviderStatus_provider(ctx, field)
+	case "status":
+		return ec.fieldContext_ProviderStatus_status(ctx, field)
+	case "lastError":
+		return ec.fieldContext_ProviderStatus_lastError(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ProviderStatus_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProviderStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_RevealTick(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revealId":
+		return ec.fieldContext_RevealTick_revealId(ctx, field)
+	case "secondsRemaining":
+		return ec.fieldContext_RevealTick_secondsRemaining(ctx, field)
+	case "expired":
+		return ec.fieldContext_RevealTick_expired(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevealTick", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1078,6 +1776,20 @@ func (ec *executionContext) field_Mutation_createClient_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createIdentity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateIdentityInput, error) {
+			return ec.unmarshalNCreateIdentityInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCreateIdentityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1089,6 +1801,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteIdentity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -1114,6 +1840,56 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_revealCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identityId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identityId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (*model.RotateCredentialsInput, error) {
+			return ec.unmarshalORotateCredentialsInput2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotateCredentialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCredentialsInput, error) {
+			return ec.unmarshalNUpdateCredentialsInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateCredentialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1125,6 +1901,36 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_agencyIdentities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "platform",
+		func(ctx context.Context, v any) (*model.PlatformKey, error) {
+			return ec.unmarshalOPlatformKey2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformKey(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["platform"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -1164,6 +1970,72 @@ func (ec *executionContext) field_Query_clients_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_credentialReveal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_identities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "platform",
+		func(ctx context.Context, v any) (*model.PlatformKey, error) {
+			return ec.unmarshalOPlatformKey2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformKey(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["platform"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_identity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_jobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1186,6 +2058,20 @@ func (ec *executionContext) field_Query_jobs_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_identityUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identityId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_jobUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1197,6 +2083,20 @@ func (ec *executionContext) field_Subscription_jobUpdated_args(ctx context.Conte
 		return nil, err
 	}
 	args["type"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_revealCountdown_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "revealId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["revealId"] = arg0
 	return args, nil
 }
 
@@ -1558,6 +2458,791 @@ func (ec *executionContext) fieldContext_ClientEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CredentialField_name(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialField_value(ctx context.Context, field graphql.CollectedField, obj *model.CredentialField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialField_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialField_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialField", field, false, false, "String")
+}
+
+func (ec *executionContext) _CredentialReveal_id(ctx context.Context, field graphql.CollectedField, obj *model.CredentialReveal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialReveal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialReveal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialReveal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CredentialReveal_identityId(ctx context.Context, field graphql.CollectedField, obj *model.CredentialReveal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialReveal_identityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialReveal_identityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialReveal", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CredentialReveal_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CredentialReveal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialReveal_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialReveal_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialReveal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CredentialReveal_secondsRemaining(ctx context.Context, field graphql.CollectedField, obj *model.CredentialReveal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialReveal_secondsRemaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecondsRemaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialReveal_secondsRemaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialReveal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CredentialReveal_fields(ctx context.Context, field graphql.CollectedField, obj *model.CredentialReveal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialReveal_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CredentialField) graphql.Marshaler {
+			return ec.marshalNCredentialField2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCredentialFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialReveal_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CredentialReveal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CredentialField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CredentialReveal_totpCode(ctx context.Context, field graphql.CollectedField, obj *model.CredentialReveal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialReveal_totpCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotpCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialReveal_totpCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialReveal", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identity_id(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Identity_scope(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdentityScope) graphql.Marshaler {
+			return ec.marshalNIdentityScope2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityScope(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "IdentityScope")
+}
+
+func (ec *executionContext) _Identity_type(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdentityType) graphql.Marshaler {
+			return ec.marshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "IdentityType")
+}
+
+func (ec *executionContext) _Identity_displayName(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identity_email(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identity_provisioningState(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_provisioningState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvisioningState, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProvisioningState) graphql.Marshaler {
+			return ec.marshalNProvisioningState2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProvisioningState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_provisioningState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "ProvisioningState")
+}
+
+func (ec *executionContext) _Identity_lastError(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identity_client(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Identity().Client(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Client) graphql.Marshaler {
+			return ec.marshalOClient2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐClient(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Identity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Identity_platform(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Identity().Platform(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Platform) graphql.Marshaler {
+			return ec.marshalOPlatform2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Identity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Platform(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Identity_loginUrl(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_loginUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoginURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_loginUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identity_notes(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identity_tokenExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_tokenExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokenExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_tokenExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Identity_origin(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Origin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Identity_providerStatuses(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_providerStatuses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderStatuses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProviderStatus) graphql.Marshaler {
+			return ec.marshalNProviderStatus2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProviderStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_providerStatuses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Identity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProviderStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Identity_credentialsRotatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_credentialsRotatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialsRotatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_credentialsRotatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Identity_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Identity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdentityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IdentityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IdentityEdge) graphql.Marshaler {
+			return ec.marshalNIdentityEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdentityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.IdentityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdentityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.IdentityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IdentityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.IdentityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentityConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IdentityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IdentityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentityEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.IdentityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IdentityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -2038,6 +3723,226 @@ func (ec *executionContext) fieldContext_Mutation_connectPlatform(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createIdentity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIdentity(ctx, fc.Args["input"].(model.CreateIdentityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIdentity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIdentity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteIdentity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteIdentity(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteIdentity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteIdentity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revealCredentials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revealCredentials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevealCredentials(ctx, fc.Args["identityId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CredentialReveal) graphql.Marshaler {
+			return ec.marshalNCredentialReveal2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCredentialReveal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revealCredentials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CredentialReveal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revealCredentials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCredentials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCredentials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCredentials(ctx, fc.Args["input"].(model.UpdateCredentialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCredentials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCredentials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateCredentials(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateCredentials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateCredentials(ctx, fc.Args["identityId"].(string), fc.Args["input"].(*model.RotateCredentialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateCredentials(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateCredentials_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2254,6 +4159,98 @@ func (ec *executionContext) fieldContext_PlatformConnection_updatedAt(_ context.
 	return graphql.NewScalarFieldContext("PlatformConnection", field, false, false, "Time")
 }
 
+func (ec *executionContext) _ProviderStatus_provider(ctx context.Context, field graphql.CollectedField, obj *model.ProviderStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderStatus_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderStatus_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProviderStatus_status(ctx context.Context, field graphql.CollectedField, obj *model.ProviderStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderStatus_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderStatus_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProviderStatus_lastError(ctx context.Context, field graphql.CollectedField, obj *model.ProviderStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderStatus_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderStatus_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProviderStatus_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ProviderStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderStatus_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderStatus_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderStatus", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2450,6 +4447,182 @@ func (ec *executionContext) fieldContext_Query_jobs(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_identities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_identities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Identities(ctx, fc.Args["clientId"].(string), fc.Args["platform"].(*model.PlatformKey), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IdentityConnection) graphql.Marshaler {
+			return ec.marshalNIdentityConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_identities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_identities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_agencyIdentities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_agencyIdentities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AgencyIdentities(ctx, fc.Args["platform"].(*model.PlatformKey), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IdentityConnection) graphql.Marshaler {
+			return ec.marshalNIdentityConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_agencyIdentities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_agencyIdentities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_identity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_identity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Identity(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_identity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_identity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_credentialReveal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_credentialReveal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CredentialReveal(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CredentialReveal) graphql.Marshaler {
+			return ec.marshalNCredentialReveal2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCredentialReveal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_credentialReveal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CredentialReveal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_credentialReveal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2526,6 +4699,75 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RevealTick_revealId(ctx context.Context, field graphql.CollectedField, obj *model.RevealTick) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealTick_revealId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevealID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealTick_revealId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealTick", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RevealTick_secondsRemaining(ctx context.Context, field graphql.CollectedField, obj *model.RevealTick) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealTick_secondsRemaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecondsRemaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealTick_secondsRemaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealTick", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevealTick_expired(ctx context.Context, field graphql.CollectedField, obj *model.RevealTick) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealTick_expired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealTick_expired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealTick", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Subscription_jobUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -2564,6 +4806,94 @@ func (ec *executionContext) fieldContext_Subscription_jobUpdated(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_jobUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_identityUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_identityUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().IdentityUpdated(ctx, fc.Args["identityId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_identityUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_identityUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_revealCountdown(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_revealCountdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().RevealCountdown(ctx, fc.Args["revealId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevealTick) graphql.Marshaler {
+			return ec.marshalNRevealTick2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealTick(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_revealCountdown(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevealTick(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_revealCountdown_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3913,6 +6243,118 @@ func UnmarshalCreateClientInput(ctx context.Context, raw any) (model.CreateClien
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateIdentityInput(ctx context.Context, obj any) (model.CreateIdentityInput, error) {
+	var it model.CreateIdentityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientId", "platform", "type", "displayName", "username", "password", "token", "totpSecret", "loginUrl", "notes", "tokenExpiresAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientID = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOPlatformKey2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformKey(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "displayName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("displayName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisplayName = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "totpSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totpSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotpSecret = data
+		case "loginUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("loginUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LoginURL = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "tokenExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokenExpiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TokenExpiresAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateIdentityInput unmarshals raw into the CreateIdentityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateIdentityInput(ctx context.Context, raw any) (model.CreateIdentityInput, error) {
+	var out model.CreateIdentityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateIdentityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (model.CreateUserInput, error) {
 	var it model.CreateUserInput
 	if obj == nil {
@@ -3980,6 +6422,125 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (model.CreateUserInput, error) {
 	var out model.CreateUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRotateCredentialsInput(ctx context.Context, obj any) (model.RotateCredentialsInput, error) {
+	var it model.RotateCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"password", "token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRotateCredentialsInput unmarshals raw into the RotateCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRotateCredentialsInput(ctx context.Context, raw any) (model.RotateCredentialsInput, error) {
+	var out model.RotateCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateCredentialsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateCredentialsInput(ctx context.Context, obj any) (model.UpdateCredentialsInput, error) {
+	var it model.UpdateCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"identityId", "username", "password", "token", "totpSecret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "identityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identityId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentityID = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "totpSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totpSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotpSecret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCredentialsInput unmarshals raw into the UpdateCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCredentialsInput(ctx context.Context, raw any) (model.UpdateCredentialsInput, error) {
+	var out model.UpdateCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCredentialsInput", raw, &out)
 	return out, err
 }
 
@@ -4158,6 +6719,303 @@ func (ec *executionContext) _ClientEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var credentialFieldImplementors = []string{"CredentialField"}
+
+func (ec *executionContext) _CredentialField(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, credentialFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CredentialField")
+		case "name":
+			out.Values[i] = ec._CredentialField_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._CredentialField_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var credentialRevealImplementors = []string{"CredentialReveal"}
+
+func (ec *executionContext) _CredentialReveal(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialReveal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, credentialRevealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CredentialReveal")
+		case "id":
+			out.Values[i] = ec._CredentialReveal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "identityId":
+			out.Values[i] = ec._CredentialReveal_identityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CredentialReveal_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secondsRemaining":
+			out.Values[i] = ec._CredentialReveal_secondsRemaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._CredentialReveal_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totpCode":
+			out.Values[i] = ec._CredentialReveal_totpCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var identityImplementors = []string{"Identity"}
+
+func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet, obj *model.Identity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, identityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Identity")
+		case "id":
+			out.Values[i] = ec._Identity_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scope":
+			out.Values[i] = ec._Identity_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Identity_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "displayName":
+			out.Values[i] = ec._Identity_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Identity_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provisioningState":
+			out.Values[i] = ec._Identity_provisioningState(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._Identity_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "client":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Identity_client(ctx, field, obj)
+				})
+		case "platform":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Identity_platform(ctx, field, obj)
+				})
+		case "loginUrl":
+			out.Values[i] = ec._Identity_loginUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._Identity_notes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tokenExpiresAt":
+			out.Values[i] = ec._Identity_tokenExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "origin":
+			out.Values[i] = ec._Identity_origin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "providerStatuses":
+			out.Values[i] = ec._Identity_providerStatuses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "credentialsRotatedAt":
+			out.Values[i] = ec._Identity_credentialsRotatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Identity_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Identity_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var identityConnectionImplementors = []string{"IdentityConnection"}
+
+func (ec *executionContext) _IdentityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.IdentityConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, identityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdentityConnection")
+		case "edges":
+			out.Values[i] = ec._IdentityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._IdentityConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._IdentityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._IdentityConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var identityEdgeImplementors = []string{"IdentityEdge"}
+
+func (ec *executionContext) _IdentityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.IdentityEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, identityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdentityEdge")
+		case "cursor":
+			out.Values[i] = ec._IdentityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._IdentityEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var jobImplementors = []string{"Job"}
 
 func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj *model.Job) graphql.Marshaler {
@@ -4296,6 +7154,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "connectPlatform":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_connectPlatform(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createIdentity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIdentity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteIdentity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteIdentity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revealCredentials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revealCredentials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCredentials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCredentials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateCredentials":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateCredentials(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -4446,6 +7339,54 @@ func (ec *executionContext) _PlatformConnection(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var providerStatusImplementors = []string{"ProviderStatus"}
+
+func (ec *executionContext) _ProviderStatus(ctx context.Context, sel ast.SelectionSet, obj *model.ProviderStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, providerStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProviderStatus")
+		case "provider":
+			out.Values[i] = ec._ProviderStatus_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ProviderStatus_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._ProviderStatus_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ProviderStatus_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -4495,6 +7436,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_jobs(ctx, field)
 				})
+		case "identities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_identities(ctx, field)
+				})
+		case "agencyIdentities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_agencyIdentities(ctx, field)
+				})
+		case "identity":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_identity(ctx, field)
+				})
+		case "credentialReveal":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_credentialReveal(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -4508,6 +7473,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revealTickImplementors = []string{"RevealTick"}
+
+func (ec *executionContext) _RevealTick(ctx context.Context, sel ast.SelectionSet, obj *model.RevealTick) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revealTickImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevealTick")
+		case "revealId":
+			out.Values[i] = ec._RevealTick_revealId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secondsRemaining":
+			out.Values[i] = ec._RevealTick_secondsRemaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expired":
+			out.Values[i] = ec._RevealTick_expired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4541,6 +7549,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "jobUpdated":
 		return ec._Subscription_jobUpdated(ctx, fields[0])
+	case "identityUpdated":
+		return ec._Subscription_identityUpdated(ctx, fields[0])
+	case "revealCountdown":
+		return ec._Subscription_revealCountdown(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -5071,9 +8083,46 @@ func (ec *executionContext) unmarshalNCreateClientInput2githubᚗcomᚋaccesshiv
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateIdentityInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCreateIdentityInput(ctx context.Context, v any) (model.CreateIdentityInput, error) {
+	res, err := ec.unmarshalInputCreateIdentityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateUserInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCreateUserInput(ctx context.Context, v any) (model.CreateUserInput, error) {
 	res, err := ec.unmarshalInputCreateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCredentialField2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCredentialFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CredentialField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCredentialField2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCredentialField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCredentialField2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCredentialField(ctx context.Context, sel ast.SelectionSet, v *model.CredentialField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CredentialField!")
+		return graphql.Null
+	}
+	return ec._CredentialField(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCredentialReveal2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCredentialReveal(ctx context.Context, sel ast.SelectionSet, v *model.CredentialReveal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CredentialReveal!")
+		return graphql.Null
+	}
+	return ec._CredentialReveal(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -5088,6 +8137,82 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNIdentity2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Identity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx context.Context, sel ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Identity!")
+		return graphql.Null
+	}
+	return ec._Identity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdentityConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityConnection(ctx context.Context, sel ast.SelectionSet, v *model.IdentityConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdentityConnection!")
+		return graphql.Null
+	}
+	return ec._IdentityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIdentityEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IdentityEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdentityEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdentityEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityEdge(ctx context.Context, sel ast.SelectionSet, v *model.IdentityEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdentityEdge!")
+		return graphql.Null
+	}
+	return ec._IdentityEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIdentityScope2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityScope(ctx context.Context, v any) (model.IdentityScope, error) {
+	var res model.IdentityScope
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIdentityScope2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityScope(ctx context.Context, sel ast.SelectionSet, v model.IdentityScope) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx context.Context, v any) (model.IdentityType, error) {
+	var res model.IdentityType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx context.Context, sel ast.SelectionSet, v model.IdentityType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -5190,6 +8315,48 @@ func (ec *executionContext) marshalNPlatformKey2githubᚗcomᚋaccesshiveᚋacce
 	return v
 }
 
+func (ec *executionContext) marshalNProviderStatus2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProviderStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProviderStatus) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProviderStatus2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProviderStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProviderStatus2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProviderStatus(ctx context.Context, sel ast.SelectionSet, v *model.ProviderStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProviderStatus!")
+		return graphql.Null
+	}
+	return ec._ProviderStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProvisioningState2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProvisioningState(ctx context.Context, v any) (model.ProvisioningState, error) {
+	var res model.ProvisioningState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProvisioningState2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProvisioningState(ctx context.Context, sel ast.SelectionSet, v model.ProvisioningState) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRevealTick2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealTick(ctx context.Context, sel ast.SelectionSet, v *model.RevealTick) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevealTick!")
+		return graphql.Null
+	}
+	return ec._RevealTick(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
 	var res model.Role
 	err := res.UnmarshalGQL(v)
@@ -5226,6 +8393,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateCredentialsInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateCredentialsInput(ctx context.Context, v any) (model.UpdateCredentialsInput, error) {
+	res, err := ec.unmarshalInputUpdateCredentialsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
@@ -5483,11 +8655,42 @@ func (ec *executionContext) marshalOJobType2ᚖgithubᚗcomᚋaccesshiveᚋacces
 	return v
 }
 
+func (ec *executionContext) marshalOPlatform2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatform(ctx context.Context, sel ast.SelectionSet, v *model.Platform) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Platform(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPlatformConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformConnection(ctx context.Context, sel ast.SelectionSet, v *model.PlatformConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._PlatformConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlatformKey2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformKey(ctx context.Context, v any) (*model.PlatformKey, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PlatformKey)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlatformKey2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformKey(ctx context.Context, sel ast.SelectionSet, v *model.PlatformKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalORotateCredentialsInput2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotateCredentialsInput(ctx context.Context, v any) (*model.RotateCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRotateCredentialsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

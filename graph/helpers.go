@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"time"
+
+	"github.com/accesshive/accesshive/graph/model"
 
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/page"
@@ -46,6 +49,40 @@ func subscribe[T any](ctx context.Context, bus *event.Bus, f event.Filter, logge
 				case <-ctx.Done():
 					return
 				}
+			}
+		}
+	}()
+	return out
+}
+
+// countdown ticks once a second with the seconds left until expiresAt, then sends an expired
+// tick and ends. It derives every tick from the stored expiry, so all replicas agree.
+func countdown(ctx context.Context, revealID string, expiresAt time.Time, now func() time.Time) <-chan *model.RevealTick {
+	out := make(chan *model.RevealTick, 1)
+	go func() {
+		defer close(out)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			left := expiresAt.Sub(now())
+			tick := &model.RevealTick{RevealID: revealID}
+			if left > 0 {
+				tick.SecondsRemaining = int((left + time.Second - 1) / time.Second)
+			} else {
+				tick.Expired = true
+			}
+			select {
+			case out <- tick:
+			case <-ctx.Done():
+				return
+			}
+			if tick.Expired {
+				return
+			}
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				return
 			}
 		}
 	}()

@@ -13,9 +13,42 @@ import (
 	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/google/uuid"
 )
+
+// Client is the resolver for the client field.
+func (r *identityResolver) Client(ctx context.Context, obj *model.Identity) (*model.Client, error) {
+	if obj.ClientID == "" {
+		return nil, nil
+	}
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := agency.GetClient(ctx, r.DB, actor, uuid.MustParse(obj.ClientID))
+	if err != nil {
+		return nil, err
+	}
+	return toClient(c), nil
+}
+
+// Platform is the resolver for the platform field.
+func (r *identityResolver) Platform(ctx context.Context, obj *model.Identity) (*model.Platform, error) {
+	if obj.PlatformKey == "" {
+		return nil, nil
+	}
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := agency.GetPlatform(ctx, r.DB, actor.AgencyID, obj.PlatformKey)
+	if err != nil {
+		return nil, err
+	}
+	return toPlatform(p), nil
+}
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.User, error) {
@@ -88,6 +121,114 @@ func (r *mutationResolver) ConnectPlatform(ctx context.Context, input model.Conn
 		return nil, err
 	}
 	return toPlatform(p), nil
+}
+
+// CreateIdentity is the resolver for the createIdentity field.
+func (r *mutationResolver) CreateIdentity(ctx context.Context, input model.CreateIdentityInput) (*model.Identity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := identity.CreateInput{
+		Type: identity.Type(input.Type), DisplayName: deref(input.DisplayName), Username: deref(input.Username),
+		Password: deref(input.Password), Token: deref(input.Token), TOTPSecret: deref(input.TotpSecret),
+		LoginURL: deref(input.LoginURL), Notes: deref(input.Notes), TokenExpiresAt: input.TokenExpiresAt,
+	}
+	if input.Platform != nil {
+		in.Platform = string(*input.Platform)
+	}
+	if input.ClientID != nil {
+		cid, err := parseID("clientId", *input.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		in.ClientID = &cid
+	}
+	ident, err := r.IdentityService.Create(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	return toIdentity(ident), nil
+}
+
+// DeleteIdentity is the resolver for the deleteIdentity field.
+func (r *mutationResolver) DeleteIdentity(ctx context.Context, id string) (*model.Identity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	ident, err := r.IdentityService.Delete(ctx, actor, iid)
+	if err != nil {
+		return nil, err
+	}
+	return toIdentity(ident), nil
+}
+
+// RevealCredentials is the resolver for the revealCredentials field.
+func (r *mutationResolver) RevealCredentials(ctx context.Context, identityID string) (*model.CredentialReveal, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("identityId", identityID)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := r.RevealService.Reveal(ctx, actor, iid)
+	if err != nil {
+		return nil, err
+	}
+	return toReveal(sh, r.RevealService.Now()), nil
+}
+
+// UpdateCredentials is the resolver for the updateCredentials field.
+func (r *mutationResolver) UpdateCredentials(ctx context.Context, input model.UpdateCredentialsInput) (*model.Identity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("identityId", input.IdentityID)
+	if err != nil {
+		return nil, err
+	}
+	ident, err := r.IdentityService.UpdateCredentials(ctx, actor, iid, identity.CredentialsInput{
+		Username: input.Username, Password: input.Password, Token: input.Token, TOTPSecret: input.TotpSecret,
+	}, false)
+	if err != nil {
+		return nil, err
+	}
+	return toIdentity(ident), nil
+}
+
+// RotateCredentials is the resolver for the rotateCredentials field.
+func (r *mutationResolver) RotateCredentials(ctx context.Context, identityID string, input *model.RotateCredentialsInput) (*model.Identity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("identityId", identityID)
+	if err != nil {
+		return nil, err
+	}
+	if input == nil || (input.Password == nil && input.Token == nil) {
+		if _, err := r.IdentityService.RequestRotation(ctx, actor, iid); err != nil {
+			return nil, err
+		}
+		ident, err := r.IdentityService.Get(ctx, actor, iid)
+		if err != nil {
+			return nil, err
+		}
+		return toIdentity(ident), nil
+	}
+	ident, err := r.IdentityService.UpdateCredentials(ctx, actor, iid, identity.CredentialsInput{Password: input.Password, Token: input.Token}, true)
+	if err != nil {
+		return nil, err
+	}
+	return toIdentity(ident), nil
 }
 
 // Me is the resolver for the me field.
@@ -175,6 +316,70 @@ func (r *queryResolver) Jobs(ctx context.Context, typeArg *model.JobType, limit 
 	return out, nil
 }
 
+// Identities is the resolver for the identities field.
+func (r *queryResolver) Identities(ctx context.Context, clientID string, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cid, err := parseID("clientId", clientID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.IdentityService.ListClient(ctx, actor, cid, platformKey(platform), pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return toIdentityConnection(res), nil
+}
+
+// AgencyIdentities is the resolver for the agencyIdentities field.
+func (r *queryResolver) AgencyIdentities(ctx context.Context, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.IdentityService.ListAgency(ctx, actor, platformKey(platform), pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return toIdentityConnection(res), nil
+}
+
+// Identity is the resolver for the identity field.
+func (r *queryResolver) Identity(ctx context.Context, id string) (*model.Identity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	ident, err := r.IdentityService.Get(ctx, actor, iid)
+	if err != nil {
+		return nil, err
+	}
+	return toIdentity(ident), nil
+}
+
+// CredentialReveal is the resolver for the credentialReveal field.
+func (r *queryResolver) CredentialReveal(ctx context.Context, id string) (*model.CredentialReveal, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := r.RevealService.Get(ctx, actor, rid)
+	if err != nil {
+		return nil, err
+	}
+	return toReveal(sh, r.RevealService.Now()), nil
+}
+
 // JobUpdated is the resolver for the jobUpdated field.
 func (r *subscriptionResolver) JobUpdated(ctx context.Context, typeArg *model.JobType) (<-chan *model.Job, error) {
 	actor, err := auth.RequireActor(ctx)
@@ -195,6 +400,47 @@ func (r *subscriptionResolver) JobUpdated(ctx context.Context, typeArg *model.Jo
 		}
 		return &j, true
 	}), nil
+}
+
+// IdentityUpdated is the resolver for the identityUpdated field.
+func (r *subscriptionResolver) IdentityUpdated(ctx context.Context, identityID string) (<-chan *model.Identity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("identityId", identityID)
+	if err != nil {
+		return nil, err
+	}
+	// Subscribing proves the identity is the caller's to see.
+	if _, err := r.IdentityService.Get(ctx, actor, iid); err != nil {
+		return nil, err
+	}
+	f := event.Filter{Topic: event.TopicIdentityUpdated, AgencyID: actor.AgencyID, Key: iid.String()}
+	return subscribe(ctx, r.Events, f, r.Logger, func(e event.Event) (*model.Identity, bool) {
+		ident, err := r.IdentityService.Get(ctx, actor, iid)
+		if err != nil {
+			return nil, false
+		}
+		return toIdentity(ident), true
+	}), nil
+}
+
+// RevealCountdown is the resolver for the revealCountdown field.
+func (r *subscriptionResolver) RevealCountdown(ctx context.Context, revealID string) (<-chan *model.RevealTick, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID("revealId", revealID)
+	if err != nil {
+		return nil, err
+	}
+	rv, err := r.RevealService.Load(ctx, actor, rid)
+	if err != nil {
+		return nil, err
+	}
+	return countdown(ctx, rv.ID.String(), rv.ExpiresAt, r.RevealService.Now), nil
 }
 
 // Client is the resolver for the client field.
@@ -226,6 +472,9 @@ func (r *userResolver) Agency(ctx context.Context, obj *model.User) (*model.Agen
 	return &model.Agency{ID: a.ID.String(), Name: a.Name}, nil
 }
 
+// Identity returns IdentityResolver implementation.
+func (r *Resolver) Identity() IdentityResolver { return &identityResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -239,6 +488,7 @@ func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionRes
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	identityResolver     struct{ *Resolver }
 	mutationResolver     struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }

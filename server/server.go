@@ -4,8 +4,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -19,6 +22,8 @@ import (
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/identity"
+	"github.com/accesshive/accesshive/internal/reveal"
 )
 
 // Config is the HTTP side's configuration.
@@ -49,6 +54,9 @@ type Deps struct {
 	Sessions *auth.Service
 	Events   *event.Bus
 	Logger   *slog.Logger
+	// Identities and Reveals serve the identity and vault operations.
+	Identities *identity.Service
+	Reveals    *reveal.Service
 	// Registry receives the HTTP and GraphQL metrics and is served at /metrics.
 	Registry *prometheus.Registry
 }
@@ -176,6 +184,24 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.cfg.MaxBodyBytes {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request body too large")
+			return
+		}
+		if r.ContentLength < 0 {
+			// A body of unknown length (chunked) is read here, up to the limit: past it, gqlgen
+			// would only see a read error and answer INTERNAL instead of 413.
+			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+			if err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request body too large")
+					return
+				}
+				writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "the request body could not be read")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			r.ContentLength = int64(len(b))
+			next.ServeHTTP(w, r)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)

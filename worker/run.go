@@ -154,7 +154,7 @@ func (w *Worker) process(ctx context.Context, task *asynq.Task) error {
 
 	final := errors.Is(runErr, job.ErrPermanent) || attempt >= rec.MaxAttempts || retried >= maxRetry
 	msg := runErr.Error()
-	if ctx.Err() != nil && errors.Is(runErr, ctx.Err()) {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(runErr, context.DeadlineExceeded) {
 		msg = fmt.Sprintf("timed out after %s", elapsed.Round(time.Millisecond))
 	}
 	wctx, cancel = recordContext(ctx)

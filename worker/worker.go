@@ -5,8 +5,25 @@
 //
 // A job travels like this: a domain package calls job.Enqueue in the transaction of the state
 // change that needs it (a jobs row and an outbox row), the Relay moves the outbox row to asynq
-// with the job id as the task id, and the asynq server hands the task to Worker.process, which
-// records the run and calls the Handler registered for the job type.
+// with the job id as the task id, and the asynq server hands the task to the job-recording
+// middleware, which records the run and calls the Handler registered for the job type.
+//
+// Attempts. The job record is the truth: the middleware decides that an attempt is the last from
+// the record's MaxAttempts (or at once for a job.Permanent error), records FAILED and tells asynq
+// not to retry (asynq.SkipRetry). Tasks get asynq.MaxRetry(MaxAttempts), one retry more than the
+// budget, as headroom only: a requeue (below) on the last attempt is then not archived by asynq,
+// and a run that asynq itself ended on the last attempt (deadline, lost worker) is delivered once
+// more, which closes the record or finds it closed. A task whose record is already final runs no
+// handler, so a task relayed or delivered twice runs once.
+//
+// Per-agency bound. At most Config.PerAgencyConcurrency tasks of one agency run at once across
+// every worker process: before a run starts, the middleware takes a slot in a Redis counting
+// semaphore (a sorted set of leases per agency, each renewed while its task runs and expiring
+// 30s after its worker dies). When none is free the task is requeued: handed back to asynq with
+// an error that its IsFailure option calls no failure, so asynq's retry counter stays, and that
+// its RetryDelayFunc brings back after about Config.BusyRetryDelay; the job record is not
+// touched and stays QUEUED or RETRYING. A database error before the run starts is requeued the
+// same way. Jobs without an agency are not bounded.
 package worker
 
 import (

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun"
 
@@ -210,8 +211,8 @@ func TestWorkerRunsRecordedJob(t *testing.T) {
 		if err := json.Unmarshal(rec.Input, &in); err != nil {
 			return nil, job.Permanent(err)
 		}
-		require.Equal(t, job.StatusRunning, rec.Status)
-		require.NotNil(t, Logger(ctx))
+		assert.Equal(t, job.StatusRunning, rec.Status)
+		assert.NotNil(t, Logger(ctx))
 		return map[string]string{"sentTo": in.To}, nil
 	})
 	run(t, w)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/accesshive/accesshive/internal/devenv"
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
+	"github.com/accesshive/accesshive/internal/vault"
 )
 
 // cmdDev runs the whole system on local defaults: a throwaway PostgreSQL and Redis (removed on
@@ -46,7 +48,11 @@ func cmdDev(ctx context.Context, _ []string) error {
 	if len(cfg.OpsAgencies) == 0 {
 		cfg.OpsAgencies = []string{"Demo Agency"}
 	}
-	a, closeFn, err := open(ctx, cfg)
+	keys, err := vault.LoadOrCreateDevKeyring(filepath.Join(env.Dir, "vault"))
+	if err != nil {
+		return err
+	}
+	a, closeFn, err := open(ctx, cfg, keys)
 	if err != nil {
 		return err
 	}

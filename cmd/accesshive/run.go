@@ -25,12 +25,23 @@ import (
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
+	"github.com/accesshive/accesshive/internal/vault"
 )
 
 // open loads the configuration and connects to PostgreSQL and Redis.
-func open(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
+// keys is the vault keyring; nil means "from ACCESSHIVE_MASTER_KEYS", which is then required.
+func open(ctx context.Context, cfg config.Config, keys *vault.Keyring) (*app.App, func(), error) {
 	logger := logging.New(os.Stderr, cfg.LogLevel, cfg.LogFormat)
 	slog.SetDefault(logger)
+	if keys == nil {
+		if cfg.MasterKeys == "" {
+			return nil, nil, errors.New("ACCESSHIVE_MASTER_KEYS is not set: the vault needs a master key (id:base64 of 32 random bytes); only `accesshive dev` generates one")
+		}
+		var err error
+		if keys, err = vault.ParseKeyring(cfg.MasterKeys); err != nil {
+			return nil, nil, fmt.Errorf("ACCESSHIVE_MASTER_KEYS: %w", err)
+		}
+	}
 	if cfg.DatabaseURL == "" {
 		return nil, nil, errors.New("DATABASE_URL is not set")
 	}
@@ -45,7 +56,7 @@ func open(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
 		_ = bdb.Close()
 		return nil, nil, fmt.Errorf("redis at %s: %w", cfg.RedisAddr, err)
 	}
-	a := app.New(cfg, bdb, rdb, logger)
+	a := app.New(cfg, keys, bdb, rdb, logger)
 	return a, func() { _ = rdb.Close(); _ = bdb.Close() }, nil
 }
 
@@ -56,7 +67,7 @@ func cmdServe(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	a, closeFn, err := open(ctx, cfg)
+	a, closeFn, err := open(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -102,7 +113,7 @@ func cmdWorker(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	a, closeFn, err := open(ctx, cfg)
+	a, closeFn, err := open(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,22 @@ type CreateClientInput struct {
 	Name string `json:"name"`
 }
 
+type CreateIdentityInput struct {
+	// Absent for an agency identity.
+	ClientID *string `json:"clientId,omitempty"`
+	// Required for client-dedicated and MANAGED_GWS identities; absent means agency-wide.
+	Platform       *PlatformKey `json:"platform,omitempty"`
+	Type           IdentityType `json:"type"`
+	DisplayName    *string      `json:"displayName,omitempty"`
+	Username       *string      `json:"username,omitempty"`
+	Password       *string      `json:"password,omitempty"`
+	Token          *string      `json:"token,omitempty"`
+	TotpSecret     *string      `json:"totpSecret,omitempty"`
+	LoginURL       *string      `json:"loginUrl,omitempty"`
+	Notes          *string      `json:"notes,omitempty"`
+	TokenExpiresAt *time.Time   `json:"tokenExpiresAt,omitempty"`
+}
+
 type CreateUserInput struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
@@ -51,6 +67,34 @@ type CreateUserInput struct {
 	Role     Role   `json:"role"`
 	// Required for CLIENT_USER, refused otherwise.
 	ClientID *string `json:"clientId,omitempty"`
+}
+
+type CredentialField struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Revealed credentials, readable until expiresAt (30 seconds) and never after.
+type CredentialReveal struct {
+	ID               string             `json:"id"`
+	IdentityID       string             `json:"identityId"`
+	ExpiresAt        time.Time          `json:"expiresAt"`
+	SecondsRemaining int                `json:"secondsRemaining"`
+	Fields           []*CredentialField `json:"fields"`
+	// The current TOTP code, for an EXTERNAL_LOGIN with a TOTP secret.
+	TotpCode *string `json:"totpCode,omitempty"`
+}
+
+type IdentityConnection struct {
+	Edges      []*IdentityEdge `json:"edges"`
+	Nodes      []*Identity     `json:"nodes"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type IdentityEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Identity `json:"node"`
 }
 
 // A recorded run of a background job. Input, result and progress never hold secrets.
@@ -91,10 +135,39 @@ type PlatformConnection struct {
 	UpdatedAt     time.Time       `json:"updatedAt"`
 }
 
+// An identity's standing with one provider: GWS_DIRECTORY, or the platform's key.
+type ProviderStatus struct {
+	Provider  string    `json:"provider"`
+	Status    string    `json:"status"`
+	LastError *string   `json:"lastError,omitempty"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
 type Query struct {
 }
 
+type RevealTick struct {
+	RevealID         string `json:"revealId"`
+	SecondsRemaining int    `json:"secondsRemaining"`
+	Expired          bool   `json:"expired"`
+}
+
+type RotateCredentialsInput struct {
+	// The new password (EXTERNAL_LOGIN); absent for MANAGED_GWS, whose password is generated.
+	Password *string `json:"password,omitempty"`
+	// The new token (API_TOKEN).
+	Token *string `json:"token,omitempty"`
+}
+
 type Subscription struct {
+}
+
+type UpdateCredentialsInput struct {
+	IdentityID string  `json:"identityId"`
+	Username   *string `json:"username,omitempty"`
+	Password   *string `json:"password,omitempty"`
+	Token      *string `json:"token,omitempty"`
+	TotpSecret *string `json:"totpSecret,omitempty"`
 }
 
 type ConnectionState string
@@ -151,6 +224,118 @@ func (e *ConnectionState) UnmarshalJSON(b []byte) error {
 }
 
 func (e ConnectionState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IdentityScope string
+
+const (
+	IdentityScopeAgency IdentityScope = "AGENCY"
+	IdentityScopeClient IdentityScope = "CLIENT"
+)
+
+var AllIdentityScope = []IdentityScope{
+	IdentityScopeAgency,
+	IdentityScopeClient,
+}
+
+func (e IdentityScope) IsValid() bool {
+	switch e {
+	case IdentityScopeAgency, IdentityScopeClient:
+		return true
+	}
+	return false
+}
+
+func (e IdentityScope) String() string {
+	return string(e)
+}
+
+func (e *IdentityScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IdentityScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IdentityScope", str)
+	}
+	return nil
+}
+
+func (e IdentityScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IdentityScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IdentityScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IdentityType string
+
+const (
+	IdentityTypeManagedGws    IdentityType = "MANAGED_GWS"
+	IdentityTypeExternalLogin IdentityType = "EXTERNAL_LOGIN"
+	IdentityTypeAPIToken      IdentityType = "API_TOKEN"
+)
+
+var AllIdentityType = []IdentityType{
+	IdentityTypeManagedGws,
+	IdentityTypeExternalLogin,
+	IdentityTypeAPIToken,
+}
+
+func (e IdentityType) IsValid() bool {
+	switch e {
+	case IdentityTypeManagedGws, IdentityTypeExternalLogin, IdentityTypeAPIToken:
+		return true
+	}
+	return false
+}
+
+func (e IdentityType) String() string {
+	return string(e)
+}
+
+func (e *IdentityType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IdentityType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IdentityType", str)
+	}
+	return nil
+}
+
+func (e IdentityType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IdentityType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IdentityType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -342,6 +527,69 @@ func (e *PlatformKey) UnmarshalJSON(b []byte) error {
 }
 
 func (e PlatformKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ProvisioningState string
+
+const (
+	ProvisioningStatePending        ProvisioningState = "PENDING"
+	ProvisioningStateProvisioning   ProvisioningState = "PROVISIONING"
+	ProvisioningStateProvisioned    ProvisioningState = "PROVISIONED"
+	ProvisioningStateFailed         ProvisioningState = "FAILED"
+	ProvisioningStateDeprovisioning ProvisioningState = "DEPROVISIONING"
+	ProvisioningStateDeleted        ProvisioningState = "DELETED"
+)
+
+var AllProvisioningState = []ProvisioningState{
+	ProvisioningStatePending,
+	ProvisioningStateProvisioning,
+	ProvisioningStateProvisioned,
+	ProvisioningStateFailed,
+	ProvisioningStateDeprovisioning,
+	ProvisioningStateDeleted,
+}
+
+func (e ProvisioningState) IsValid() bool {
+	switch e {
+	case ProvisioningStatePending, ProvisioningStateProvisioning, ProvisioningStateProvisioned, ProvisioningStateFailed, ProvisioningStateDeprovisioning, ProvisioningStateDeleted:
+		return true
+	}
+	return false
+}
+
+func (e ProvisioningState) String() string {
+	return string(e)
+}
+
+func (e *ProvisioningState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProvisioningState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProvisioningState", str)
+	}
+	return nil
+}
+
+func (e ProvisioningState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProvisioningState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProvisioningState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -13,3 +13,25 @@ type User struct {
 	ClientID string `json:"-"`
 	AgencyID string `json:"-"`
 }
+
+// Identity is the GraphQL Identity; its client and platform are resolved from the ids it carries.
+type Identity struct {
+	ID                   string            `json:"id"`
+	Scope                IdentityScope     `json:"scope"`
+	Type                 IdentityType      `json:"type"`
+	DisplayName          string            `json:"displayName"`
+	Email                *string           `json:"email,omitempty"`
+	ProvisioningState    ProvisioningState `json:"provisioningState"`
+	LastError            *string           `json:"lastError,omitempty"`
+	LoginURL             *string           `json:"loginUrl,omitempty"`
+	Notes                *string           `json:"notes,omitempty"`
+	TokenExpiresAt       *time.Time        `json:"tokenExpiresAt,omitempty"`
+	Origin               string            `json:"origin"`
+	ProviderStatuses     []*ProviderStatus `json:"providerStatuses"`
+	CredentialsRotatedAt *time.Time        `json:"credentialsRotatedAt,omitempty"`
+	CreatedAt            time.Time         `json:"createdAt"`
+	UpdatedAt            time.Time         `json:"updatedAt"`
+	// ClientID and PlatformKey are not GraphQL fields: resolvers load the objects.
+	ClientID    string `json:"-"`
+	PlatformKey string `json:"-"`
+}

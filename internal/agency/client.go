@@ -2,6 +2,7 @@ package agency
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,19 +42,29 @@ func CreateClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, name stri
 	err = db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(c).Returning("*").Exec(ctx); err != nil {
 			if db.IsCode(err, db.CodeUniqueViolation) {
-				var existing Client
-				_ = tx.NewSelect().Model(&existing).Where("agency_id = ? AND lower(name) = lower(?)", actor.AgencyID, name).Scan(ctx)
-				return fault.Conflict("a client with this name exists", existing.ID.String())
+				return errDuplicateClient
 			}
 			return fmt.Errorf("agency: insert client: %w", err)
 		}
 		return audit.Record(ctx, tx, actor, audit.KindClientCreated, "client", c.ID, map[string]any{"name": name})
 	})
+	if errors.Is(err, errDuplicateClient) {
+		// The failed insert aborted the transaction, so the existing client is looked up
+		// after it rolled back.
+		var existing Client
+		if err := idb.NewSelect().Model(&existing).Where("c.agency_id = ? AND lower(c.name) = lower(?)", actor.AgencyID, name).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("agency: find duplicate client: %w", err)
+		}
+		return nil, fault.Conflict("a client with this name exists", existing.ID.String())
+	}
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
 }
+
+// errDuplicateClient leaves CreateClient's transaction when the name is taken.
+var errDuplicateClient = errors.New("agency: duplicate client name")
 
 // scopeClients narrows a clients query to what the actor may see.
 func scopeClients(q *bun.SelectQuery, actor *auth.Actor) *bun.SelectQuery {

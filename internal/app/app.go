@@ -20,7 +20,10 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/reveal"
+	"github.com/accesshive/accesshive/internal/vault"
 	"github.com/accesshive/accesshive/server"
 	"github.com/accesshive/accesshive/worker"
 )
@@ -34,22 +37,31 @@ type App struct {
 	Sessions *auth.Service
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
+	// Vault keeps sealed secrets; Identities and Reveals are the identity and reveal services.
+	Vault      *vault.Store
+	Identities *identity.Service
+	Reveals    *reveal.Service
 }
 
 // New builds the services over an open database and Redis client.
-func New(cfg config.Config, bdb *bun.DB, rdb *redis.Client, logger *slog.Logger) *App {
+func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client, logger *slog.Logger) *App {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	bus := event.New(rdb, event.Options{Prefix: cfg.KeyPrefix, Logger: logger})
 	reg.MustRegister(bus.Collectors()...)
+	limiter := auth.NewLimiter(rdb, cfg.KeyPrefix)
+	store := vault.NewStore(keys)
 	return &App{
-		Config:   cfg,
-		DB:       bdb,
-		Redis:    rdb,
-		Bus:      bus,
-		Sessions: auth.NewService(bdb, auth.NewLimiter(rdb, cfg.KeyPrefix), auth.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute}, logger),
-		Logger:   logger,
-		Registry: reg,
+		Config:     cfg,
+		DB:         bdb,
+		Redis:      rdb,
+		Bus:        bus,
+		Sessions:   auth.NewService(bdb, limiter, auth.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute}, logger),
+		Logger:     logger,
+		Registry:   reg,
+		Vault:      store,
+		Identities: identity.NewService(bdb, store, bus, logger),
+		Reveals:    reveal.NewService(bdb, store, limiter),
 	}
 }
 
@@ -70,6 +82,7 @@ func (a *App) API() (*server.Server, error) {
 		AsynqRedis:     a.RedisOpt(),
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
+		Identities: a.Identities, Reveals: a.Reveals,
 	})
 }
 
@@ -96,6 +109,13 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 			return nil, job.Permanent(fmt.Errorf("connection check without an agency"))
 		}
 		return agency.CheckConnection(ctx, a.DB, *rec.AgencyID, in)
+	})
+	w.Handle(job.TypeDeprovisionIdentity, func(ctx context.Context, rec *job.Record) (any, error) {
+		var in identity.ProvisionInput
+		if err := json.Unmarshal(rec.Input, &in); err != nil || rec.AgencyID == nil {
+			return nil, job.Permanent(fmt.Errorf("decode input: bad deprovision job"))
+		}
+		return a.Identities.Deprovision(ctx, *rec.AgencyID, in.IdentityID)
 	})
 	return w
 }

@@ -97,6 +97,13 @@ func Seed(ctx context.Context, bdb bun.IDB) (*Seeded, error) {
 				return err
 			}
 		}
+		// Demo Agency's Google Workspace source is the fake directory that dev mode runs.
+		if _, err := tx.NewInsert().Table("identity_sources").Model(&map[string]any{
+			"agency_id": s.Demo.ID, "domain": "demo.test", "customer_id": "C0demo",
+			"admin_subject": "admin@demo.test", "endpoint": "http://127.0.0.1:8091",
+		}).Exec(ctx); err != nil {
+			return fmt.Errorf("demo: identity source: %w", err)
+		}
 		return agency.SeedConnection(ctx, tx, s.Rival.ID, "META_ADS", agency.StateOperational)
 	})
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/logging"
 	"github.com/accesshive/accesshive/internal/testenv"
+	"github.com/accesshive/accesshive/internal/vault"
 	"github.com/accesshive/accesshive/worker"
 )
 
@@ -47,6 +48,8 @@ type System struct {
 	APIs []string
 	// Apps are the per-replica services (the first also runs the worker when started).
 	Apps []*app.App
+	// Keys is the vault keyring every part shares.
+	Keys *vault.Keyring
 }
 
 // Options shape a System.
@@ -57,6 +60,8 @@ type Options struct {
 	NoWorker bool
 	// TuneWorker adjusts the worker's configuration.
 	TuneWorker func(*worker.Config)
+	// RevealWindow shortens the 30-second reveal window (countdown tests).
+	RevealWindow time.Duration
 }
 
 // SyncBuffer is a goroutine-safe bytes.Buffer.
@@ -109,6 +114,11 @@ func Start(t testing.TB, opts Options) *System {
 		cancel()
 		wg.Wait()
 	})
+	mk, err := vault.GenerateMasterKey("test-1")
+	require.NoError(t, err)
+	keys, err := vault.NewKeyring([]vault.MasterKey{mk})
+	require.NoError(t, err)
+	s.Keys = keys
 	for i := 0; i < opts.Replicas; i++ {
 		pool := bdb
 		if i > 0 {
@@ -116,9 +126,12 @@ func Start(t testing.TB, opts Options) *System {
 		}
 		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DB: rdbNum})
 		t.Cleanup(func() { _ = rdb.Close() })
-		a := app.New(cfg, pool, rdb, logger.With("replica", i))
+		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i))
 		if i == 0 {
 			s.Redis = rdb
+		}
+		if opts.RevealWindow > 0 {
+			a.Reveals = a.Reveals.WithWindow(opts.RevealWindow)
 		}
 		srv, err := a.API()
 		require.NoError(t, err)

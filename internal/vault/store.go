@@ -1,0 +1,152 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+)
+
+// Purposes of sealed secrets; each is part of its secret's AAD.
+const (
+	PurposeCredentials       = "credentials"
+	PurposeServiceAccountKey = "gws-service-account"
+)
+
+// ErrNoSecret is returned when no secret is stored for an owner and purpose.
+var ErrNoSecret = errors.New("vault: no secret stored")
+
+// secretRow is one row of the secrets table.
+type secretRow struct {
+	bun.BaseModel `bun:"table:secrets,alias:sec"`
+
+	ID         uuid.UUID `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
+	AgencyID   uuid.UUID `bun:"agency_id,type:uuid,notnull"`
+	OwnerID    uuid.UUID `bun:"owner_id,type:uuid,notnull"`
+	Purpose    string    `bun:"purpose,notnull"`
+	KeyID      string    `bun:"key_id,notnull"`
+	WrappedKey []byte    `bun:"wrapped_key,notnull"`
+	Ciphertext []byte    `bun:"ciphertext,notnull"`
+	Version    int       `bun:"version,notnull"`
+	CreatedAt  time.Time `bun:"created_at,notnull,default:clock_timestamp()"`
+	UpdatedAt  time.Time `bun:"updated_at,notnull,default:clock_timestamp()"`
+}
+
+func (r *secretRow) aad() AAD {
+	return AAD{AgencyID: r.AgencyID, IdentityID: r.OwnerID, Purpose: r.Purpose}
+}
+
+// Store keeps sealed secrets in PostgreSQL. Plaintext crosses its boundary only through Put and
+// Get, called by the reveal and provisioning code.
+type Store struct {
+	keys *Keyring
+}
+
+// NewStore returns a store sealing with keys.
+func NewStore(keys *Keyring) *Store { return &Store{keys: keys} }
+
+// Keyring returns the store's keyring.
+func (s *Store) Keyring() *Keyring { return s.keys }
+
+// Put seals plaintext for (agency, owner, purpose) with a fresh data key and stores it,
+// replacing any earlier secret of the same owner and purpose.
+func (s *Store) Put(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string, plaintext []byte) error {
+	row := &secretRow{AgencyID: agencyID, OwnerID: ownerID, Purpose: purpose, Version: 1}
+	sealed, err := s.keys.Seal(plaintext, row.aad())
+	if err != nil {
+		return fmt.Errorf("vault: seal: %w", err)
+	}
+	row.KeyID, row.WrappedKey, row.Ciphertext = sealed.KeyID, sealed.WrappedKey, sealed.Ciphertext
+	_, err = idb.NewInsert().Model(row).
+		On("CONFLICT (agency_id, owner_id, purpose) DO UPDATE").
+		Set("key_id = EXCLUDED.key_id").Set("wrapped_key = EXCLUDED.wrapped_key").
+		Set("ciphertext = EXCLUDED.ciphertext").Set("version = sec.version + 1").
+		Set("updated_at = clock_timestamp()").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("vault: store secret: %w", err)
+	}
+	return nil
+}
+
+// Get opens the secret of (agency, owner, purpose).
+func (s *Store) Get(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string) ([]byte, error) {
+	row := new(secretRow)
+	err := idb.NewSelect().Model(row).
+		Where("agency_id = ? AND owner_id = ? AND purpose = ?", agencyID, ownerID, purpose).Scan(ctx)
+	if db.IsNoRows(err) {
+		return nil, ErrNoSecret
+	}
+	if err != nil {
+		return nil, fmt.Errorf("vault: load secret: %w", err)
+	}
+	pt, err := s.keys.Open(Sealed{KeyID: row.KeyID, WrappedKey: row.WrappedKey, Ciphertext: row.Ciphertext}, row.aad())
+	if err != nil {
+		return nil, fmt.Errorf("vault: open secret: %w", err)
+	}
+	return pt, nil
+}
+
+// Delete removes the secret of (agency, owner, purpose), if any.
+func (s *Store) Delete(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string) error {
+	_, err := idb.NewDelete().Model((*secretRow)(nil)).
+		Where("agency_id = ? AND owner_id = ? AND purpose = ?", agencyID, ownerID, purpose).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("vault: delete secret: %w", err)
+	}
+	return nil
+}
+
+// RewrapProgress is what a rewrap pass reports.
+type RewrapProgress struct {
+	// After is the id of the last secret examined; the next batch starts after it.
+	After     uuid.UUID `json:"after"`
+	Examined  int       `json:"examined"`
+	Rewrapped int       `json:"rewrapped"`
+	Remaining int       `json:"remaining"`
+}
+
+// RewrapBatch moves up to batch secrets whose key is not the newest to the newest key, in id
+// order after the given id, each row under its own lock, and reports where to resume. Only the
+// data key's wrap changes; the ciphertext is untouched.
+func (s *Store) RewrapBatch(ctx context.Context, idb bun.IDB, after uuid.UUID, batch int) (RewrapProgress, error) {
+	p := RewrapProgress{After: after}
+	current := s.keys.CurrentID()
+	err := db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
+		var rows []secretRow
+		if err := tx.NewSelect().Model(&rows).Where("key_id <> ?", current).Where("id > ?", after).
+			OrderExpr("id").Limit(int64(batch)).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
+			return fmt.Errorf("vault: select for rewrap: %w", err)
+		}
+		for i := range rows {
+			r := &rows[i]
+			sealed, changed, err := s.keys.Rewrap(Sealed{KeyID: r.KeyID, WrappedKey: r.WrappedKey, Ciphertext: r.Ciphertext}, r.aad())
+			if err != nil {
+				return fmt.Errorf("vault: rewrap secret %s: %w", r.ID, err)
+			}
+			p.Examined++
+			p.After = r.ID
+			if !changed {
+				continue
+			}
+			if _, err := tx.NewUpdate().Model((*secretRow)(nil)).Where("id = ?", r.ID).
+				Set("key_id = ?", sealed.KeyID).Set("wrapped_key = ?", sealed.WrappedKey).
+				Set("updated_at = clock_timestamp()").Exec(ctx); err != nil {
+				return fmt.Errorf("vault: update rewrapped secret: %w", err)
+			}
+			p.Rewrapped++
+		}
+		n, err := tx.NewSelect().Model((*secretRow)(nil)).Where("key_id <> ?", current).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("vault: count remaining: %w", err)
+		}
+		p.Remaining = int(n)
+		return nil
+	})
+	return p, err
+}
