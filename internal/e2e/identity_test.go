@@ -120,7 +120,9 @@ func TestIdentityRevealCountdownRotateAudit(t *testing.T) {
 	require.Nil(t, nil, string(r.Data))
 
 	// Rotate with a new password; both the reveal and the rotation are in the audit trail.
-	var rot struct{ RotateCredentials struct{ CredentialsRotatedAt *time.Time } }
+	var rot struct {
+		RotateCredentials struct{ CredentialsRotatedAt *time.Time }
+	}
 	admin.Do(`mutation($id:ID!){ rotateCredentials(identityId:$id, input:{password:"n3w-Pa55word!!"}){ credentialsRotatedAt } }`, map[string]any{"id": ident.ID}).Decode(t, &rot)
 	require.NotNil(t, rot.RotateCredentials.CredentialsRotatedAt)
 	var kinds []string
