@@ -23,11 +23,7 @@ func (r *identityResolver) Client(ctx context.Context, obj *model.Identity) (*mo
 	if obj.ClientID == "" {
 		return nil, nil
 	}
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := agency.GetClient(ctx, r.DB, actor, uuid.MustParse(obj.ClientID))
+	c, err := loadClient(ctx, uuid.MustParse(obj.ClientID))
 	if err != nil {
 		return nil, err
 	}
@@ -39,11 +35,7 @@ func (r *identityResolver) Platform(ctx context.Context, obj *model.Identity) (*
 	if obj.PlatformKey == "" {
 		return nil, nil
 	}
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := agency.GetPlatform(ctx, r.DB, actor.AgencyID, obj.PlatformKey)
+	p, err := loadPlatform(ctx, obj.PlatformKey)
 	if err != nil {
 		return nil, err
 	}
@@ -448,11 +440,7 @@ func (r *userResolver) Client(ctx context.Context, obj *model.User) (*model.Clie
 	if obj.ClientID == "" {
 		return nil, nil
 	}
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := agency.GetClient(ctx, r.DB, actor, uuid.MustParse(obj.ClientID))
+	c, err := loadClient(ctx, uuid.MustParse(obj.ClientID))
 	if err != nil {
 		return nil, err
 	}

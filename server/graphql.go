@@ -30,12 +30,13 @@ func (s *Server) graphqlHandler() *handler.Server {
 			AcceptOptions: websocket.AcceptOptions{OriginPatterns: s.originHosts()},
 		},
 		// The session cookie authenticated the upgrade request; without a session the
-		// connection is refused at connection_init.
+		// connection is refused at connection_init. The connection then lives only as long as
+		// its session: watchSession closes it once the session is revoked or times out.
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			if _, ok := auth.ActorFrom(ctx); !ok {
 				return ctx, nil, fault.Unauthenticated("a login session is required")
 			}
-			return ctx, &p, nil
+			return s.watchSession(ctx), &p, nil
 		},
 	})
 	h.AddTransport(transport.Options{})
@@ -45,6 +46,7 @@ func (s *Server) graphqlHandler() *handler.Server {
 	h.Use(extension.FixedComplexityLimit(s.cfg.MaxComplexity))
 	h.Use(depthLimit{max: s.cfg.MaxDepth})
 	h.Use(s.metrics.graphqlExtension())
+	h.Use(graph.Loaders{DB: s.deps.DB})
 	h.SetErrorPresenter(graph.ErrorPresenter(s.deps.Logger))
 	h.SetRecoverFunc(func(ctx context.Context, err any) error {
 		s.deps.Logger.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(err))
