@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -287,4 +288,38 @@ func Eventually(t testing.TB, timeout time.Duration, cond func() bool, msg strin
 		time.Sleep(25 * time.Millisecond)
 	}
 	t.Fatalf("timed out after %s: "+msg, append([]any{timeout}, args...)...)
+}
+
+// DumpRedis returns every key of the client's database with its value (strings, hashes, lists,
+// sets and sorted sets), for tests that search Redis for secrets.
+func DumpRedis(t testing.TB, rdb *redis.Client) string {
+	t.Helper()
+	ctx := context.Background()
+	var b bytes.Buffer
+	iter := rdb.Scan(ctx, 0, "*", 500).Iterator()
+	for iter.Next(ctx) {
+		k := iter.Val()
+		b.WriteString(k + "=")
+		typ, err := rdb.Type(ctx, k).Result()
+		require.NoError(t, err)
+		var v any
+		switch typ {
+		case "string":
+			v, err = rdb.Get(ctx, k).Result()
+		case "hash":
+			v, err = rdb.HGetAll(ctx, k).Result()
+		case "list":
+			v, err = rdb.LRange(ctx, k, 0, -1).Result()
+		case "set":
+			v, err = rdb.SMembers(ctx, k).Result()
+		case "zset":
+			v, err = rdb.ZRangeWithScores(ctx, k, 0, -1).Result()
+		}
+		if err != nil && err != redis.Nil {
+			require.NoError(t, err)
+		}
+		fmt.Fprintf(&b, "%v\n", v)
+	}
+	require.NoError(t, iter.Err())
+	return b.String()
 }

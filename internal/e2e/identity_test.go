@@ -139,8 +139,12 @@ func TestIdentityRevealCountdownRotateAudit(t *testing.T) {
 	member := sys.Login("member@demo.test")
 	require.Equal(t, "FORBIDDEN", member.Do(`mutation($id:ID!){ revealCredentials(identityId:$id){ id } }`, map[string]any{"id": ident.ID}).Code())
 
-	// No secret reached the logs, the job records or the audit trail.
+	// No secret reached the logs, the job records, the audit trail, Redis or the metrics.
+	redisDump := e2e.DumpRedis(t, sys.Redis)
+	_, metrics := admin.Get("/metrics")
 	for _, secret := range []string{"s3cret-Pa55word!", "n3w-Pa55word!!", totpSecret} {
+		require.NotContains(t, redisDump, secret)
+		require.NotContains(t, metrics, secret)
 		require.NotContains(t, sys.Logs.String(), secret)
 		n, err := sys.DB.NewSelect().Table("audit_events").Where("data::text LIKE ?", "%"+secret+"%").Count(context.Background())
 		require.NoError(t, err)
