@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/accesshive/accesshive/internal/fault"
@@ -20,10 +23,23 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var fe *fault.Error
 		if errors.As(err, &fe) {
-			gqlErr.Message = fe.Error()
+			field := fe.Field
+			if field == "" && fe.Code == fault.CodeBadUserInput {
+				// Errors of argument coercion (e.g. the strict String) name the field by path.
+				for i := len(gqlErr.Path) - 1; i >= 0; i-- {
+					if name, ok := gqlErr.Path[i].(ast.PathName); ok {
+						field = string(name)
+						break
+					}
+				}
+			}
+			gqlErr.Message = fe.Message
+			if field != "" {
+				gqlErr.Message = field + ": " + fe.Message
+			}
 			ext := map[string]any{"code": string(fe.Code)}
-			if fe.Field != "" {
-				ext["field"] = fe.Field
+			if field != "" {
+				ext["field"] = field
 			}
 			if fe.Object != "" {
 				ext["object"] = fe.Object
@@ -34,10 +50,23 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions = ext
 			return gqlErr
 		}
-		// Errors gqlgen raised itself (parse, validation, argument coercion) carry their own code.
 		var ge *gqlerror.Error
-		if errors.As(err, &ge) && ge.Extensions["code"] != nil && ge.Err == nil {
-			return gqlErr
+		if errors.As(err, &ge) && ge.Err == nil {
+			// A body gqlgen could not read or decode: its message would echo the body (a login
+			// password, say), so it is replaced and never logged.
+			if strings.HasPrefix(ge.Message, "json request body could not be decoded") || strings.HasPrefix(ge.Message, "could not read request body") {
+				gqlErr.Message = "the request body is not valid GraphQL-over-HTTP JSON"
+				gqlErr.Extensions = map[string]any{"code": string(fault.CodeBadUserInput), "field": "body"}
+				return gqlErr
+			}
+			// Errors gqlgen raised itself (parse, validation, argument coercion) carry their own
+			// code; those about an input value become BAD_USER_INPUT naming the field.
+			if code, _ := ge.Extensions["code"].(string); code != "" {
+				if field := inputField(ge); field != "" {
+					gqlErr.Extensions = map[string]any{"code": string(fault.CodeBadUserInput), "field": field, "rule": code}
+				}
+				return gqlErr
+			}
 		}
 		if errors.Is(err, context.Canceled) {
 			gqlErr.Message = "request cancelled"
@@ -50,6 +79,31 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr.Extensions = map[string]any{"code": string(fault.CodeInternal), "errorId": errID}
 		return gqlErr
 	}
+}
+
+var (
+	reRequiredField = regexp.MustCompile(`^Field "[A-Za-z0-9_]+\.([A-Za-z0-9_]+)" of required type .* was not provided`)
+	reRequiredArg   = regexp.MustCompile(`^(?:Field "[A-Za-z0-9_]+" argument|Argument) "([A-Za-z0-9_]+)" of (?:non-null|required) type`)
+	reUnknownField  = regexp.MustCompile(`^Field "([A-Za-z0-9_]+)" is not defined by type`)
+)
+
+// inputField names the input field a gqlgen validation or coercion error is about, or "".
+func inputField(ge *gqlerror.Error) string {
+	if len(ge.Path) > 0 {
+		if first, ok := ge.Path[0].(ast.PathName); ok && first == "variable" {
+			for i := len(ge.Path) - 1; i >= 0; i-- {
+				if name, ok := ge.Path[i].(ast.PathName); ok {
+					return string(name)
+				}
+			}
+		}
+	}
+	for _, re := range []*regexp.Regexp{reRequiredField, reRequiredArg, reUnknownField} {
+		if m := re.FindStringSubmatch(ge.Message); m != nil {
+			return m[1]
+		}
+	}
+	return ""
 }
 
 // parseID parses an ID argument; a malformed one is BAD_USER_INPUT naming the field.

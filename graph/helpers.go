@@ -15,6 +15,10 @@ func pageArgs(first *int, after *string) page.Args {
 	var a page.Args
 	if first != nil {
 		a.First = *first
+		if a.First == 0 {
+			// page.Args reads 0 as "not given"; an explicit 0 is out of range.
+			a.First = -1
+		}
 	}
 	if after != nil {
 		a.After = *after

@@ -218,22 +218,23 @@ func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
 
 // recordView is the JSON of a job record in a TopicJobUpdated event.
 type recordView struct {
-	ID         uuid.UUID       `json:"id"`
-	Type       job.Type        `json:"type"`
-	Status     job.Status      `json:"status"`
-	Attempts   int             `json:"attempts"`
-	QueuedAt   time.Time       `json:"queuedAt"`
-	StartedAt  *time.Time      `json:"startedAt"`
-	FinishedAt *time.Time      `json:"finishedAt"`
-	Input      json.RawMessage `json:"input"`
-	Result     json.RawMessage `json:"result"`
-	Error      string          `json:"error"`
-	Progress   json.RawMessage `json:"progress"`
+	ID          uuid.UUID       `json:"id"`
+	Type        job.Type        `json:"type"`
+	Status      job.Status      `json:"status"`
+	Attempts    int             `json:"attempts"`
+	MaxAttempts int             `json:"maxAttempts"`
+	QueuedAt    time.Time       `json:"queuedAt"`
+	StartedAt   *time.Time      `json:"startedAt"`
+	FinishedAt  *time.Time      `json:"finishedAt"`
+	Input       json.RawMessage `json:"input"`
+	Result      json.RawMessage `json:"result"`
+	Error       string          `json:"error,omitempty"`
+	Progress    json.RawMessage `json:"progress"`
 }
 
 func viewOf(rec *job.Record) recordView {
 	return recordView{
-		ID: rec.ID, Type: rec.Type, Status: rec.Status, Attempts: rec.Attempts,
+		ID: rec.ID, Type: rec.Type, Status: rec.Status, Attempts: rec.Attempts, MaxAttempts: rec.MaxAttempts,
 		QueuedAt: rec.QueuedAt, StartedAt: rec.StartedAt, FinishedAt: rec.FinishedAt,
 		Input: rec.Input, Result: rec.Result, Error: rec.Error, Progress: rec.Progress,
 	}

@@ -240,9 +240,10 @@ func TestWorkerRunsRecordedJob(t *testing.T) {
 	require.Equal(t, string(job.TypeSendNotification), e.Key)
 	var fields map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(e.Data, &fields))
-	for _, k := range []string{"id", "type", "status", "attempts", "queuedAt", "startedAt", "finishedAt", "input", "result", "error", "progress"} {
+	for _, k := range []string{"id", "type", "status", "attempts", "maxAttempts", "queuedAt", "startedAt", "finishedAt", "input", "result", "progress"} {
 		require.Contains(t, fields, k)
 	}
+	require.NotContains(t, fields, "error", "a succeeded job carries no error")
 	require.Equal(t, 1.0, b.counter(t, job.TypeSendNotification, job.StatusSucceeded))
 }
 

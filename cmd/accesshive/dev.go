@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,6 +26,22 @@ import (
 func cmdDev(ctx context.Context, _ []string) error {
 	logger := logging.New(os.Stderr, "info", "text")
 	start := time.Now()
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	// Bind both ports first: a busy port (another `make run`?) fails at once, before the
+	// databases start, and "dev is up" below is printed only once the API accepts connections.
+	apiLn, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("dev: API address %s: %w (is another AccessHive running? set ACCESSHIVE_HTTP_ADDR)", cfg.HTTPAddr, err)
+	}
+	defer apiLn.Close()
+	fakeLn, err := net.Listen("tcp", fakeAddr)
+	if err != nil {
+		return fmt.Errorf("dev: fake directory address %s: %w", fakeAddr, err)
+	}
+	defer fakeLn.Close()
 	logger.Info("dev: starting throwaway PostgreSQL and Redis")
 	env, err := devenv.Start(ctx, devenv.Options{Logger: logger})
 	if err != nil {
@@ -36,10 +53,6 @@ func cmdDev(ctx context.Context, _ []string) error {
 			logger.Error("dev: stop", "error", err)
 		}
 	}()
-	cfg, err := config.Load()
-	if err != nil {
-		return err
-	}
 	cfg.DatabaseURL = env.DatabaseURL
 	cfg.RedisAddr = env.RedisAddr
 	cfg.RedisDB = 0
@@ -64,19 +77,30 @@ func cmdDev(ctx context.Context, _ []string) error {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	fakeAddr := "127.0.0.1:8091"
 	g.Go(func() error {
-		return fake.ListenAndServe(ctx, fakeAddr, fake.Options{Logger: logger, Domains: []string{"demo.test"}})
+		return fake.New(fake.Options{Logger: logger, Domains: []string{"demo.test"}}).Serve(ctx, fakeLn)
 	})
 	g.Go(func() error { return a.Worker(nil).Run(ctx) })
-	g.Go(func() error { return runAPI(ctx, a, cfg.HTTPAddr) })
-	printLogins(cfg.HTTPAddr, fakeAddr, time.Since(start))
+	g.Go(func() error { return serveAPI(ctx, a, apiLn) })
+	// Subscriptions opened right after "dev is up" must see the next events: wait for the
+	// event bus's Redis subscription too.
+	select {
+	case <-a.Bus.Ready():
+		printLogins(cfg.HTTPAddr, fakeAddr, time.Since(start))
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		logger.Warn("dev: event bus not subscribed after 10s; subscriptions may miss events")
+		printLogins(cfg.HTTPAddr, fakeAddr, time.Since(start))
+	}
 	err = g.Wait()
 	if ctx.Err() != nil {
 		return nil
 	}
 	return err
 }
+
+// fakeAddr is where dev mode serves the fake Google Directory API.
+const fakeAddr = "127.0.0.1:8091"
 
 func printLogins(addr, fakeAddr string, took time.Duration) {
 	var b strings.Builder

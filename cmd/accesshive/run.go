@@ -77,18 +77,24 @@ func cmdServe(ctx context.Context, _ []string) error {
 
 // runAPI serves the API on addr and runs the event bus until ctx is done.
 func runAPI(ctx context.Context, a *app.App, addr string) error {
-	srv, err := a.API()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Addr: addr, Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	return serveAPI(ctx, a, ln)
+}
+
+// serveAPI serves the API on ln and runs the event bus until ctx is done; it closes ln.
+func serveAPI(ctx context.Context, a *app.App, ln net.Listener) error {
+	srv, err := a.API()
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.RunBus(ctx) })
 	g.Go(func() error {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			return err
-		}
 		a.Logger.Info("api listening", "addr", "http://"+ln.Addr().String())
 		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err

@@ -1,0 +1,192 @@
+package auth_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/demo"
+	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/testenv"
+)
+
+type bundle struct {
+	db                                      *bun.DB
+	sessions                                *auth.Service
+	owner, admin, member, alice, bob, rival *auth.Actor
+}
+
+func actorOf(u *auth.User) *auth.Actor {
+	a := &auth.Actor{UserID: u.ID, AgencyID: u.AgencyID, Role: u.Role, Email: u.Email, Name: u.Name, IP: "192.0.2.9", UserAgent: "profile-test"}
+	if u.ClientID != nil {
+		a.ClientID = *u.ClientID
+	}
+	return a
+}
+
+func setup(t *testing.T) bundle {
+	t.Helper()
+	bdb := testenv.DB(t)
+	seed, err := demo.Seed(context.Background(), bdb)
+	require.NoError(t, err)
+	u := seed.UsersByEmail
+	limiter := auth.NewLimiter(testenv.Redis(t), testenv.Prefix(t))
+	return bundle{
+		db: bdb, sessions: auth.NewService(bdb, limiter, auth.Config{}, slog.New(slog.DiscardHandler)),
+		owner: actorOf(u["owner@demo.test"]), admin: actorOf(u["admin@demo.test"]), member: actorOf(u["member@demo.test"]),
+		alice: actorOf(u["alice@acme.test"]), bob: actorOf(u["bob@globex.test"]), rival: actorOf(u["owner@rival.test"]),
+	}
+}
+
+func requireField(t *testing.T, err error, field string) {
+	t.Helper()
+	require.ErrorIs(t, err, fault.ErrBadUserInput)
+	fe, ok := fault.As(err)
+	require.True(t, ok)
+	require.Equal(t, field, fe.Field)
+}
+
+func auditKinds(t *testing.T, b bundle, target uuid.UUID) []string {
+	t.Helper()
+	var kinds []string
+	require.NoError(t, b.db.NewSelect().Table("audit_events").Column("kind").Where("target_id = ?", target).OrderExpr("created_at").Scan(context.Background(), &kinds))
+	return kinds
+}
+
+func TestUpdateProfile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+
+	u, err := auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("  Alice A. "), Email: new(" Alice.New@Acme.TEST ")})
+	require.NoError(t, err)
+	require.Equal(t, "Alice A.", u.Name)
+	require.Equal(t, "alice.new@acme.test", u.Email)
+	require.Equal(t, auth.RoleClientUser, u.Role)
+	require.Equal(t, []string{auth.KindProfileUpdated}, auditKinds(t, b, b.alice.UserID))
+
+	// The new address is the login; the old one no longer is.
+	_, _, err = b.sessions.Login(ctx, "alice.new@acme.test", demo.Password, "192.0.2.9", "test")
+	require.NoError(t, err)
+	_, _, err = b.sessions.Login(ctx, "alice@acme.test", demo.Password, "192.0.2.9", "test")
+	require.ErrorIs(t, err, fault.ErrUnauthenticated)
+
+	// Name alone; nothing; the same values again: no change is audited.
+	u, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("Alice")})
+	require.NoError(t, err)
+	require.Equal(t, "Alice", u.Name)
+	require.Equal(t, "alice.new@acme.test", u.Email)
+	u, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{})
+	require.NoError(t, err)
+	require.Equal(t, "Alice", u.Name)
+	_, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("Alice"), Email: new("ALICE.NEW@acme.test")})
+	require.NoError(t, err)
+	require.Len(t, auditKinds(t, b, b.alice.UserID), 2)
+
+	for _, tc := range []struct {
+		name  string
+		in    auth.ProfileInput
+		field string
+	}{
+		{"empty name", auth.ProfileInput{Name: new("   ")}, "name"},
+		{"long name", auth.ProfileInput{Name: new(strings.Repeat("n", 201))}, "name"},
+		{"empty email", auth.ProfileInput{Email: new("")}, "email"},
+		{"bad email", auth.ProfileInput{Email: new("not an email")}, "email"},
+		{"display-name email", auth.ProfileInput{Email: new("Bob <x@acme.test>")}, "email"},
+		{"taken in the agency", auth.ProfileInput{Email: new("BOB@globex.test")}, "email"},
+		{"taken in another agency", auth.ProfileInput{Email: new("owner@rival.test")}, "email"},
+	} {
+		_, err := auth.UpdateProfile(ctx, b.db, b.alice, tc.in)
+		requireField(t, err, tc.field)
+	}
+	// A refused change changes nothing, not even the valid half.
+	_, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("Changed"), Email: new("bob@globex.test")})
+	requireField(t, err, "email")
+	got, err := auth.GetUser(ctx, b.db, b.alice, b.alice.UserID)
+	require.NoError(t, err)
+	require.Equal(t, "Alice", got.Name)
+}
+
+func TestDeactivateUserEndsSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	var tokens []string
+	for range 2 {
+		token, _, err := b.sessions.Login(ctx, "member@demo.test", demo.Password, "192.0.2.9", "test")
+		require.NoError(t, err)
+		_, err = b.sessions.Authenticate(ctx, token, "192.0.2.9", "test")
+		require.NoError(t, err)
+		tokens = append(tokens, token)
+	}
+
+	u, err := auth.DeactivateUser(ctx, b.db, b.admin, b.member.UserID)
+	require.NoError(t, err)
+	require.NotNil(t, u.DeactivatedAt)
+	require.Equal(t, b.member.UserID, u.ID)
+
+	for _, token := range tokens {
+		_, err := b.sessions.Authenticate(ctx, token, "192.0.2.9", "test")
+		require.ErrorIs(t, err, fault.ErrUnauthenticated)
+	}
+	// Every session is revoked, not only hidden by the user's flag.
+	open, err := b.db.NewSelect().Table("sessions").Where("user_id = ? AND revoked_at IS NULL", b.member.UserID).Count(ctx)
+	require.NoError(t, err)
+	require.Zero(t, open)
+	_, _, err = b.sessions.Login(ctx, "member@demo.test", demo.Password, "192.0.2.9", "test")
+	require.ErrorIs(t, err, fault.ErrUnauthenticated)
+	require.Equal(t, []string{auth.KindUserDeactivated}, auditKinds(t, b, b.member.UserID))
+
+	// Other users' sessions are untouched.
+	token, _, err := b.sessions.Login(ctx, "admin@demo.test", demo.Password, "192.0.2.9", "test")
+	require.NoError(t, err)
+	_, err = auth.DeactivateUser(ctx, b.db, b.owner, b.alice.UserID)
+	require.NoError(t, err)
+	_, err = b.sessions.Authenticate(ctx, token, "192.0.2.9", "test")
+	require.NoError(t, err)
+
+	// Deactivating again is a conflict.
+	_, err = auth.DeactivateUser(ctx, b.db, b.owner, b.member.UserID)
+	require.ErrorIs(t, err, fault.ErrConflict)
+}
+
+func TestDeactivateUserRules(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	for _, tc := range []struct {
+		name   string
+		actor  *auth.Actor
+		target uuid.UUID
+		want   error
+	}{
+		{"admin cannot deactivate the owner", b.admin, b.owner.UserID, fault.ErrForbidden},
+		{"owner cannot deactivate themselves", b.owner, b.owner.UserID, fault.ErrForbidden},
+		{"admin cannot deactivate themselves", b.admin, b.admin.UserID, fault.ErrForbidden},
+		{"member cannot deactivate", b.member, b.alice.UserID, fault.ErrForbidden},
+		{"client user cannot deactivate", b.alice, b.bob.UserID, fault.ErrForbidden},
+		{"another agency's user is not found", b.rival, b.member.UserID, fault.ErrNotFound},
+		{"unknown user", b.owner, uuid.New(), fault.ErrNotFound},
+	} {
+		_, err := auth.DeactivateUser(ctx, b.db, tc.actor, tc.target)
+		require.ErrorIs(t, err, tc.want, tc.name)
+	}
+	n, err := b.db.NewSelect().Table("users").Where("deactivated_at IS NOT NULL").Count(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n)
+
+	// An owner deactivates an admin; a second owner could be deactivated by an owner too.
+	u, err := auth.DeactivateUser(ctx, b.db, b.owner, b.admin.UserID)
+	require.NoError(t, err)
+	require.NotNil(t, u.DeactivatedAt)
+	second, err := auth.CreateUser(ctx, b.db, b.owner, auth.NewUser{Email: "owner2@demo.test", Name: "Second Owner", Password: demo.Password, Role: auth.RoleOwner})
+	require.NoError(t, err)
+	_, err = auth.DeactivateUser(ctx, b.db, b.owner, second.ID)
+	require.NoError(t, err)
+}

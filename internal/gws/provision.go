@@ -1,0 +1,422 @@
+package gws
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/audit"
+	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/identity"
+	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/vault"
+)
+
+// Statuses of the GWS_DIRECTORY provider row of a managed identity.
+const (
+	DirectoryPending      = "PENDING"
+	DirectoryProvisioning = "PROVISIONING"
+	DirectoryActive       = "ACTIVE"
+	DirectoryFailed       = "FAILED"
+	DirectoryRepairing    = "REPAIRING"
+	DirectoryMissing      = "MISSING"
+	DirectorySuspended    = "SUSPENDED"
+	DirectoryDeleted      = "DELETED"
+)
+
+// platformReady is the platform provider's status once the directory user exists: AccessHive's
+// side is done (the platforms' own APIs are out of its reach).
+const platformReady = "CONFIGURED"
+
+// ProvisionInput is the input of a PROVISION_IDENTITY job; it reads the identity package's
+// {"identityId"} as is. Repair marks a directory-sync repair of a PROVISIONED identity whose
+// user is missing: the user is created again with the password already in the vault, and the
+// identity stays PROVISIONED.
+type ProvisionInput struct {
+	IdentityID uuid.UUID `json:"identityId"`
+	Repair     bool      `json:"repair,omitempty"`
+}
+
+// ProvisionResult is what a provisioning job records: never the password.
+type ProvisionResult struct {
+	IdentityID      uuid.UUID `json:"identityId"`
+	DirectoryUserID string    `json:"directoryUserId"`
+	Email           string    `json:"email"`
+	// Adopted is true when the user already existed (an earlier attempt created it).
+	Adopted bool `json:"adopted"`
+	// AlreadyProvisioned is true when the identity was PROVISIONED before this run.
+	AlreadyProvisioned bool `json:"alreadyProvisioned,omitempty"`
+	// Repaired is true for a repair run.
+	Repaired bool `json:"repaired,omitempty"`
+}
+
+// decodeIdentityJob reads a job's agency and identity input.
+func decodeIdentityJob(rec *job.Record) (uuid.UUID, ProvisionInput, error) {
+	var in ProvisionInput
+	if err := json.Unmarshal(rec.Input, &in); err != nil || rec.AgencyID == nil || in.IdentityID == uuid.Nil {
+		return uuid.Nil, in, job.Permanent(fmt.Errorf("gws: bad %s input", rec.Type))
+	}
+	return *rec.AgencyID, in, nil
+}
+
+// HandleProvision is the worker handler of PROVISION_IDENTITY.
+func (s *Service) HandleProvision(ctx context.Context, rec *job.Record) (any, error) {
+	agencyID, in, err := decodeIdentityJob(rec)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Provision(ctx, agencyID, in, rec.Attempts >= rec.MaxAttempts)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Provision creates (or adopts) the directory user of a MANAGED_GWS identity and makes it
+// PROVISIONED. It is idempotent and crash-safe:
+//
+//   - a PROVISIONED identity is done (unless in.Repair);
+//   - the password is sealed in the vault, and committed, before the directory hears of it,
+//     and only when none is sealed yet: a retry after a crash sets the same password, so the
+//     vault and the directory never disagree;
+//   - EnsureUser adopts a user an earlier attempt created, so no attempt duplicates it.
+//
+// A permanent error (Google refuses, the address belongs to someone else, the source is
+// unusable) marks the identity FAILED with the reason and is returned as job.Permanent. A
+// transient one is returned for a retry; the identity stays PROVISIONING with the reason as
+// its last error, unless final (the job's last attempt), which marks it FAILED too.
+func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in ProvisionInput, final bool) (*ProvisionResult, error) {
+	var (
+		ident    *identity.Identity
+		password string
+		done     *ProvisionResult
+		moved    bool
+	)
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		ident, err = identity.Lock(ctx, tx, agencyID, in.IdentityID)
+		if err != nil {
+			return permanentFault(err)
+		}
+		if ident.Type != identity.TypeManagedGWS {
+			return job.Permanent(fmt.Errorf("gws: identity %s is %s, not MANAGED_GWS", ident.ID, ident.Type))
+		}
+		status := DirectoryProvisioning
+		switch {
+		case ident.State == identity.StateProvisioned && !in.Repair:
+			ext, err := identity.DirectoryUserID(ctx, tx, agencyID, ident.ID)
+			if err != nil {
+				return err
+			}
+			done = &ProvisionResult{IdentityID: ident.ID, DirectoryUserID: ext, Email: emailOf(ident), AlreadyProvisioned: true}
+			return nil
+		case ident.State == identity.StateProvisioned:
+			status = DirectoryRepairing
+		case ident.State == identity.StatePending || ident.State == identity.StateProvisioning:
+			if ident, err = identity.Transition(ctx, tx, agencyID, ident.ID, identity.StateProvisioning, ident.LastError); err != nil {
+				return permanentFault(err)
+			}
+			moved = true
+		case ident.State == identity.StateFailed:
+			return job.Permanent(fault.Conflict("the identity is FAILED: retry provisioning starts a new attempt", ident.ID.String()))
+		default:
+			return job.Permanent(fault.Conflict(fmt.Sprintf("an identity in state %s is not provisioned", ident.State), ident.ID.String()))
+		}
+		if ident.Email == nil || *ident.Email == "" {
+			return job.Permanent(fmt.Errorf("gws: identity %s has no managed address", ident.ID))
+		}
+		if password, err = s.passwordFor(ctx, tx, ident); err != nil {
+			return err
+		}
+		return identity.SetProviderStatus(ctx, tx, agencyID, ident.ID, identity.ProviderGWSDirectory, status, ident.LastError, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	if done != nil {
+		if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
+			return nil, err
+		}
+		return done, nil
+	}
+	if moved {
+		s.publish(ctx, agencyID, ident.ID)
+	}
+
+	user, adopted, err := s.ensureUser(ctx, ident, password)
+	if err != nil {
+		return nil, s.provisionFailed(ctx, ident, in.Repair, err, final, password)
+	}
+	res := &ProvisionResult{IdentityID: ident.ID, DirectoryUserID: user.ID, Email: emailOf(ident), Adopted: adopted, Repaired: in.Repair}
+	var orphaned identity.State
+	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := identity.Lock(ctx, tx, agencyID, ident.ID)
+		if err != nil {
+			return err
+		}
+		switch cur.State {
+		case identity.StateProvisioning, identity.StateFailed:
+			// FAILED: the watchdog gave up on this run, yet the user exists and is ours.
+			if cur.State == identity.StateFailed {
+				if _, err := identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioning, ""); err != nil {
+					return err
+				}
+			}
+			if err := identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, cur.Platform(), platformReady, "", ""); err != nil {
+				return err
+			}
+			if _, err := identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioned, ""); err != nil {
+				return err
+			}
+		case identity.StateProvisioned:
+		default:
+			// Deleted while this run was creating the user: see below.
+			orphaned = cur.State
+			return nil
+		}
+		return identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, identity.ProviderGWSDirectory, DirectoryActive, "", user.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if orphaned != "" {
+		// The identity was deleted while its user was being created, maybe after the
+		// deprovisioning job looked for the user: suspend it here, so no live account is left
+		// behind (suspending twice is harmless).
+		serr := s.suspendOrphan(ctx, ident, user.ID)
+		return nil, job.Permanent(fmt.Errorf("gws: identity %s became %s during provisioning; its directory user was suspended (%v)", ident.ID, orphaned, serr))
+	}
+	s.publish(ctx, agencyID, ident.ID)
+	s.log.InfoContext(ctx, "gws: identity provisioned", "identity_id", ident.ID, "directory_user_id", user.ID, "adopted", adopted)
+	if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// ensureUser dials the agency's source and makes sure the identity's user exists with password.
+func (s *Service) ensureUser(ctx context.Context, ident *identity.Identity, password string) (User, bool, error) {
+	src, err := s.agencySource(ctx, ident.AgencyID)
+	if err != nil {
+		return User{}, false, err
+	}
+	c, err := s.clientFor(ctx, src)
+	if err != nil {
+		return User{}, false, err
+	}
+	given, family := SplitName(ident.DisplayName)
+	user, adopted, err := c.EnsureUser(ctx, ManagedUser{
+		IdentityID: ident.ID, PrimaryEmail: emailOf(ident), GivenName: given, FamilyName: family,
+	}, password)
+	if err == nil && s.afterDirectory != nil {
+		err = s.afterDirectory(ctx, ident.ID)
+	}
+	return user, adopted, err
+}
+
+// suspendOrphan suspends a user created for an identity that was deleted meanwhile.
+func (s *Service) suspendOrphan(ctx context.Context, ident *identity.Identity, userID string) error {
+	src, err := s.agencySource(ctx, ident.AgencyID)
+	if err != nil {
+		return err
+	}
+	c, err := s.clientFor(ctx, src)
+	if err != nil {
+		return err
+	}
+	if err := c.Suspend(ctx, userID); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// passwordFor returns the identity's managed password, generating and sealing one first when
+// the vault holds none, within tx (which the caller commits before using it).
+func (s *Service) passwordFor(ctx context.Context, tx bun.IDB, ident *identity.Identity) (string, error) {
+	pt, err := s.vault.Get(ctx, tx, ident.AgencyID, ident.ID, vault.PurposeCredentials)
+	switch {
+	case err == nil:
+		var c identity.Credentials
+		if err := json.Unmarshal(pt, &c); err != nil {
+			return "", fmt.Errorf("gws: decode stored credentials: %w", err)
+		}
+		if c.Password != "" {
+			return c.Password, nil
+		}
+	case !errors.Is(err, vault.ErrNoSecret):
+		return "", err
+	}
+	pw := GeneratePassword()
+	creds := identity.Credentials{Username: emailOf(ident), Password: pw}
+	if err := s.vault.Put(ctx, tx, ident.AgencyID, ident.ID, vault.PurposeCredentials, creds.Marshal()); err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+// provisionFailed records a failed provisioning attempt and returns the job's error: FAILED
+// with the reason for a permanent error or the last attempt, the reason as last error
+// otherwise. A repair leaves the identity PROVISIONED and marks its directory status MISSING.
+func (s *Service) provisionFailed(ctx context.Context, ident *identity.Identity, repair bool, cause error, final bool, password string) error {
+	if ctx.Err() != nil {
+		// The worker is stopping or the attempt timed out: the task comes back as is.
+		return cause
+	}
+	perm := permanent(cause)
+	reason := reasonOf(cause, password)
+	giveUp := perm || final
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := identity.Lock(ctx, tx, ident.AgencyID, ident.ID)
+		if err != nil {
+			return err
+		}
+		status := DirectoryProvisioning
+		switch {
+		case cur.State == identity.StateProvisioning && giveUp:
+			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
+				return err
+			}
+			status = DirectoryFailed
+		case cur.State == identity.StateProvisioning:
+			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateProvisioning, "retrying: "+reason); err != nil {
+				return err
+			}
+		case cur.State == identity.StateProvisioned && repair:
+			status = DirectoryRepairing
+			if giveUp {
+				status = DirectoryMissing
+			}
+		default:
+			return nil
+		}
+		return identity.SetProviderStatus(ctx, tx, cur.AgencyID, cur.ID, identity.ProviderGWSDirectory, status, reason, "")
+	})
+	if err != nil {
+		s.log.ErrorContext(ctx, "gws: record provisioning failure", "identity_id", ident.ID, "error", err)
+	} else {
+		s.publish(ctx, ident.AgencyID, ident.ID)
+	}
+	wrapped := fmt.Errorf("gws: provision identity %s: %s", ident.ID, reason)
+	if perm {
+		return job.Permanent(wrapped)
+	}
+	return wrapped
+}
+
+func emailOf(ident *identity.Identity) string {
+	if ident.Email == nil {
+		return ""
+	}
+	return *ident.Email
+}
+
+// RetryProvisioning re-runs provisioning for a FAILED identity, or one stuck PROVISIONING for
+// longer than StuckAfter (owners and admins): it moves to PROVISIONING and a new
+// PROVISION_IDENTITY job is enqueued in the same transaction. Any other state is a CONFLICT
+// naming it.
+func (s *Service) RetryProvisioning(ctx context.Context, actor *auth.Actor, identityID uuid.UUID) (*identity.Identity, *job.Record, error) {
+	if err := actor.Require(auth.ActionManage); err != nil {
+		return nil, nil, err
+	}
+	var rec *job.Record
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		ident, err := identity.Lock(ctx, tx, actor.AgencyID, identityID)
+		if err != nil {
+			return err
+		}
+		if ident.Type != identity.TypeManagedGWS {
+			return fault.Invalid("identityId", fmt.Sprintf("only MANAGED_GWS identities are provisioned by AccessHive; this one is %s", ident.Type))
+		}
+		switch ident.State {
+		case identity.StateFailed:
+		case identity.StateProvisioning:
+			stuck, err := identity.StuckSince(ctx, tx, ident, s.cfg.StuckAfter)
+			if err != nil {
+				return err
+			}
+			if !stuck {
+				return fault.Conflict(fmt.Sprintf("the identity is PROVISIONING and not stuck yet: retry is possible once it has been provisioning for more than %s", s.cfg.StuckAfter), ident.ID.String())
+			}
+		default:
+			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot be retried: only FAILED or stuck PROVISIONING identities can", ident.State), ident.ID.String())
+		}
+		from := ident.State
+		if _, err := identity.Transition(ctx, tx, actor.AgencyID, ident.ID, identity.StateProvisioning, ""); err != nil {
+			return err
+		}
+		if err := identity.SetProviderStatus(ctx, tx, actor.AgencyID, ident.ID, identity.ProviderGWSDirectory, DirectoryProvisioning, "", ""); err != nil {
+			return err
+		}
+		if rec, err = job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeProvisionIdentity,
+			Input: ProvisionInput{IdentityID: ident.ID}, CreatedBy: actor.UserID}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, identity.KindProvisioningRetried, "identity", ident.ID, map[string]any{
+			"from": from, "jobId": rec.ID,
+		})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	ident, err := identity.Reload(ctx, s.db, actor.AgencyID, identityID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.identities != nil {
+		s.identities.Published(ctx, ident)
+	}
+	return ident, rec, nil
+}
+
+// markStuckBatch bounds how many identities one MarkStuck pass examines.
+const markStuckBatch = 500
+
+// MarkStuck fails every MANAGED_GWS identity, of any agency, that has been PROVISIONING for
+// longer than StuckAfter with no provisioning job still queued, running or retrying (its job
+// was lost or gave up without saying so), recording why. It returns how many it failed. Run it
+// periodically (see the package's wiring notes); it is safe on several replicas at once.
+func (s *Service) MarkStuck(ctx context.Context) (int, error) {
+	refs, err := identity.StuckProvisioning(ctx, s.db, s.cfg.StuckAfter, markStuckBatch)
+	if err != nil {
+		return 0, err
+	}
+	reason := fmt.Sprintf("provisioning stuck for more than %s with no provisioning job running; retry provisioning to try again", s.cfg.StuckAfter)
+	n := 0
+	for _, ref := range refs {
+		marked := false
+		err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+			cur, err := identity.Lock(ctx, tx, ref.AgencyID, ref.ID)
+			if err != nil || cur.State != identity.StateProvisioning {
+				return err
+			}
+			// Checked again under the lock: a retry may have started meanwhile.
+			if stuck, err := identity.StuckSince(ctx, tx, cur, s.cfg.StuckAfter); err != nil || !stuck {
+				return err
+			}
+			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
+				return err
+			}
+			marked = true
+			return identity.SetProviderStatus(ctx, tx, cur.AgencyID, cur.ID, identity.ProviderGWSDirectory, DirectoryFailed, reason, "")
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, err
+			}
+			s.log.WarnContext(ctx, "gws: mark stuck identity", "identity_id", ref.ID, "error", err)
+			continue
+		}
+		if marked {
+			n++
+			s.publish(ctx, ref.AgencyID, ref.ID)
+			s.log.InfoContext(ctx, "gws: stuck provisioning marked FAILED", "identity_id", ref.ID)
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,113 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/job"
+)
+
+// SendResult is what a SEND_NOTIFICATION job records: no addresses, no text.
+type SendResult struct {
+	NotificationID uuid.UUID `json:"notificationId"`
+	Sent           bool      `json:"sent"`
+	// Skipped says why nothing was sent: "already emailed" or "user deactivated".
+	Skipped string `json:"skipped,omitempty"`
+}
+
+// ErrNoSender is returned by SendHandler when the Notifier was built without a Sender.
+var ErrNoSender = errors.New("notify: no e-mail sender configured")
+
+// SendHandler runs a SEND_NOTIFICATION job: it e-mails a notification of the agency to its
+// user through the Sender and stamps emailed_at. It is idempotent: a notification already
+// e-mailed is skipped, and the lock held while sending makes a second, concurrent run wait and
+// then skip. Delivery is at least once: should the stamp fail to commit after the server
+// took the message, a retry sends it again.
+func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uuid.UUID) (*SendResult, error) {
+	if n.sender == nil {
+		return nil, job.Permanent(ErrNoSender)
+	}
+	res := &SendResult{NotificationID: notificationID}
+	err := db.InTx(ctx, n.db, func(ctx context.Context, tx bun.Tx) error {
+		// A transaction-scoped advisory lock, not a row lock, serialises runs for the same
+		// notification: MarkRead on the row must not wait for the mail server.
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "notify:"+notificationID.String()); err != nil {
+			return fmt.Errorf("notify: lock: %w", err)
+		}
+		row := new(Notification)
+		err := tx.NewSelect().Model(row).Where("n.id = ? AND n.agency_id = ?", notificationID, agencyID).Scan(ctx)
+		if db.IsNoRows(err) {
+			return job.Permanent(fault.NotFound("notification"))
+		}
+		if err != nil {
+			return fmt.Errorf("notify: load: %w", err)
+		}
+		if row.EmailedAt != nil {
+			res.Skipped = "already emailed"
+			return nil
+		}
+		var to struct {
+			Email         string     `bun:"email"`
+			Name          string     `bun:"name"`
+			DeactivatedAt *time.Time `bun:"deactivated_at"`
+			AgencyName    string     `bun:"agency_name"`
+		}
+		err = tx.NewSelect().TableExpr("users AS u").Join("JOIN agencies AS ag ON ag.id = u.agency_id").
+			ColumnExpr("u.email, u.name, u.deactivated_at, ag.name AS agency_name").
+			Where("u.id = ? AND u.agency_id = ?", row.UserID, row.AgencyID).Scan(ctx, &to)
+		if err != nil {
+			return fmt.Errorf("notify: load recipient: %w", err)
+		}
+		if to.DeactivatedAt != nil {
+			res.Skipped = "user deactivated"
+			return nil
+		}
+		if err := n.sender.Send(ctx, Email{To: to.Email, Subject: row.Title, Body: emailBody(row, to.Name, to.AgencyName)}); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model(row).WherePK().Set("emailed_at = clock_timestamp()").Exec(ctx); err != nil {
+			return fmt.Errorf("notify: stamp emailed_at: %w", err)
+		}
+		res.Sent = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// SendJob is SendHandler in the worker's handler shape: register it for SEND_NOTIFICATION.
+func (n *Notifier) SendJob(ctx context.Context, rec *job.Record) (any, error) {
+	var in SendInput
+	if err := json.Unmarshal(rec.Input, &in); err != nil || in.NotificationID == uuid.Nil || rec.AgencyID == nil {
+		return nil, job.Permanent(fmt.Errorf("notify: bad SEND_NOTIFICATION input"))
+	}
+	return n.SendHandler(ctx, *rec.AgencyID, in.NotificationID)
+}
+
+// emailBody renders a notification as the text of its e-mail.
+func emailBody(row *Notification, name, agencyName string) string {
+	var b strings.Builder
+	if name != "" {
+		fmt.Fprintf(&b, "Hello %s,\n\n", name)
+	}
+	b.WriteString(row.Title)
+	b.WriteString("\n")
+	if row.Body != "" {
+		b.WriteString("\n")
+		b.WriteString(row.Body)
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n-- \nAccessHive, for %s. You can also read this notification in the app.\n", agencyName)
+	return b.String()
+}

@@ -1,0 +1,220 @@
+package request
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/audit"
+	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/notify"
+)
+
+// expiryBatch is how many requests one transaction of ExpireDue handles.
+const expiryBatch = 100
+
+// reminderWindowSQL is how long before its expiry a pending request's deciders are reminded:
+// 24 hours, or a tenth of the request's own window when that is shorter (a 1-hour window is
+// reminded 6 minutes before). It is computed from the request, so a later change of the
+// agency's setting does not move it.
+const reminderWindowSQL = "LEAST(interval '24 hours', (ar.expires_at - ar.created_at) / 10)"
+
+// ExpireInput is the input of an EXPIRE_ACCESS_REQUESTS job; the agency is the job's own.
+type ExpireInput struct {
+	AgencyID uuid.UUID `json:"agencyId"`
+}
+
+// ExpiryResult is what an EXPIRE_ACCESS_REQUESTS job records.
+type ExpiryResult struct {
+	Expired  int `json:"expired"`
+	Reminded int `json:"reminded"`
+}
+
+// expire moves a locked PENDING request to EXPIRED inside tx and notifies its requester.
+func (s *Service) expire(ctx context.Context, tx bun.IDB, r *Request, a *after) error {
+	if err := s.move(ctx, tx, r, StatusExpired, nil); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, systemActor(r.AgencyID), KindExpired, "access_request", r.ID, map[string]any{"expiresAt": r.ExpiresAt}); err != nil {
+		return err
+	}
+	view, err := load(ctx, tx, r.AgencyID, r.ID)
+	if err != nil {
+		return err
+	}
+	n, err := s.notifyRequester(ctx, tx, view, notify.Notification{
+		Kind:  NoteExpired,
+		Title: fmt.Sprintf("Your access request for %s expired", view.PlatformName),
+		Body: fmt.Sprintf("Nobody decided on your request for access to %s (identity type %s) before it expired at %s. You may submit a new request.",
+			view.PlatformName, r.IdentityType, r.ExpiresAt.Format(time.RFC1123)),
+	})
+	if err != nil {
+		return err
+	}
+	a.note(n)
+	a.requests = append(a.requests, r)
+	return nil
+}
+
+// ExpireDue runs the expiry schedule for one agency, or for every agency when agencyID is
+// uuid.Nil: PENDING requests past their expiry become EXPIRED and their requesters are
+// notified; PENDING requests entering their reminder window (24 hours before expiry, or a tenth
+// of their window when shorter) remind the agency's owners and admins, once. Nothing is ever
+// deleted. Rows another transaction holds (an admin deciding) are skipped until the next run;
+// running it twice changes nothing more.
+func (s *Service) ExpireDue(ctx context.Context, agencyID uuid.UUID) (expired, reminded int, err error) {
+	for {
+		n, err := s.expireBatch(ctx, agencyID)
+		expired += n
+		if err != nil {
+			return expired, reminded, err
+		}
+		if n < expiryBatch {
+			break
+		}
+	}
+	for {
+		n, err := s.remindBatch(ctx, agencyID)
+		reminded += n
+		if err != nil {
+			return expired, reminded, err
+		}
+		if n < expiryBatch {
+			break
+		}
+	}
+	return expired, reminded, nil
+}
+
+func (s *Service) expireBatch(ctx context.Context, agencyID uuid.UUID) (int, error) {
+	var a after
+	now := s.now()
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		var rs []Request
+		q := tx.NewSelect().Model(&rs).Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
+		if agencyID != uuid.Nil {
+			q = q.Where("ar.agency_id = ?", agencyID)
+		}
+		if err := q.OrderExpr("ar.expires_at, ar.id").Limit(expiryBatch).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
+			return fmt.Errorf("request: due requests: %w", err)
+		}
+		for i := range rs {
+			if err := s.expire(ctx, tx, &rs[i], &a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.announce(ctx, &a)
+	return len(a.requests), nil
+}
+
+// remindDue adds the condition "PENDING, not reminded yet, within its reminder window" to q.
+func remindDue(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
+	return q.Where("ar.status = ?", StatusPending).Where("ar.reminder_sent_at IS NULL").
+		Where("ar.expires_at > ?", now).
+		// The fixed bound lets the partial index on expires_at narrow the scan.
+		Where("ar.expires_at <= ?", now.Add(24*time.Hour)).
+		Where("ar.expires_at - CAST(? AS timestamptz) <= "+reminderWindowSQL, now)
+}
+
+func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, error) {
+	var (
+		a     after
+		count int
+	)
+	now := s.now()
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		var rs []Request
+		q := remindDue(tx.NewSelect().Model(&rs), now)
+		if agencyID != uuid.Nil {
+			q = q.Where("ar.agency_id = ?", agencyID)
+		}
+		if err := q.OrderExpr("ar.expires_at, ar.id").Limit(expiryBatch).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
+			return fmt.Errorf("request: requests to remind: %w", err)
+		}
+		for i := range rs {
+			r := &rs[i]
+			if _, err := tx.NewUpdate().Model(r).WherePK().Set("reminder_sent_at = ?", now).Exec(ctx); err != nil {
+				return fmt.Errorf("request: stamp reminder: %w", err)
+			}
+			view, err := load(ctx, tx, r.AgencyID, r.ID)
+			if err != nil {
+				return err
+			}
+			ns, err := s.notifyDeciders(ctx, tx, r.AgencyID, notify.Notification{
+				Kind:  NoteExpiring,
+				Title: fmt.Sprintf("Access request from %s expires soon", view.RequesterName),
+				Body: fmt.Sprintf("%s (%s) asked for access to %s (identity type %s). The request expires at %s unless it is approved or rejected.\n\nJustification: %s",
+					view.RequesterName, view.ClientName, view.PlatformName, r.IdentityType, r.ExpiresAt.Format(time.RFC1123), view.Justification),
+				Data: noteData(view),
+			})
+			if err != nil {
+				return err
+			}
+			a.note(ns...)
+			count++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.announce(ctx, &a)
+	return count, nil
+}
+
+// EnqueueExpiryJobs is the periodic scheduler's step (e.g. every minute): for every agency with
+// a request to expire or to remind about, and no EXPIRE_ACCESS_REQUESTS job already queued or
+// running, it enqueues one recorded EXPIRE_ACCESS_REQUESTS job. Agencies with nothing due get
+// no job, so the job history stays readable. It returns how many jobs it enqueued.
+func (s *Service) EnqueueExpiryJobs(ctx context.Context) (int, error) {
+	now := s.now()
+	var agencies []uuid.UUID
+	due := s.db.NewSelect().TableExpr("access_requests AS ar").Column("ar.agency_id").
+		Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
+	reminders := remindDue(s.db.NewSelect().TableExpr("access_requests AS ar").Column("ar.agency_id"), now)
+	err := s.db.NewSelect().TableExpr("(? UNION ?) AS d", due, reminders).ColumnExpr("d.agency_id").
+		Where("NOT EXISTS (SELECT 1 FROM jobs AS j WHERE j.agency_id = d.agency_id AND j.type = ? AND j.status IN (?))",
+			job.TypeExpireAccessRequests, bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).
+		Scan(ctx, &agencies)
+	if err != nil {
+		return 0, fmt.Errorf("request: agencies with due requests: %w", err)
+	}
+	if len(agencies) == 0 {
+		return 0, nil
+	}
+	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		for _, id := range agencies {
+			if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: id, Type: job.TypeExpireAccessRequests, Input: ExpireInput{AgencyID: id}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(agencies), nil
+}
+
+// ExpireJob runs an EXPIRE_ACCESS_REQUESTS job in the worker's handler shape: ExpireDue for the
+// job's agency (every agency for a job without one).
+func (s *Service) ExpireJob(ctx context.Context, rec *job.Record) (any, error) {
+	agencyID := uuid.Nil
+	if rec.AgencyID != nil {
+		agencyID = *rec.AgencyID
+	}
+	expired, reminded, err := s.ExpireDue(ctx, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	return ExpiryResult{Expired: expired, Reminded: reminded}, nil
+}
