@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench withenv
+.PHONY: help run test build generate check-generated lint bench withenv compose-config
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -32,3 +32,6 @@ lint: ## gofmt and go vet
 
 bench: withenv ## run the benchmarks (results go to docs/BENCHMARKS.md by hand, with the machine)
 	bin/withenv -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+compose-config: ## validate docker-compose.yml (needs docker-compose, e.g. apt-get install docker-compose)
+	docker-compose -f docker-compose.yml config -q

@@ -8,7 +8,10 @@ import (
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/identity"
+	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/request"
 	"github.com/accesshive/accesshive/internal/reveal"
 )
 
@@ -20,6 +23,9 @@ type Deps struct {
 	Logger          *slog.Logger
 	IdentityService *identity.Service
 	RevealService   *reveal.Service
+	GWSService      *gws.Service
+	RequestService  *request.Service
+	Notifier        *notify.Notifier
 }
 
 // SessionCookie lets the login and logout resolvers set and clear the session cookie on the

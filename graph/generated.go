@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -28,9 +29,11 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AccessRequest() AccessRequestResolver
 	Identity() IdentityResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	RoleTemplate() RoleTemplateResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
 }
@@ -39,9 +42,66 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccessRequest struct {
+		Client         func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DecidedAt      func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Identity       func(childComplexity int) int
+		IdentityType   func(childComplexity int) int
+		Justification  func(childComplexity int) int
+		Platform       func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Requester      func(childComplexity int) int
+		RoleTemplateID func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	AccessRequestConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AccessRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Agency struct {
 		ID   func(childComplexity int) int
 		Name func(childComplexity int) int
+	}
+
+	AgencySettings struct {
+		AccessRequestExpiryHours func(childComplexity int) int
+		NamingTemplate           func(childComplexity int) int
+	}
+
+	AuditEvent struct {
+		ActorUserID func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Data        func(childComplexity int) int
+		ID          func(childComplexity int) int
+		IP          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		TargetID    func(childComplexity int) int
+		TargetType  func(childComplexity int) int
+		UserAgent   func(childComplexity int) int
+	}
+
+	AuditEventConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Client struct {
@@ -76,6 +136,33 @@ type ComplexityRoot struct {
 		TotpCode         func(childComplexity int) int
 	}
 
+	DeactivationResult struct {
+		RotationOffer func(childComplexity int) int
+		User          func(childComplexity int) int
+	}
+
+	DirectoryMismatch struct {
+		Detail     func(childComplexity int) int
+		Email      func(childComplexity int) int
+		IdentityID func(childComplexity int) int
+		Kind       func(childComplexity int) int
+	}
+
+	DirectorySyncReport struct {
+		Expected   func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		JobID      func(childComplexity int) int
+		Mismatches func(childComplexity int) int
+		Pages      func(childComplexity int) int
+		RepairedAt func(childComplexity int) int
+		Repairs    func(childComplexity int) int
+		SourceID   func(childComplexity int) int
+		StartedAt  func(childComplexity int) int
+		Truncated  func(childComplexity int) int
+		UsersSeen  func(childComplexity int) int
+	}
+
 	Identity struct {
 		Client               func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
@@ -108,6 +195,21 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	IdentitySource struct {
+		AdminSubject        func(childComplexity int) int
+		CustomerID          func(childComplexity int) int
+		Domain              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		KeyConfigured       func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		LastCheckAt         func(childComplexity int) int
+		LastError           func(childComplexity int) int
+		LastSyncAt          func(childComplexity int) int
+		ManagedOu           func(childComplexity int) int
+		ServiceAccountEmail func(childComplexity int) int
+		State               func(childComplexity int) int
+	}
+
 	Job struct {
 		Attempts    func(childComplexity int) int
 		Error       func(childComplexity int) int
@@ -124,16 +226,52 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ConnectPlatform   func(childComplexity int, input model.ConnectPlatformInput) int
-		CreateClient      func(childComplexity int, input model.CreateClientInput) int
-		CreateIdentity    func(childComplexity int, input model.CreateIdentityInput) int
-		CreateUser        func(childComplexity int, input model.CreateUserInput) int
-		DeleteIdentity    func(childComplexity int, id string) int
-		Login             func(childComplexity int, email string, password string) int
-		Logout            func(childComplexity int) int
-		RevealCredentials func(childComplexity int, identityID string) int
-		RotateCredentials func(childComplexity int, identityID string, input *model.RotateCredentialsInput) int
-		UpdateCredentials func(childComplexity int, input model.UpdateCredentialsInput) int
+		ApproveAccessRequest    func(childComplexity int, id string, reason *string, credentials *model.ApprovalCredentialsInput) int
+		ConfigureIdentitySource func(childComplexity int, input model.ConfigureIdentitySourceInput) int
+		ConnectPlatform         func(childComplexity int, input model.ConnectPlatformInput) int
+		CreateClient            func(childComplexity int, input model.CreateClientInput) int
+		CreateIdentity          func(childComplexity int, input model.CreateIdentityInput) int
+		CreateRoleTemplate      func(childComplexity int, input model.CreateRoleTemplateInput) int
+		CreateUser              func(childComplexity int, input model.CreateUserInput) int
+		DeactivateUser          func(childComplexity int, id string) int
+		DeleteIdentity          func(childComplexity int, id string) int
+		Login                   func(childComplexity int, email string, password string) int
+		Logout                  func(childComplexity int) int
+		MarkNotificationsRead   func(childComplexity int, ids []string) int
+		RejectAccessRequest     func(childComplexity int, id string, reason *string) int
+		RepairDirectory         func(childComplexity int, reportID string, kinds []model.MismatchKind) int
+		RetryProvisioning       func(childComplexity int, identityID string) int
+		RevealCredentials       func(childComplexity int, identityID string) int
+		RotateCredentials       func(childComplexity int, identityID string, input *model.RotateCredentialsInput) int
+		RotateRevealedBy        func(childComplexity int, userID string) int
+		SubmitAccessRequest     func(childComplexity int, input model.SubmitAccessRequestInput) int
+		SyncDirectory           func(childComplexity int, sourceID string) int
+		UpdateAgencySettings    func(childComplexity int, input model.UpdateAgencySettingsInput) int
+		UpdateCredentials       func(childComplexity int, input model.UpdateCredentialsInput) int
+		UpdateProfile           func(childComplexity int, input model.UpdateProfileInput) int
+	}
+
+	Notification struct {
+		Body      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Data      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		ReadAt    func(childComplexity int) int
+		Title     func(childComplexity int) int
+	}
+
+	NotificationConnection struct {
+		Edges       func(childComplexity int) int
+		Nodes       func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+		UnreadCount func(childComplexity int) int
+	}
+
+	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -162,15 +300,58 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AgencyIdentities func(childComplexity int, platform *model.PlatformKey, first *int, after *string) int
-		Client           func(childComplexity int, id string) int
-		Clients          func(childComplexity int, first *int, after *string) int
-		CredentialReveal func(childComplexity int, id string) int
-		Identities       func(childComplexity int, clientID string, platform *model.PlatformKey, first *int, after *string) int
-		Identity         func(childComplexity int, id string) int
-		Jobs             func(childComplexity int, typeArg *model.JobType, limit *int) int
-		Me               func(childComplexity int) int
-		Platforms        func(childComplexity int) int
+		AccessRequest        func(childComplexity int, id string) int
+		AccessRequests       func(childComplexity int, clientID *string, status *model.AccessRequestStatus, first *int, after *string) int
+		AgencyIdentities     func(childComplexity int, platform *model.PlatformKey, first *int, after *string) int
+		AgencySettings       func(childComplexity int) int
+		AuditEvents          func(childComplexity int, identityID *string, userID *string, kind *string, since *time.Time, until *time.Time, first *int, after *string) int
+		Client               func(childComplexity int, id string) int
+		Clients              func(childComplexity int, first *int, after *string) int
+		CredentialReveal     func(childComplexity int, id string) int
+		DirectorySyncReports func(childComplexity int, limit *int) int
+		Identities           func(childComplexity int, clientID string, platform *model.PlatformKey, first *int, after *string) int
+		Identity             func(childComplexity int, id string) int
+		IdentitySources      func(childComplexity int) int
+		Jobs                 func(childComplexity int, typeArg *model.JobType, limit *int) int
+		Me                   func(childComplexity int) int
+		Notifications        func(childComplexity int, unreadOnly *bool, first *int, after *string) int
+		Platforms            func(childComplexity int) int
+		RevealLedger         func(childComplexity int, identityID string) int
+		RevealsByUser        func(childComplexity int, userID string) int
+		RoleTemplates        func(childComplexity int) int
+		RotationOffer        func(childComplexity int, userID string) int
+		Users                func(childComplexity int, first *int, after *string) int
+	}
+
+	RepairAction struct {
+		Action     func(childComplexity int) int
+		Detail     func(childComplexity int) int
+		Email      func(childComplexity int) int
+		IdentityID func(childComplexity int) int
+		JobID      func(childComplexity int) int
+		Kind       func(childComplexity int) int
+	}
+
+	RequestIdentity struct {
+		ID                func(childComplexity int) int
+		LastError         func(childComplexity int) int
+		ProvisioningState func(childComplexity int) int
+	}
+
+	RequestUser struct {
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	RevealLedgerEntry struct {
+		Count         func(childComplexity int) int
+		DeactivatedAt func(childComplexity int) int
+		Email         func(childComplexity int) int
+		FirstRevealAt func(childComplexity int) int
+		LastRevealAt  func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Role          func(childComplexity int) int
+		UserID        func(childComplexity int) int
 	}
 
 	RevealTick struct {
@@ -179,10 +360,46 @@ type ComplexityRoot struct {
 		SecondsRemaining func(childComplexity int) int
 	}
 
+	RevealedIdentity struct {
+		Count             func(childComplexity int) int
+		DisplayName       func(childComplexity int) int
+		IdentityID        func(childComplexity int) int
+		LastRevealAt      func(childComplexity int) int
+		ProvisioningState func(childComplexity int) int
+		RotatedAt         func(childComplexity int) int
+		RotatedSince      func(childComplexity int) int
+		Type              func(childComplexity int) int
+	}
+
+	RoleTemplate struct {
+		CreatedAt            func(childComplexity int) int
+		DefaultJustification func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		IdentityType         func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		Platform             func(childComplexity int) int
+	}
+
+	RotationOfferItem struct {
+		Automatic    func(childComplexity int) int
+		DisplayName  func(childComplexity int) int
+		IdentityID   func(childComplexity int) int
+		LastRevealAt func(childComplexity int) int
+		PendingJobID func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	RotationRun struct {
+		JobIds            func(childComplexity int) int
+		ManualIdentityIds func(childComplexity int) int
+	}
+
 	Subscription struct {
-		IdentityUpdated func(childComplexity int, identityID string) int
-		JobUpdated      func(childComplexity int, typeArg *model.JobType) int
-		RevealCountdown func(childComplexity int, revealID string) int
+		AccessRequestUpdated func(childComplexity int, clientID *string) int
+		IdentityUpdated      func(childComplexity int, identityID string) int
+		JobUpdated           func(childComplexity int, typeArg *model.JobType) int
+		NotificationAdded    func(childComplexity int) int
+		RevealCountdown      func(childComplexity int, revealID string) int
 	}
 
 	User struct {
@@ -194,12 +411,28 @@ type ComplexityRoot struct {
 		Name      func(childComplexity int) int
 		Role      func(childComplexity int) int
 	}
+
+	UserConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	UserEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type AccessRequestResolver interface {
+	Client(ctx context.Context, obj *model.AccessRequest) (*model.Client, error)
+	Platform(ctx context.Context, obj *model.AccessRequest) (*model.Platform, error)
+}
 type IdentityResolver interface {
 	Client(ctx context.Context, obj *model.Identity) (*model.Client, error)
 	Platform(ctx context.Context, obj *model.Identity) (*model.Platform, error)
@@ -215,6 +448,19 @@ type MutationResolver interface {
 	RevealCredentials(ctx context.Context, identityID string) (*model.CredentialReveal, error)
 	UpdateCredentials(ctx context.Context, input model.UpdateCredentialsInput) (*model.Identity, error)
 	RotateCredentials(ctx context.Context, identityID string, input *model.RotateCredentialsInput) (*model.Identity, error)
+	RetryProvisioning(ctx context.Context, identityID string) (*model.Identity, error)
+	ConfigureIdentitySource(ctx context.Context, input model.ConfigureIdentitySourceInput) (*model.IdentitySource, error)
+	SyncDirectory(ctx context.Context, sourceID string) (*model.Job, error)
+	RepairDirectory(ctx context.Context, reportID string, kinds []model.MismatchKind) (*model.DirectorySyncReport, error)
+	SubmitAccessRequest(ctx context.Context, input model.SubmitAccessRequestInput) (*model.AccessRequest, error)
+	ApproveAccessRequest(ctx context.Context, id string, reason *string, credentials *model.ApprovalCredentialsInput) (*model.AccessRequest, error)
+	RejectAccessRequest(ctx context.Context, id string, reason *string) (*model.AccessRequest, error)
+	CreateRoleTemplate(ctx context.Context, input model.CreateRoleTemplateInput) (*model.RoleTemplate, error)
+	MarkNotificationsRead(ctx context.Context, ids []string) (int, error)
+	UpdateAgencySettings(ctx context.Context, input model.UpdateAgencySettingsInput) (*model.AgencySettings, error)
+	UpdateProfile(ctx context.Context, input model.UpdateProfileInput) (*model.User, error)
+	DeactivateUser(ctx context.Context, id string) (*model.DeactivationResult, error)
+	RotateRevealedBy(ctx context.Context, userID string) (*model.RotationRun, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*model.User, error)
@@ -226,11 +472,28 @@ type QueryResolver interface {
 	AgencyIdentities(ctx context.Context, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error)
 	Identity(ctx context.Context, id string) (*model.Identity, error)
 	CredentialReveal(ctx context.Context, id string) (*model.CredentialReveal, error)
+	IdentitySources(ctx context.Context) ([]*model.IdentitySource, error)
+	DirectorySyncReports(ctx context.Context, limit *int) ([]*model.DirectorySyncReport, error)
+	AccessRequests(ctx context.Context, clientID *string, status *model.AccessRequestStatus, first *int, after *string) (*model.AccessRequestConnection, error)
+	AccessRequest(ctx context.Context, id string) (*model.AccessRequest, error)
+	RoleTemplates(ctx context.Context) ([]*model.RoleTemplate, error)
+	Notifications(ctx context.Context, unreadOnly *bool, first *int, after *string) (*model.NotificationConnection, error)
+	AgencySettings(ctx context.Context) (*model.AgencySettings, error)
+	AuditEvents(ctx context.Context, identityID *string, userID *string, kind *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditEventConnection, error)
+	RevealLedger(ctx context.Context, identityID string) ([]*model.RevealLedgerEntry, error)
+	RevealsByUser(ctx context.Context, userID string) ([]*model.RevealedIdentity, error)
+	RotationOffer(ctx context.Context, userID string) ([]*model.RotationOfferItem, error)
+	Users(ctx context.Context, first *int, after *string) (*model.UserConnection, error)
+}
+type RoleTemplateResolver interface {
+	Platform(ctx context.Context, obj *model.RoleTemplate) (*model.Platform, error)
 }
 type SubscriptionResolver interface {
 	JobUpdated(ctx context.Context, typeArg *model.JobType) (<-chan *model.Job, error)
 	IdentityUpdated(ctx context.Context, identityID string) (<-chan *model.Identity, error)
 	RevealCountdown(ctx context.Context, revealID string) (<-chan *model.RevealTick, error)
+	AccessRequestUpdated(ctx context.Context, clientID *string) (<-chan *model.AccessRequest, error)
+	NotificationAdded(ctx context.Context) (<-chan *model.Notification, error)
 }
 type UserResolver interface {
 	Client(ctx context.Context, obj *model.User) (*model.Client, error)
@@ -255,6 +518,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "AccessRequest.client":
+		if e.ComplexityRoot.AccessRequest.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Client(childComplexity), true
+	case "AccessRequest.createdAt":
+		if e.ComplexityRoot.AccessRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.CreatedAt(childComplexity), true
+	case "AccessRequest.decidedAt":
+		if e.ComplexityRoot.AccessRequest.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.DecidedAt(childComplexity), true
+	case "AccessRequest.expiresAt":
+		if e.ComplexityRoot.AccessRequest.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.ExpiresAt(childComplexity), true
+	case "AccessRequest.id":
+		if e.ComplexityRoot.AccessRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.ID(childComplexity), true
+	case "AccessRequest.identity":
+		if e.ComplexityRoot.AccessRequest.Identity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Identity(childComplexity), true
+	case "AccessRequest.identityType":
+		if e.ComplexityRoot.AccessRequest.IdentityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.IdentityType(childComplexity), true
+	case "AccessRequest.justification":
+		if e.ComplexityRoot.AccessRequest.Justification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Justification(childComplexity), true
+	case "AccessRequest.platform":
+		if e.ComplexityRoot.AccessRequest.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Platform(childComplexity), true
+	case "AccessRequest.reason":
+		if e.ComplexityRoot.AccessRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Reason(childComplexity), true
+	case "AccessRequest.requester":
+		if e.ComplexityRoot.AccessRequest.Requester == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Requester(childComplexity), true
+	case "AccessRequest.roleTemplateId":
+		if e.ComplexityRoot.AccessRequest.RoleTemplateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.RoleTemplateID(childComplexity), true
+	case "AccessRequest.status":
+		if e.ComplexityRoot.AccessRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.Status(childComplexity), true
+
+	case "AccessRequestConnection.edges":
+		if e.ComplexityRoot.AccessRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestConnection.Edges(childComplexity), true
+	case "AccessRequestConnection.nodes":
+		if e.ComplexityRoot.AccessRequestConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestConnection.Nodes(childComplexity), true
+	case "AccessRequestConnection.pageInfo":
+		if e.ComplexityRoot.AccessRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestConnection.PageInfo(childComplexity), true
+	case "AccessRequestConnection.totalCount":
+		if e.ComplexityRoot.AccessRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestConnection.TotalCount(childComplexity), true
+
+	case "AccessRequestEdge.cursor":
+		if e.ComplexityRoot.AccessRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEdge.Cursor(childComplexity), true
+	case "AccessRequestEdge.node":
+		if e.ComplexityRoot.AccessRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequestEdge.Node(childComplexity), true
+
 	case "Agency.id":
 		if e.ComplexityRoot.Agency.ID == nil {
 			break
@@ -267,6 +647,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agency.Name(childComplexity), true
+
+	case "AgencySettings.accessRequestExpiryHours":
+		if e.ComplexityRoot.AgencySettings.AccessRequestExpiryHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgencySettings.AccessRequestExpiryHours(childComplexity), true
+	case "AgencySettings.namingTemplate":
+		if e.ComplexityRoot.AgencySettings.NamingTemplate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgencySettings.NamingTemplate(childComplexity), true
+
+	case "AuditEvent.actorUserId":
+		if e.ComplexityRoot.AuditEvent.ActorUserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ActorUserID(childComplexity), true
+	case "AuditEvent.createdAt":
+		if e.ComplexityRoot.AuditEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.CreatedAt(childComplexity), true
+	case "AuditEvent.data":
+		if e.ComplexityRoot.AuditEvent.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Data(childComplexity), true
+	case "AuditEvent.id":
+		if e.ComplexityRoot.AuditEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.ip":
+		if e.ComplexityRoot.AuditEvent.IP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.IP(childComplexity), true
+	case "AuditEvent.kind":
+		if e.ComplexityRoot.AuditEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Kind(childComplexity), true
+	case "AuditEvent.targetId":
+		if e.ComplexityRoot.AuditEvent.TargetID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TargetID(childComplexity), true
+	case "AuditEvent.targetType":
+		if e.ComplexityRoot.AuditEvent.TargetType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.TargetType(childComplexity), true
+	case "AuditEvent.userAgent":
+		if e.ComplexityRoot.AuditEvent.UserAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.UserAgent(childComplexity), true
+
+	case "AuditEventConnection.edges":
+		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Edges(childComplexity), true
+	case "AuditEventConnection.nodes":
+		if e.ComplexityRoot.AuditEventConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Nodes(childComplexity), true
+	case "AuditEventConnection.pageInfo":
+		if e.ComplexityRoot.AuditEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.PageInfo(childComplexity), true
+	case "AuditEventConnection.totalCount":
+		if e.ComplexityRoot.AuditEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.TotalCount(childComplexity), true
+
+	case "AuditEventEdge.cursor":
+		if e.ComplexityRoot.AuditEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Cursor(childComplexity), true
+	case "AuditEventEdge.node":
+		if e.ComplexityRoot.AuditEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
 	case "Client.createdAt":
 		if e.ComplexityRoot.Client.CreatedAt == nil {
@@ -374,6 +860,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CredentialReveal.TotpCode(childComplexity), true
+
+	case "DeactivationResult.rotationOffer":
+		if e.ComplexityRoot.DeactivationResult.RotationOffer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeactivationResult.RotationOffer(childComplexity), true
+	case "DeactivationResult.user":
+		if e.ComplexityRoot.DeactivationResult.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeactivationResult.User(childComplexity), true
+
+	case "DirectoryMismatch.detail":
+		if e.ComplexityRoot.DirectoryMismatch.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryMismatch.Detail(childComplexity), true
+	case "DirectoryMismatch.email":
+		if e.ComplexityRoot.DirectoryMismatch.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryMismatch.Email(childComplexity), true
+	case "DirectoryMismatch.identityId":
+		if e.ComplexityRoot.DirectoryMismatch.IdentityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryMismatch.IdentityID(childComplexity), true
+	case "DirectoryMismatch.kind":
+		if e.ComplexityRoot.DirectoryMismatch.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectoryMismatch.Kind(childComplexity), true
+
+	case "DirectorySyncReport.expected":
+		if e.ComplexityRoot.DirectorySyncReport.Expected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.Expected(childComplexity), true
+	case "DirectorySyncReport.finishedAt":
+		if e.ComplexityRoot.DirectorySyncReport.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.FinishedAt(childComplexity), true
+	case "DirectorySyncReport.id":
+		if e.ComplexityRoot.DirectorySyncReport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.ID(childComplexity), true
+	case "DirectorySyncReport.jobId":
+		if e.ComplexityRoot.DirectorySyncReport.JobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.JobID(childComplexity), true
+	case "DirectorySyncReport.mismatches":
+		if e.ComplexityRoot.DirectorySyncReport.Mismatches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.Mismatches(childComplexity), true
+	case "DirectorySyncReport.pages":
+		if e.ComplexityRoot.DirectorySyncReport.Pages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.Pages(childComplexity), true
+	case "DirectorySyncReport.repairedAt":
+		if e.ComplexityRoot.DirectorySyncReport.RepairedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.RepairedAt(childComplexity), true
+	case "DirectorySyncReport.repairs":
+		if e.ComplexityRoot.DirectorySyncReport.Repairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.Repairs(childComplexity), true
+	case "DirectorySyncReport.sourceId":
+		if e.ComplexityRoot.DirectorySyncReport.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.SourceID(childComplexity), true
+	case "DirectorySyncReport.startedAt":
+		if e.ComplexityRoot.DirectorySyncReport.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.StartedAt(childComplexity), true
+	case "DirectorySyncReport.truncated":
+		if e.ComplexityRoot.DirectorySyncReport.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.Truncated(childComplexity), true
+	case "DirectorySyncReport.usersSeen":
+		if e.ComplexityRoot.DirectorySyncReport.UsersSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DirectorySyncReport.UsersSeen(childComplexity), true
 
 	case "Identity.client":
 		if e.ComplexityRoot.Identity.Client == nil {
@@ -516,6 +1113,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IdentityEdge.Node(childComplexity), true
 
+	case "IdentitySource.adminSubject":
+		if e.ComplexityRoot.IdentitySource.AdminSubject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.AdminSubject(childComplexity), true
+	case "IdentitySource.customerId":
+		if e.ComplexityRoot.IdentitySource.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.CustomerID(childComplexity), true
+	case "IdentitySource.domain":
+		if e.ComplexityRoot.IdentitySource.Domain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.Domain(childComplexity), true
+	case "IdentitySource.id":
+		if e.ComplexityRoot.IdentitySource.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.ID(childComplexity), true
+	case "IdentitySource.keyConfigured":
+		if e.ComplexityRoot.IdentitySource.KeyConfigured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.KeyConfigured(childComplexity), true
+	case "IdentitySource.kind":
+		if e.ComplexityRoot.IdentitySource.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.Kind(childComplexity), true
+	case "IdentitySource.lastCheckAt":
+		if e.ComplexityRoot.IdentitySource.LastCheckAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.LastCheckAt(childComplexity), true
+	case "IdentitySource.lastError":
+		if e.ComplexityRoot.IdentitySource.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.LastError(childComplexity), true
+	case "IdentitySource.lastSyncAt":
+		if e.ComplexityRoot.IdentitySource.LastSyncAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.LastSyncAt(childComplexity), true
+	case "IdentitySource.managedOu":
+		if e.ComplexityRoot.IdentitySource.ManagedOu == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.ManagedOu(childComplexity), true
+	case "IdentitySource.serviceAccountEmail":
+		if e.ComplexityRoot.IdentitySource.ServiceAccountEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.ServiceAccountEmail(childComplexity), true
+	case "IdentitySource.state":
+		if e.ComplexityRoot.IdentitySource.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentitySource.State(childComplexity), true
+
 	case "Job.attempts":
 		if e.ComplexityRoot.Job.Attempts == nil {
 			break
@@ -589,6 +1259,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Job.Type(childComplexity), true
 
+	case "Mutation.approveAccessRequest":
+		if e.ComplexityRoot.Mutation.ApproveAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveAccessRequest(childComplexity, args["id"].(string), args["reason"].(*string), args["credentials"].(*model.ApprovalCredentialsInput)), true
+	case "Mutation.configureIdentitySource":
+		if e.ComplexityRoot.Mutation.ConfigureIdentitySource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_configureIdentitySource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfigureIdentitySource(childComplexity, args["input"].(model.ConfigureIdentitySourceInput)), true
 	case "Mutation.connectPlatform":
 		if e.ComplexityRoot.Mutation.ConnectPlatform == nil {
 			break
@@ -622,6 +1314,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateIdentity(childComplexity, args["input"].(model.CreateIdentityInput)), true
+	case "Mutation.createRoleTemplate":
+		if e.ComplexityRoot.Mutation.CreateRoleTemplate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRoleTemplate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRoleTemplate(childComplexity, args["input"].(model.CreateRoleTemplateInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -633,6 +1336,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.deactivateUser":
+		if e.ComplexityRoot.Mutation.DeactivateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deactivateUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeactivateUser(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteIdentity":
 		if e.ComplexityRoot.Mutation.DeleteIdentity == nil {
 			break
@@ -661,6 +1375,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markNotificationsRead":
+		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNotificationsRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["ids"].([]string)), true
+	case "Mutation.rejectAccessRequest":
+		if e.ComplexityRoot.Mutation.RejectAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectAccessRequest(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.repairDirectory":
+		if e.ComplexityRoot.Mutation.RepairDirectory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_repairDirectory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RepairDirectory(childComplexity, args["reportId"].(string), args["kinds"].([]model.MismatchKind)), true
+	case "Mutation.retryProvisioning":
+		if e.ComplexityRoot.Mutation.RetryProvisioning == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retryProvisioning_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetryProvisioning(childComplexity, args["identityId"].(string)), true
 	case "Mutation.revealCredentials":
 		if e.ComplexityRoot.Mutation.RevealCredentials == nil {
 			break
@@ -683,6 +1441,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateCredentials(childComplexity, args["identityId"].(string), args["input"].(*model.RotateCredentialsInput)), true
+	case "Mutation.rotateRevealedBy":
+		if e.ComplexityRoot.Mutation.RotateRevealedBy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateRevealedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateRevealedBy(childComplexity, args["userId"].(string)), true
+	case "Mutation.submitAccessRequest":
+		if e.ComplexityRoot.Mutation.SubmitAccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitAccessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitAccessRequest(childComplexity, args["input"].(model.SubmitAccessRequestInput)), true
+	case "Mutation.syncDirectory":
+		if e.ComplexityRoot.Mutation.SyncDirectory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_syncDirectory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SyncDirectory(childComplexity, args["sourceId"].(string)), true
+	case "Mutation.updateAgencySettings":
+		if e.ComplexityRoot.Mutation.UpdateAgencySettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAgencySettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAgencySettings(childComplexity, args["input"].(model.UpdateAgencySettingsInput)), true
 	case "Mutation.updateCredentials":
 		if e.ComplexityRoot.Mutation.UpdateCredentials == nil {
 			break
@@ -694,6 +1496,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCredentials(childComplexity, args["input"].(model.UpdateCredentialsInput)), true
+	case "Mutation.updateProfile":
+		if e.ComplexityRoot.Mutation.UpdateProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProfile(childComplexity, args["input"].(model.UpdateProfileInput)), true
+
+	case "Notification.body":
+		if e.ComplexityRoot.Notification.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Body(childComplexity), true
+	case "Notification.createdAt":
+		if e.ComplexityRoot.Notification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.CreatedAt(childComplexity), true
+	case "Notification.data":
+		if e.ComplexityRoot.Notification.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Data(childComplexity), true
+	case "Notification.id":
+		if e.ComplexityRoot.Notification.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ID(childComplexity), true
+	case "Notification.kind":
+		if e.ComplexityRoot.Notification.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Kind(childComplexity), true
+	case "Notification.readAt":
+		if e.ComplexityRoot.Notification.ReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ReadAt(childComplexity), true
+	case "Notification.title":
+		if e.ComplexityRoot.Notification.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Title(childComplexity), true
+
+	case "NotificationConnection.edges":
+		if e.ComplexityRoot.NotificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Edges(childComplexity), true
+	case "NotificationConnection.nodes":
+		if e.ComplexityRoot.NotificationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Nodes(childComplexity), true
+	case "NotificationConnection.pageInfo":
+		if e.ComplexityRoot.NotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.PageInfo(childComplexity), true
+	case "NotificationConnection.totalCount":
+		if e.ComplexityRoot.NotificationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.TotalCount(childComplexity), true
+	case "NotificationConnection.unreadCount":
+		if e.ComplexityRoot.NotificationConnection.UnreadCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.UnreadCount(childComplexity), true
+
+	case "NotificationEdge.cursor":
+		if e.ComplexityRoot.NotificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Cursor(childComplexity), true
+	case "NotificationEdge.node":
+		if e.ComplexityRoot.NotificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -777,6 +1677,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProviderStatus.UpdatedAt(childComplexity), true
 
+	case "Query.accessRequest":
+		if e.ComplexityRoot.Query.AccessRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessRequest(childComplexity, args["id"].(string)), true
+	case "Query.accessRequests":
+		if e.ComplexityRoot.Query.AccessRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessRequests(childComplexity, args["clientId"].(*string), args["status"].(*model.AccessRequestStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Query.agencyIdentities":
 		if e.ComplexityRoot.Query.AgencyIdentities == nil {
 			break
@@ -788,6 +1710,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AgencyIdentities(childComplexity, args["platform"].(*model.PlatformKey), args["first"].(*int), args["after"].(*string)), true
+	case "Query.agencySettings":
+		if e.ComplexityRoot.Query.AgencySettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.AgencySettings(childComplexity), true
+	case "Query.auditEvents":
+		if e.ComplexityRoot.Query.AuditEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["identityId"].(*string), args["userId"].(*string), args["kind"].(*string), args["since"].(*time.Time), args["until"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.client":
 		if e.ComplexityRoot.Query.Client == nil {
 			break
@@ -821,6 +1760,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CredentialReveal(childComplexity, args["id"].(string)), true
+	case "Query.directorySyncReports":
+		if e.ComplexityRoot.Query.DirectorySyncReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_directorySyncReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DirectorySyncReports(childComplexity, args["limit"].(*int)), true
 	case "Query.identities":
 		if e.ComplexityRoot.Query.Identities == nil {
 			break
@@ -843,6 +1793,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Identity(childComplexity, args["id"].(string)), true
+	case "Query.identitySources":
+		if e.ComplexityRoot.Query.IdentitySources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.IdentitySources(childComplexity), true
 
 	case "Query.jobs":
 		if e.ComplexityRoot.Query.Jobs == nil {
@@ -861,12 +1817,191 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.notifications":
+		if e.ComplexityRoot.Query.Notifications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Notifications(childComplexity, args["unreadOnly"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.platforms":
 		if e.ComplexityRoot.Query.Platforms == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Platforms(childComplexity), true
+	case "Query.revealLedger":
+		if e.ComplexityRoot.Query.RevealLedger == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revealLedger_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RevealLedger(childComplexity, args["identityId"].(string)), true
+	case "Query.revealsByUser":
+		if e.ComplexityRoot.Query.RevealsByUser == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revealsByUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RevealsByUser(childComplexity, args["userId"].(string)), true
+	case "Query.roleTemplates":
+		if e.ComplexityRoot.Query.RoleTemplates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RoleTemplates(childComplexity), true
+	case "Query.rotationOffer":
+		if e.ComplexityRoot.Query.RotationOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_rotationOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RotationOffer(childComplexity, args["userId"].(string)), true
+	case "Query.users":
+		if e.ComplexityRoot.Query.Users == nil {
+			break
+		}
+
+		args, err := ec.field_Query_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Users(childComplexity, args["first"].(*int), args["after"].(*string)), true
+
+	case "RepairAction.action":
+		if e.ComplexityRoot.RepairAction.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairAction.Action(childComplexity), true
+	case "RepairAction.detail":
+		if e.ComplexityRoot.RepairAction.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairAction.Detail(childComplexity), true
+	case "RepairAction.email":
+		if e.ComplexityRoot.RepairAction.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairAction.Email(childComplexity), true
+	case "RepairAction.identityId":
+		if e.ComplexityRoot.RepairAction.IdentityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairAction.IdentityID(childComplexity), true
+	case "RepairAction.jobId":
+		if e.ComplexityRoot.RepairAction.JobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairAction.JobID(childComplexity), true
+	case "RepairAction.kind":
+		if e.ComplexityRoot.RepairAction.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepairAction.Kind(childComplexity), true
+
+	case "RequestIdentity.id":
+		if e.ComplexityRoot.RequestIdentity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestIdentity.ID(childComplexity), true
+	case "RequestIdentity.lastError":
+		if e.ComplexityRoot.RequestIdentity.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestIdentity.LastError(childComplexity), true
+	case "RequestIdentity.provisioningState":
+		if e.ComplexityRoot.RequestIdentity.ProvisioningState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestIdentity.ProvisioningState(childComplexity), true
+
+	case "RequestUser.id":
+		if e.ComplexityRoot.RequestUser.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestUser.ID(childComplexity), true
+	case "RequestUser.name":
+		if e.ComplexityRoot.RequestUser.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestUser.Name(childComplexity), true
+
+	case "RevealLedgerEntry.count":
+		if e.ComplexityRoot.RevealLedgerEntry.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.Count(childComplexity), true
+	case "RevealLedgerEntry.deactivatedAt":
+		if e.ComplexityRoot.RevealLedgerEntry.DeactivatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.DeactivatedAt(childComplexity), true
+	case "RevealLedgerEntry.email":
+		if e.ComplexityRoot.RevealLedgerEntry.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.Email(childComplexity), true
+	case "RevealLedgerEntry.firstRevealAt":
+		if e.ComplexityRoot.RevealLedgerEntry.FirstRevealAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.FirstRevealAt(childComplexity), true
+	case "RevealLedgerEntry.lastRevealAt":
+		if e.ComplexityRoot.RevealLedgerEntry.LastRevealAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.LastRevealAt(childComplexity), true
+	case "RevealLedgerEntry.name":
+		if e.ComplexityRoot.RevealLedgerEntry.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.Name(childComplexity), true
+	case "RevealLedgerEntry.role":
+		if e.ComplexityRoot.RevealLedgerEntry.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.Role(childComplexity), true
+	case "RevealLedgerEntry.userId":
+		if e.ComplexityRoot.RevealLedgerEntry.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealLedgerEntry.UserID(childComplexity), true
 
 	case "RevealTick.expired":
 		if e.ComplexityRoot.RevealTick.Expired == nil {
@@ -887,6 +2022,153 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RevealTick.SecondsRemaining(childComplexity), true
 
+	case "RevealedIdentity.count":
+		if e.ComplexityRoot.RevealedIdentity.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.Count(childComplexity), true
+	case "RevealedIdentity.displayName":
+		if e.ComplexityRoot.RevealedIdentity.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.DisplayName(childComplexity), true
+	case "RevealedIdentity.identityId":
+		if e.ComplexityRoot.RevealedIdentity.IdentityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.IdentityID(childComplexity), true
+	case "RevealedIdentity.lastRevealAt":
+		if e.ComplexityRoot.RevealedIdentity.LastRevealAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.LastRevealAt(childComplexity), true
+	case "RevealedIdentity.provisioningState":
+		if e.ComplexityRoot.RevealedIdentity.ProvisioningState == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.ProvisioningState(childComplexity), true
+	case "RevealedIdentity.rotatedAt":
+		if e.ComplexityRoot.RevealedIdentity.RotatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.RotatedAt(childComplexity), true
+	case "RevealedIdentity.rotatedSince":
+		if e.ComplexityRoot.RevealedIdentity.RotatedSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.RotatedSince(childComplexity), true
+	case "RevealedIdentity.type":
+		if e.ComplexityRoot.RevealedIdentity.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevealedIdentity.Type(childComplexity), true
+
+	case "RoleTemplate.createdAt":
+		if e.ComplexityRoot.RoleTemplate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleTemplate.CreatedAt(childComplexity), true
+	case "RoleTemplate.defaultJustification":
+		if e.ComplexityRoot.RoleTemplate.DefaultJustification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleTemplate.DefaultJustification(childComplexity), true
+	case "RoleTemplate.id":
+		if e.ComplexityRoot.RoleTemplate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleTemplate.ID(childComplexity), true
+	case "RoleTemplate.identityType":
+		if e.ComplexityRoot.RoleTemplate.IdentityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleTemplate.IdentityType(childComplexity), true
+	case "RoleTemplate.name":
+		if e.ComplexityRoot.RoleTemplate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleTemplate.Name(childComplexity), true
+	case "RoleTemplate.platform":
+		if e.ComplexityRoot.RoleTemplate.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleTemplate.Platform(childComplexity), true
+
+	case "RotationOfferItem.automatic":
+		if e.ComplexityRoot.RotationOfferItem.Automatic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationOfferItem.Automatic(childComplexity), true
+	case "RotationOfferItem.displayName":
+		if e.ComplexityRoot.RotationOfferItem.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationOfferItem.DisplayName(childComplexity), true
+	case "RotationOfferItem.identityId":
+		if e.ComplexityRoot.RotationOfferItem.IdentityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationOfferItem.IdentityID(childComplexity), true
+	case "RotationOfferItem.lastRevealAt":
+		if e.ComplexityRoot.RotationOfferItem.LastRevealAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationOfferItem.LastRevealAt(childComplexity), true
+	case "RotationOfferItem.pendingJobId":
+		if e.ComplexityRoot.RotationOfferItem.PendingJobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationOfferItem.PendingJobID(childComplexity), true
+	case "RotationOfferItem.type":
+		if e.ComplexityRoot.RotationOfferItem.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationOfferItem.Type(childComplexity), true
+
+	case "RotationRun.jobIds":
+		if e.ComplexityRoot.RotationRun.JobIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationRun.JobIds(childComplexity), true
+	case "RotationRun.manualIdentityIds":
+		if e.ComplexityRoot.RotationRun.ManualIdentityIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotationRun.ManualIdentityIds(childComplexity), true
+
+	case "Subscription.accessRequestUpdated":
+		if e.ComplexityRoot.Subscription.AccessRequestUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_accessRequestUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AccessRequestUpdated(childComplexity, args["clientId"].(*string)), true
 	case "Subscription.identityUpdated":
 		if e.ComplexityRoot.Subscription.IdentityUpdated == nil {
 			break
@@ -909,6 +2191,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.JobUpdated(childComplexity, args["type"].(*model.JobType)), true
+	case "Subscription.notificationAdded":
+		if e.ComplexityRoot.Subscription.NotificationAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
 	case "Subscription.revealCountdown":
 		if e.ComplexityRoot.Subscription.RevealCountdown == nil {
 			break
@@ -964,6 +2252,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Role(childComplexity), true
 
+	case "UserConnection.edges":
+		if e.ComplexityRoot.UserConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserConnection.Edges(childComplexity), true
+	case "UserConnection.nodes":
+		if e.ComplexityRoot.UserConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserConnection.Nodes(childComplexity), true
+	case "UserConnection.pageInfo":
+		if e.ComplexityRoot.UserConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserConnection.PageInfo(childComplexity), true
+	case "UserConnection.totalCount":
+		if e.ComplexityRoot.UserConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserConnection.TotalCount(childComplexity), true
+
+	case "UserEdge.cursor":
+		if e.ComplexityRoot.UserEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEdge.Cursor(childComplexity), true
+	case "UserEdge.node":
+		if e.ComplexityRoot.UserEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -973,12 +2299,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ApprovalCredentialsInput", ec.unmarshalInputApprovalCredentialsInput),
+			graphql.NewInputUnmarshaler("ConfigureIdentitySourceInput", ec.unmarshalInputConfigureIdentitySourceInput),
 			graphql.NewInputUnmarshaler("ConnectPlatformInput", ec.unmarshalInputConnectPlatformInput),
 			graphql.NewInputUnmarshaler("CreateClientInput", ec.unmarshalInputCreateClientInput),
 			graphql.NewInputUnmarshaler("CreateIdentityInput", ec.unmarshalInputCreateIdentityInput),
+			graphql.NewInputUnmarshaler("CreateRoleTemplateInput", ec.unmarshalInputCreateRoleTemplateInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("RotateCredentialsInput", ec.unmarshalInputRotateCredentialsInput),
+			graphql.NewInputUnmarshaler("SubmitAccessRequestInput", ec.unmarshalInputSubmitAccessRequestInput),
+			graphql.NewInputUnmarshaler("UpdateAgencySettingsInput", ec.unmarshalInputUpdateAgencySettingsInput),
 			graphql.NewInputUnmarshaler("UpdateCredentialsInput", ec.unmarshalInputUpdateCredentialsInput),
+			graphql.NewInputUnmarshaler("UpdateProfileInput", ec.unmarshalInputUpdateProfileInput),
 		)
 	}
 	first := true
@@ -1279,6 +2611,237 @@ type RevealTick {
   expired: Boolean!
 }
 
+enum IdentitySourceState {
+  NOT_CONFIGURED
+  CONNECTED
+  ERROR
+}
+
+"A Google Workspace directory the agency's managed identities live in. The service-account key is never returned."
+type IdentitySource {
+  id: ID!
+  kind: String!
+  state: IdentitySourceState!
+  domain: String!
+  customerId: String!
+  adminSubject: String!
+  managedOu: String!
+  serviceAccountEmail: String
+  keyConfigured: Boolean!
+  lastCheckAt: Time
+  lastSyncAt: Time
+  lastError: String
+}
+
+enum MismatchKind {
+  MISSING_IN_DIRECTORY
+  UNKNOWN_IN_DIRECTORY
+  SUSPENDED_IN_DIRECTORY
+  ATTRIBUTE_DRIFT
+}
+
+type DirectoryMismatch {
+  kind: MismatchKind!
+  email: String!
+  identityId: ID
+  detail: String!
+}
+
+type RepairAction {
+  kind: MismatchKind!
+  email: String!
+  identityId: ID
+  action: String!
+  detail: String
+  jobId: ID
+}
+
+"What a directory sync found. A sync changes nothing; repairDirectory acts on a report."
+type DirectorySyncReport {
+  id: ID!
+  sourceId: ID!
+  jobId: ID
+  startedAt: Time!
+  finishedAt: Time!
+  pages: Int!
+  usersSeen: Int!
+  expected: Int!
+  truncated: Boolean!
+  mismatches: [DirectoryMismatch!]!
+  repairedAt: Time
+  repairs: [RepairAction!]!
+}
+
+enum AccessRequestStatus {
+  PENDING
+  APPROVED
+  REJECTED
+  EXPIRED
+  PROVISIONED
+}
+
+"A client user's request for access to a platform."
+type AccessRequest {
+  id: ID!
+  status: AccessRequestStatus!
+  client: Client!
+  platform: Platform!
+  identityType: IdentityType!
+  roleTemplateId: ID
+  justification: String!
+  "The decision's reason, shown to the requester."
+  reason: String
+  requester: RequestUser!
+  "The identity approval created, with its provisioning state and last error."
+  identity: RequestIdentity
+  createdAt: Time!
+  decidedAt: Time
+  expiresAt: Time!
+}
+
+type RequestUser {
+  id: ID!
+  name: String!
+}
+
+type RequestIdentity {
+  id: ID!
+  provisioningState: ProvisioningState
+  lastError: String
+}
+
+type AccessRequestEdge {
+  cursor: String!
+  node: AccessRequest!
+}
+
+type AccessRequestConnection {
+  edges: [AccessRequestEdge!]!
+  nodes: [AccessRequest!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RoleTemplate {
+  id: ID!
+  name: String!
+  platform: Platform!
+  identityType: IdentityType!
+  defaultJustification: String!
+  createdAt: Time!
+}
+
+type Notification {
+  id: ID!
+  kind: String!
+  title: String!
+  body: String!
+  data: JSON
+  readAt: Time
+  createdAt: Time!
+}
+
+type NotificationEdge {
+  cursor: String!
+  node: Notification!
+}
+
+type NotificationConnection {
+  edges: [NotificationEdge!]!
+  nodes: [Notification!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+  unreadCount: Int!
+}
+
+type AgencySettings {
+  accessRequestExpiryHours: Int!
+  namingTemplate: String!
+}
+
+type AuditEvent {
+  id: ID!
+  kind: String!
+  actorUserId: ID
+  targetType: String!
+  targetId: ID
+  ip: String!
+  userAgent: String!
+  data: JSON
+  createdAt: Time!
+}
+
+type AuditEventEdge {
+  cursor: String!
+  node: AuditEvent!
+}
+
+type AuditEventConnection {
+  edges: [AuditEventEdge!]!
+  nodes: [AuditEvent!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"One person who has seen an identity's credentials since its last rotation."
+type RevealLedgerEntry {
+  userId: ID!
+  name: String!
+  email: String!
+  role: Role!
+  deactivatedAt: Time
+  count: Int!
+  firstRevealAt: Time!
+  lastRevealAt: Time!
+}
+
+"One identity a person has revealed."
+type RevealedIdentity {
+  identityId: ID!
+  displayName: String!
+  type: IdentityType!
+  provisioningState: ProvisioningState!
+  count: Int!
+  lastRevealAt: Time!
+  rotatedAt: Time
+  "Whether the credentials were rotated after this person last saw them."
+  rotatedSince: Boolean!
+}
+
+"An identity to rotate because a person who saw it leaves: automatic (MANAGED_GWS, by a job) or manual (a new value from a person)."
+type RotationOfferItem {
+  identityId: ID!
+  displayName: String!
+  type: IdentityType!
+  lastRevealAt: Time!
+  automatic: Boolean!
+  pendingJobId: ID
+}
+
+type DeactivationResult {
+  user: User!
+  "What this person revealed and has not been rotated since: rotateRevealedBy runs it."
+  rotationOffer: [RotationOfferItem!]!
+}
+
+type RotationRun {
+  jobIds: [ID!]!
+  "Identities that need a new value from a person."
+  manualIdentityIds: [ID!]!
+}
+
+type UserEdge {
+  cursor: String!
+  node: User!
+}
+
+type UserConnection {
+  edges: [UserEdge!]!
+  nodes: [User!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
 type Query {
   "The logged-in user."
   me: User!
@@ -1296,6 +2859,27 @@ type Query {
   identity(id: ID!): Identity!
   "Reads back one of your reveals while it has not expired."
   credentialReveal(id: ID!): CredentialReveal!
+  "All identity sources of the agency with state and configuration (staff only)."
+  identitySources: [IdentitySource!]!
+  "Recent directory sync reports, newest first (staff only)."
+  directorySyncReports(limit: Int = 10): [DirectorySyncReport!]!
+  "Access requests: staff see the agency's, a client user its client's."
+  accessRequests(clientId: ID, status: AccessRequestStatus, first: Int = 20, after: String): AccessRequestConnection!
+  accessRequest(id: ID!): AccessRequest!
+  roleTemplates: [RoleTemplate!]!
+  "Your notifications, newest first."
+  notifications(unreadOnly: Boolean = false, first: Int = 20, after: String): NotificationConnection!
+  agencySettings: AgencySettings!
+  "The audit trail, newest first (staff only)."
+  auditEvents(identityId: ID, userId: ID, kind: String, since: Time, until: Time, first: Int = 20, after: String): AuditEventConnection!
+  "Who has seen this identity's credentials since its last rotation."
+  revealLedger(identityId: ID!): [RevealLedgerEntry!]!
+  "Which credentials this person has seen."
+  revealsByUser(userId: ID!): [RevealedIdentity!]!
+  "What to rotate because this person saw it."
+  rotationOffer(userId: ID!): [RotationOfferItem!]!
+  "The agency's users (staff only)."
+  users(first: Int = 20, after: String): UserConnection!
 }
 
 input CreateClientInput {
@@ -1347,6 +2931,46 @@ input RotateCredentialsInput {
   token: String
 }
 
+input ConfigureIdentitySourceInput {
+  domain: String!
+  customerId: String!
+  adminSubject: String!
+  "The service account's JSON key; absent keeps the stored one."
+  serviceAccountKey: String
+  managedOu: String
+}
+
+input SubmitAccessRequestInput {
+  platform: PlatformKey
+  identityType: IdentityType
+  roleTemplateId: ID
+  justification: String
+}
+
+input ApprovalCredentialsInput {
+  username: String
+  password: String
+  token: String
+  totpSecret: String
+}
+
+input CreateRoleTemplateInput {
+  name: String!
+  platform: PlatformKey!
+  identityType: IdentityType!
+  defaultJustification: String
+}
+
+input UpdateAgencySettingsInput {
+  accessRequestExpiryHours: Int
+  namingTemplate: String
+}
+
+input UpdateProfileInput {
+  name: String
+  email: String
+}
+
 type Mutation {
   "Checks the credentials and sets the session cookie."
   login(email: String!, password: String!): User!
@@ -1364,6 +2988,27 @@ type Mutation {
   updateCredentials(input: UpdateCredentialsInput!): Identity!
   "Sets new credentials (external and token types) or enqueues a password rotation (MANAGED_GWS)."
   rotateCredentials(identityId: ID!, input: RotateCredentialsInput): Identity!
+  "Re-runs provisioning for a FAILED identity or one stuck in PROVISIONING."
+  retryProvisioning(identityId: ID!): Identity!
+  "Sets the agency's Google Workspace source; a check job verifies it."
+  configureIdentitySource(input: ConfigureIdentitySourceInput!): IdentitySource!
+  "Enqueues a directory sync that stores a report and changes nothing."
+  syncDirectory(sourceId: ID!): Job!
+  "Acts on a sync report's mismatches (all kinds when none given): re-provision, suspend, restore attributes."
+  repairDirectory(reportId: ID!, kinds: [MismatchKind!]): DirectorySyncReport!
+  submitAccessRequest(input: SubmitAccessRequestInput!): AccessRequest!
+  "Approves a PENDING request; EXTERNAL_LOGIN and API_TOKEN credentials may come now or later with updateCredentials."
+  approveAccessRequest(id: ID!, reason: String, credentials: ApprovalCredentialsInput): AccessRequest!
+  rejectAccessRequest(id: ID!, reason: String): AccessRequest!
+  createRoleTemplate(input: CreateRoleTemplateInput!): RoleTemplate!
+  "Marks your notifications read; returns how many changed."
+  markNotificationsRead(ids: [ID!]!): Int!
+  updateAgencySettings(input: UpdateAgencySettingsInput!): AgencySettings!
+  updateProfile(input: UpdateProfileInput!): User!
+  "Deactivates a user (their sessions end at once) and offers rotation of what they revealed."
+  deactivateUser(id: ID!): DeactivationResult!
+  "Rotates every identity the user revealed: jobs for managed ones, a list of the rest."
+  rotateRevealedBy(userId: ID!): RotationRun!
 }
 
 type Subscription {
@@ -1373,6 +3018,10 @@ type Subscription {
   identityUpdated(identityId: ID!): Identity!
   "Ticks once a second with the seconds left, then an expired tick, then ends."
   revealCountdown(revealId: ID!): RevealTick!
+  "Every status change of access requests: staff of one client or all (no clientId), a client user its own."
+  accessRequestUpdated(clientId: ID): AccessRequest!
+  "Your new notifications."
+  notificationAdded: Notification!
 }
 `, BuiltIn: false},
 }
@@ -1382,6 +3031,62 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AccessRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AccessRequest_id(ctx, field)
+	case "status":
+		return ec.fieldContext_AccessRequest_status(ctx, field)
+	case "client":
+		return ec.fieldContext_AccessRequest_client(ctx, field)
+	case "platform":
+		return ec.fieldContext_AccessRequest_platform(ctx, field)
+	case "identityType":
+		return ec.fieldContext_AccessRequest_identityType(ctx, field)
+	case "roleTemplateId":
+		return ec.fieldContext_AccessRequest_roleTemplateId(ctx, field)
+	case "justification":
+		return ec.fieldContext_AccessRequest_justification(ctx, field)
+	case "reason":
+		return ec.fieldContext_AccessRequest_reason(ctx, field)
+	case "requester":
+		return ec.fieldContext_AccessRequest_requester(ctx, field)
+	case "identity":
+		return ec.fieldContext_AccessRequest_identity(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AccessRequest_createdAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_AccessRequest_decidedAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_AccessRequest_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AccessRequestConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AccessRequestConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AccessRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AccessRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AccessRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AccessRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRequestEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Agency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1390,6 +3095,64 @@ func (ec *executionContext) childFields_Agency(ctx context.Context, field graphq
 		return ec.fieldContext_Agency_name(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
+}
+
+func (ec *executionContext) childFields_AgencySettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessRequestExpiryHours":
+		return ec.fieldContext_AgencySettings_accessRequestExpiryHours(ctx, field)
+	case "namingTemplate":
+		return ec.fieldContext_AgencySettings_namingTemplate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgencySettings", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEvent_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_AuditEvent_kind(ctx, field)
+	case "actorUserId":
+		return ec.fieldContext_AuditEvent_actorUserId(ctx, field)
+	case "targetType":
+		return ec.fieldContext_AuditEvent_targetType(ctx, field)
+	case "targetId":
+		return ec.fieldContext_AuditEvent_targetId(ctx, field)
+	case "ip":
+		return ec.fieldContext_AuditEvent_ip(ctx, field)
+	case "userAgent":
+		return ec.fieldContext_AuditEvent_userAgent(ctx, field)
+	case "data":
+		return ec.fieldContext_AuditEvent_data(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AuditEvent_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditEventConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1456,6 +3219,60 @@ func (ec *executionContext) childFields_CredentialReveal(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type CredentialReveal", field.Name)
 }
 
+func (ec *executionContext) childFields_DeactivationResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_DeactivationResult_user(ctx, field)
+	case "rotationOffer":
+		return ec.fieldContext_DeactivationResult_rotationOffer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeactivationResult", field.Name)
+}
+
+func (ec *executionContext) childFields_DirectoryMismatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DirectoryMismatch_kind(ctx, field)
+	case "email":
+		return ec.fieldContext_DirectoryMismatch_email(ctx, field)
+	case "identityId":
+		return ec.fieldContext_DirectoryMismatch_identityId(ctx, field)
+	case "detail":
+		return ec.fieldContext_DirectoryMismatch_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DirectoryMismatch", field.Name)
+}
+
+func (ec *executionContext) childFields_DirectorySyncReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DirectorySyncReport_id(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_DirectorySyncReport_sourceId(ctx, field)
+	case "jobId":
+		return ec.fieldContext_DirectorySyncReport_jobId(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_DirectorySyncReport_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_DirectorySyncReport_finishedAt(ctx, field)
+	case "pages":
+		return ec.fieldContext_DirectorySyncReport_pages(ctx, field)
+	case "usersSeen":
+		return ec.fieldContext_DirectorySyncReport_usersSeen(ctx, field)
+	case "expected":
+		return ec.fieldContext_DirectorySyncReport_expected(ctx, field)
+	case "truncated":
+		return ec.fieldContext_DirectorySyncReport_truncated(ctx, field)
+	case "mismatches":
+		return ec.fieldContext_DirectorySyncReport_mismatches(ctx, field)
+	case "repairedAt":
+		return ec.fieldContext_DirectorySyncReport_repairedAt(ctx, field)
+	case "repairs":
+		return ec.fieldContext_DirectorySyncReport_repairs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DirectorySyncReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Identity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1520,6 +3337,36 @@ func (ec *executionContext) childFields_IdentityEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type IdentityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_IdentitySource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_IdentitySource_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_IdentitySource_kind(ctx, field)
+	case "state":
+		return ec.fieldContext_IdentitySource_state(ctx, field)
+	case "domain":
+		return ec.fieldContext_IdentitySource_domain(ctx, field)
+	case "customerId":
+		return ec.fieldContext_IdentitySource_customerId(ctx, field)
+	case "adminSubject":
+		return ec.fieldContext_IdentitySource_adminSubject(ctx, field)
+	case "managedOu":
+		return ec.fieldContext_IdentitySource_managedOu(ctx, field)
+	case "serviceAccountEmail":
+		return ec.fieldContext_IdentitySource_serviceAccountEmail(ctx, field)
+	case "keyConfigured":
+		return ec.fieldContext_IdentitySource_keyConfigured(ctx, field)
+	case "lastCheckAt":
+		return ec.fieldContext_IdentitySource_lastCheckAt(ctx, field)
+	case "lastSyncAt":
+		return ec.fieldContext_IdentitySource_lastSyncAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_IdentitySource_lastError(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdentitySource", field.Name)
+}
+
 func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1548,6 +3395,52 @@ func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.C
 		return ec.fieldContext_Job_error(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Job", field.Name)
+}
+
+func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Notification_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Notification_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_Notification_title(ctx, field)
+	case "body":
+		return ec.fieldContext_Notification_body(ctx, field)
+	case "data":
+		return ec.fieldContext_Notification_data(ctx, field)
+	case "readAt":
+		return ec.fieldContext_Notification_readAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Notification_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NotificationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+	case "unreadCount":
+		return ec.fieldContext_NotificationConnection_unreadCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NotificationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1600,6 +3493,68 @@ func (ec *executionContext) childFields_ProviderStatus(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ProviderStatus", field.Name)
 }
 
+func (ec *executionContext) childFields_RepairAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RepairAction_kind(ctx, field)
+	case "email":
+		return ec.fieldContext_RepairAction_email(ctx, field)
+	case "identityId":
+		return ec.fieldContext_RepairAction_identityId(ctx, field)
+	case "action":
+		return ec.fieldContext_RepairAction_action(ctx, field)
+	case "detail":
+		return ec.fieldContext_RepairAction_detail(ctx, field)
+	case "jobId":
+		return ec.fieldContext_RepairAction_jobId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepairAction", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RequestIdentity_id(ctx, field)
+	case "provisioningState":
+		return ec.fieldContext_RequestIdentity_provisioningState(ctx, field)
+	case "lastError":
+		return ec.fieldContext_RequestIdentity_lastError(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestIdentity", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestUser(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RequestUser_id(ctx, field)
+	case "name":
+		return ec.fieldContext_RequestUser_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestUser", field.Name)
+}
+
+func (ec *executionContext) childFields_RevealLedgerEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_RevealLedgerEntry_userId(ctx, field)
+	case "name":
+		return ec.fieldContext_RevealLedgerEntry_name(ctx, field)
+	case "email":
+		return ec.fieldContext_RevealLedgerEntry_email(ctx, field)
+	case "role":
+		return ec.fieldContext_RevealLedgerEntry_role(ctx, field)
+	case "deactivatedAt":
+		return ec.fieldContext_RevealLedgerEntry_deactivatedAt(ctx, field)
+	case "count":
+		return ec.fieldContext_RevealLedgerEntry_count(ctx, field)
+	case "firstRevealAt":
+		return ec.fieldContext_RevealLedgerEntry_firstRevealAt(ctx, field)
+	case "lastRevealAt":
+		return ec.fieldContext_RevealLedgerEntry_lastRevealAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevealLedgerEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_RevealTick(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "revealId":
@@ -1610,6 +3565,74 @@ func (ec *executionContext) childFields_RevealTick(ctx context.Context, field gr
 		return ec.fieldContext_RevealTick_expired(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevealTick", field.Name)
+}
+
+func (ec *executionContext) childFields_RevealedIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "identityId":
+		return ec.fieldContext_RevealedIdentity_identityId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_RevealedIdentity_displayName(ctx, field)
+	case "type":
+		return ec.fieldContext_RevealedIdentity_type(ctx, field)
+	case "provisioningState":
+		return ec.fieldContext_RevealedIdentity_provisioningState(ctx, field)
+	case "count":
+		return ec.fieldContext_RevealedIdentity_count(ctx, field)
+	case "lastRevealAt":
+		return ec.fieldContext_RevealedIdentity_lastRevealAt(ctx, field)
+	case "rotatedAt":
+		return ec.fieldContext_RevealedIdentity_rotatedAt(ctx, field)
+	case "rotatedSince":
+		return ec.fieldContext_RevealedIdentity_rotatedSince(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevealedIdentity", field.Name)
+}
+
+func (ec *executionContext) childFields_RoleTemplate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RoleTemplate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_RoleTemplate_name(ctx, field)
+	case "platform":
+		return ec.fieldContext_RoleTemplate_platform(ctx, field)
+	case "identityType":
+		return ec.fieldContext_RoleTemplate_identityType(ctx, field)
+	case "defaultJustification":
+		return ec.fieldContext_RoleTemplate_defaultJustification(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RoleTemplate_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleTemplate", field.Name)
+}
+
+func (ec *executionContext) childFields_RotationOfferItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "identityId":
+		return ec.fieldContext_RotationOfferItem_identityId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_RotationOfferItem_displayName(ctx, field)
+	case "type":
+		return ec.fieldContext_RotationOfferItem_type(ctx, field)
+	case "lastRevealAt":
+		return ec.fieldContext_RotationOfferItem_lastRevealAt(ctx, field)
+	case "automatic":
+		return ec.fieldContext_RotationOfferItem_automatic(ctx, field)
+	case "pendingJobId":
+		return ec.fieldContext_RotationOfferItem_pendingJobId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotationOfferItem", field.Name)
+}
+
+func (ec *executionContext) childFields_RotationRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "jobIds":
+		return ec.fieldContext_RotationRun_jobIds(ctx, field)
+	case "manualIdentityIds":
+		return ec.fieldContext_RotationRun_manualIdentityIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotationRun", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1630,6 +3653,30 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_UserConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UserConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_UserConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UserConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_UserConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UserEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UserEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UserEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1748,6 +3795,50 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Mutation_approveAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "credentials",
+		func(ctx context.Context, v any) (*model.ApprovalCredentialsInput, error) {
+			return ec.unmarshalOApprovalCredentialsInput2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐApprovalCredentialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["credentials"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_configureIdentitySource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfigureIdentitySourceInput, error) {
+			return ec.unmarshalNConfigureIdentitySourceInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐConfigureIdentitySourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_connectPlatform_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1790,6 +3881,20 @@ func (ec *executionContext) field_Mutation_createIdentity_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createRoleTemplate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateRoleTemplateInput, error) {
+			return ec.unmarshalNCreateRoleTemplateInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCreateRoleTemplateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1801,6 +3906,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deactivateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -1840,6 +3959,78 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_repairDirectory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reportId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.MismatchKind, error) {
+			return ec.unmarshalOMismatchKind2ᚕgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retryProvisioning_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identityId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revealCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1876,12 +4067,82 @@ func (ec *executionContext) field_Mutation_rotateCredentials_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rotateRevealedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitAccessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitAccessRequestInput, error) {
+			return ec.unmarshalNSubmitAccessRequestInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐSubmitAccessRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_syncDirectory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sourceId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sourceId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAgencySettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAgencySettingsInput, error) {
+			return ec.unmarshalNUpdateAgencySettingsInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateAgencySettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateCredentials_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateCredentialsInput, error) {
 			return ec.unmarshalNUpdateCredentialsInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateCredentialsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateProfileInput, error) {
+			return ec.unmarshalNUpdateProfileInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateProfileInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1901,6 +4162,58 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.AccessRequestStatus, error) {
+			return ec.unmarshalOAccessRequestStatus2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -1931,6 +4244,68 @@ func (ec *executionContext) field_Query_agencyIdentities_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identityId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identityId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -1981,6 +4356,20 @@ func (ec *executionContext) field_Query_credentialReveal_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_directorySyncReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
 	return args, nil
 }
 
@@ -2055,6 +4444,114 @@ func (ec *executionContext) field_Query_jobs_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_notifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "unreadOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unreadOnly"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_revealLedger_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "identityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["identityId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_revealsByUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_rotationOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "userId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["userId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_accessRequestUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientId"] = arg0
 	return args, nil
 }
 
@@ -2174,6 +4671,515 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AccessRequest_id(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AccessRequest_status(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AccessRequestStatus) graphql.Marshaler {
+			return ec.marshalNAccessRequestStatus2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "AccessRequestStatus")
+}
+
+func (ec *executionContext) _AccessRequest_client(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Client(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Client) graphql.Marshaler {
+			return ec.marshalNClient2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_platform(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().Platform(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Platform(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_identityType(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_identityType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdentityType) graphql.Marshaler {
+			return ec.marshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_identityType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "IdentityType")
+}
+
+func (ec *executionContext) _AccessRequest_roleTemplateId(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_roleTemplateId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleTemplateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_roleTemplateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AccessRequest_justification(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_justification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Justification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_justification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequest_reason(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequest_requester(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_requester(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requester, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestUser) graphql.Marshaler {
+			return ec.marshalNRequestUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRequestUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_requester(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestUser(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_identity(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_identity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Identity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestIdentity) graphql.Marshaler {
+			return ec.marshalORequestIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRequestIdentity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_identity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestIdentity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AccessRequest_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AccessRequest_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AccessRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AccessRequestEdge) graphql.Marshaler {
+			return ec.marshalNAccessRequestEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AccessRequest) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AccessRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AccessRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequestEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequest) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Agency_id(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2218,6 +5224,433 @@ func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Agency_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+}
+
+func (ec *executionContext) _AgencySettings_accessRequestExpiryHours(ctx context.Context, field graphql.CollectedField, obj *model.AgencySettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgencySettings_accessRequestExpiryHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessRequestExpiryHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgencySettings_accessRequestExpiryHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgencySettings", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AgencySettings_namingTemplate(ctx context.Context, field graphql.CollectedField, obj *model.AgencySettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgencySettings_namingTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NamingTemplate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgencySettings_namingTemplate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgencySettings", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_actorUserId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_actorUserId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorUserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_actorUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_targetType(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_targetType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_targetType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_targetId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_targetId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_targetId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEvent_ip(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_ip(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IP, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_ip(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_userAgent(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_userAgent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserAgent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_data(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _AuditEvent_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuditEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
+			return ec.marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEventConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEventConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEvent(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *model.Client) (ret graphql.Marshaler) {
@@ -2654,6 +6087,456 @@ func (ec *executionContext) _CredentialReveal_totpCode(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_CredentialReveal_totpCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CredentialReveal", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeactivationResult_user(ctx context.Context, field graphql.CollectedField, obj *model.DeactivationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeactivationResult_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeactivationResult_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeactivationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeactivationResult_rotationOffer(ctx context.Context, field graphql.CollectedField, obj *model.DeactivationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeactivationResult_rotationOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RotationOffer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RotationOfferItem) graphql.Marshaler {
+			return ec.marshalNRotationOfferItem2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotationOfferItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeactivationResult_rotationOffer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeactivationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotationOfferItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DirectoryMismatch_kind(ctx context.Context, field graphql.CollectedField, obj *model.DirectoryMismatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectoryMismatch_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MismatchKind) graphql.Marshaler {
+			return ec.marshalNMismatchKind2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectoryMismatch_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectoryMismatch", field, false, false, "MismatchKind")
+}
+
+func (ec *executionContext) _DirectoryMismatch_email(ctx context.Context, field graphql.CollectedField, obj *model.DirectoryMismatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectoryMismatch_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectoryMismatch_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectoryMismatch", field, false, false, "String")
+}
+
+func (ec *executionContext) _DirectoryMismatch_identityId(ctx context.Context, field graphql.CollectedField, obj *model.DirectoryMismatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectoryMismatch_identityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DirectoryMismatch_identityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectoryMismatch", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DirectoryMismatch_detail(ctx context.Context, field graphql.CollectedField, obj *model.DirectoryMismatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectoryMismatch_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectoryMismatch_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectoryMismatch", field, false, false, "String")
+}
+
+func (ec *executionContext) _DirectorySyncReport_id(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DirectorySyncReport_sourceId(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DirectorySyncReport_jobId(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_jobId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_jobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DirectorySyncReport_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DirectorySyncReport_finishedAt(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DirectorySyncReport_pages(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_pages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_pages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DirectorySyncReport_usersSeen(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_usersSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsersSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_usersSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DirectorySyncReport_expected(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_expected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_expected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DirectorySyncReport_truncated(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DirectorySyncReport_mismatches(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_mismatches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mismatches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DirectoryMismatch) graphql.Marshaler {
+			return ec.marshalNDirectoryMismatch2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectoryMismatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_mismatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DirectorySyncReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DirectoryMismatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DirectorySyncReport_repairedAt(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_repairedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RepairedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_repairedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DirectorySyncReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DirectorySyncReport_repairs(ctx context.Context, field graphql.CollectedField, obj *model.DirectorySyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DirectorySyncReport_repairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RepairAction) graphql.Marshaler {
+			return ec.marshalNRepairAction2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRepairActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DirectorySyncReport_repairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DirectorySyncReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepairAction(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Identity_id(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
@@ -3246,6 +7129,282 @@ func (ec *executionContext) fieldContext_IdentityEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _IdentitySource_id(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "ID")
+}
+
+func (ec *executionContext) _IdentitySource_kind(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentitySource_state(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdentitySourceState) graphql.Marshaler {
+			return ec.marshalNIdentitySourceState2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySourceState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "IdentitySourceState")
+}
+
+func (ec *executionContext) _IdentitySource_domain(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_domain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Domain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_domain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentitySource_customerId(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentitySource_adminSubject(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_adminSubject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdminSubject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_adminSubject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentitySource_managedOu(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_managedOu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManagedOu, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_managedOu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentitySource_serviceAccountEmail(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_serviceAccountEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceAccountEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_serviceAccountEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "String")
+}
+
+func (ec *executionContext) _IdentitySource_keyConfigured(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_keyConfigured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyConfigured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_keyConfigured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _IdentitySource_lastCheckAt(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_lastCheckAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastCheckAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_lastCheckAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdentitySource_lastSyncAt(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_lastSyncAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSyncAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_lastSyncAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "Time")
+}
+
+func (ec *executionContext) _IdentitySource_lastError(ctx context.Context, field graphql.CollectedField, obj *model.IdentitySource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IdentitySource_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IdentitySource_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IdentitySource", field, false, false, "String")
 }
 
 func (ec *executionContext) _Job_id(ctx context.Context, field graphql.CollectedField, obj *model.Job) (ret graphql.Marshaler) {
@@ -3943,6 +8102,936 @@ func (ec *executionContext) fieldContext_Mutation_rotateCredentials(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_retryProvisioning(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retryProvisioning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetryProvisioning(ctx, fc.Args["identityId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Identity) graphql.Marshaler {
+			return ec.marshalNIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retryProvisioning(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Identity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retryProvisioning_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_configureIdentitySource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_configureIdentitySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfigureIdentitySource(ctx, fc.Args["input"].(model.ConfigureIdentitySourceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IdentitySource) graphql.Marshaler {
+			return ec.marshalNIdentitySource2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_configureIdentitySource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentitySource(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_configureIdentitySource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_syncDirectory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_syncDirectory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SyncDirectory(ctx, fc.Args["sourceId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Job) graphql.Marshaler {
+			return ec.marshalNJob2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_syncDirectory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_syncDirectory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_repairDirectory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_repairDirectory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RepairDirectory(ctx, fc.Args["reportId"].(string), fc.Args["kinds"].([]model.MismatchKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DirectorySyncReport) graphql.Marshaler {
+			return ec.marshalNDirectorySyncReport2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectorySyncReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_repairDirectory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DirectorySyncReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_repairDirectory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitAccessRequest(ctx, fc.Args["input"].(model.SubmitAccessRequestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequest) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveAccessRequest(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string), fc.Args["credentials"].(*model.ApprovalCredentialsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequest) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectAccessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectAccessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectAccessRequest(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequest) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectAccessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectAccessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createRoleTemplate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createRoleTemplate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateRoleTemplate(ctx, fc.Args["input"].(model.CreateRoleTemplateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleTemplate) graphql.Marshaler {
+			return ec.marshalNRoleTemplate2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRoleTemplate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createRoleTemplate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleTemplate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createRoleTemplate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markNotificationsRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkNotificationsRead(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markNotificationsRead(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markNotificationsRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAgencySettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAgencySettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAgencySettings(ctx, fc.Args["input"].(model.UpdateAgencySettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AgencySettings) graphql.Marshaler {
+			return ec.marshalNAgencySettings2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAgencySettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAgencySettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgencySettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAgencySettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProfile(ctx, fc.Args["input"].(model.UpdateProfileInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deactivateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deactivateUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeactivateUser(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeactivationResult) graphql.Marshaler {
+			return ec.marshalNDeactivationResult2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDeactivationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deactivateUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeactivationResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deactivateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateRevealedBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateRevealedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateRevealedBy(ctx, fc.Args["userId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RotationRun) graphql.Marshaler {
+			return ec.marshalNRotationRun2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotationRun(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateRevealedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotationRun(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateRevealedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Notification_kind(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_title(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_body(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "String")
+}
+
+func (ec *executionContext) _Notification_data(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Data, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Notification_readAt(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_readAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NotificationEdge) graphql.Marshaler {
+			return ec.marshalNNotificationEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationConnection_unreadCount(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationConnection_unreadCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnreadCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationConnection_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NotificationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotificationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4623,6 +9712,498 @@ func (ec *executionContext) fieldContext_Query_credentialReveal(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_identitySources(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_identitySources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().IdentitySources(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.IdentitySource) graphql.Marshaler {
+			return ec.marshalNIdentitySource2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_identitySources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentitySource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_directorySyncReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_directorySyncReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DirectorySyncReports(ctx, fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DirectorySyncReport) graphql.Marshaler {
+			return ec.marshalNDirectorySyncReport2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectorySyncReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_directorySyncReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DirectorySyncReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_directorySyncReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accessRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessRequests(ctx, fc.Args["clientId"].(*string), fc.Args["status"].(*model.AccessRequestStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequestConnection) graphql.Marshaler {
+			return ec.marshalNAccessRequestConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_accessRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessRequest(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequest) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_roleTemplates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_roleTemplates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RoleTemplates(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RoleTemplate) graphql.Marshaler {
+			return ec.marshalNRoleTemplate2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRoleTemplateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_roleTemplates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleTemplate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_notifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Notifications(ctx, fc.Args["unreadOnly"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NotificationConnection) graphql.Marshaler {
+			return ec.marshalNNotificationConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_agencySettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_agencySettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().AgencySettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AgencySettings) graphql.Marshaler {
+			return ec.marshalNAgencySettings2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAgencySettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_agencySettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgencySettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditEvents(ctx, fc.Args["identityId"].(*string), fc.Args["userId"].(*string), fc.Args["kind"].(*string), fc.Args["since"].(*time.Time), fc.Args["until"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
+			return ec.marshalNAuditEventConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_revealLedger(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_revealLedger(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RevealLedger(ctx, fc.Args["identityId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RevealLedgerEntry) graphql.Marshaler {
+			return ec.marshalNRevealLedgerEntry2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealLedgerEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_revealLedger(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevealLedgerEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_revealLedger_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_revealsByUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_revealsByUser(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RevealsByUser(ctx, fc.Args["userId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RevealedIdentity) graphql.Marshaler {
+			return ec.marshalNRevealedIdentity2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealedIdentityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_revealsByUser(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevealedIdentity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_revealsByUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_rotationOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rotationOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RotationOffer(ctx, fc.Args["userId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RotationOfferItem) graphql.Marshaler {
+			return ec.marshalNRotationOfferItem2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotationOfferItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rotationOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotationOfferItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_rotationOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_users(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_users(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Users(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+			return ec.marshalNUserConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4699,6 +10280,443 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RepairAction_kind(ctx context.Context, field graphql.CollectedField, obj *model.RepairAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairAction_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MismatchKind) graphql.Marshaler {
+			return ec.marshalNMismatchKind2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairAction_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairAction", field, false, false, "MismatchKind")
+}
+
+func (ec *executionContext) _RepairAction_email(ctx context.Context, field graphql.CollectedField, obj *model.RepairAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairAction_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairAction_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RepairAction_identityId(ctx context.Context, field graphql.CollectedField, obj *model.RepairAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairAction_identityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RepairAction_identityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RepairAction_action(ctx context.Context, field graphql.CollectedField, obj *model.RepairAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairAction_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepairAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RepairAction_detail(ctx context.Context, field graphql.CollectedField, obj *model.RepairAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairAction_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RepairAction_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairAction", field, false, false, "String")
+}
+
+func (ec *executionContext) _RepairAction_jobId(ctx context.Context, field graphql.CollectedField, obj *model.RepairAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepairAction_jobId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RepairAction_jobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepairAction", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RequestIdentity_id(ctx context.Context, field graphql.CollectedField, obj *model.RequestIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestIdentity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestIdentity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestIdentity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RequestIdentity_provisioningState(ctx context.Context, field graphql.CollectedField, obj *model.RequestIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestIdentity_provisioningState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvisioningState, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProvisioningState) graphql.Marshaler {
+			return ec.marshalOProvisioningState2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProvisioningState(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RequestIdentity_provisioningState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestIdentity", field, false, false, "ProvisioningState")
+}
+
+func (ec *executionContext) _RequestIdentity_lastError(ctx context.Context, field graphql.CollectedField, obj *model.RequestIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestIdentity_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RequestIdentity_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _RequestUser_id(ctx context.Context, field graphql.CollectedField, obj *model.RequestUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestUser_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestUser_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestUser", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RequestUser_name(ctx context.Context, field graphql.CollectedField, obj *model.RequestUser) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestUser_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestUser_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RequestUser", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_userId(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_userId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_name(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_email(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_role(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "Role")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_deactivatedAt(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_deactivatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeactivatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_deactivatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_count(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_firstRevealAt(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_firstRevealAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstRevealAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_firstRevealAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevealLedgerEntry_lastRevealAt(ctx context.Context, field graphql.CollectedField, obj *model.RevealLedgerEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealLedgerEntry_lastRevealAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastRevealAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealLedgerEntry_lastRevealAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealLedgerEntry", field, false, false, "Time")
+}
+
 func (ec *executionContext) _RevealTick_revealId(ctx context.Context, field graphql.CollectedField, obj *model.RevealTick) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4766,6 +10784,521 @@ func (ec *executionContext) _RevealTick_expired(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_RevealTick_expired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RevealTick", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RevealedIdentity_identityId(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_identityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_identityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RevealedIdentity_displayName(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevealedIdentity_type(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdentityType) graphql.Marshaler {
+			return ec.marshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "IdentityType")
+}
+
+func (ec *executionContext) _RevealedIdentity_provisioningState(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_provisioningState(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvisioningState, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProvisioningState) graphql.Marshaler {
+			return ec.marshalNProvisioningState2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProvisioningState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_provisioningState(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "ProvisioningState")
+}
+
+func (ec *executionContext) _RevealedIdentity_count(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevealedIdentity_lastRevealAt(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_lastRevealAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastRevealAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_lastRevealAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevealedIdentity_rotatedAt(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_rotatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RotatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_rotatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevealedIdentity_rotatedSince(ctx context.Context, field graphql.CollectedField, obj *model.RevealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevealedIdentity_rotatedSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RotatedSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevealedIdentity_rotatedSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevealedIdentity", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RoleTemplate_id(ctx context.Context, field graphql.CollectedField, obj *model.RoleTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleTemplate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleTemplate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleTemplate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RoleTemplate_name(ctx context.Context, field graphql.CollectedField, obj *model.RoleTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleTemplate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleTemplate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoleTemplate_platform(ctx context.Context, field graphql.CollectedField, obj *model.RoleTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleTemplate_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RoleTemplate().Platform(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Platform) graphql.Marshaler {
+			return ec.marshalNPlatform2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatform(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleTemplate_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoleTemplate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Platform(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoleTemplate_identityType(ctx context.Context, field graphql.CollectedField, obj *model.RoleTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleTemplate_identityType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdentityType) graphql.Marshaler {
+			return ec.marshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleTemplate_identityType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleTemplate", field, false, false, "IdentityType")
+}
+
+func (ec *executionContext) _RoleTemplate_defaultJustification(ctx context.Context, field graphql.CollectedField, obj *model.RoleTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleTemplate_defaultJustification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultJustification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleTemplate_defaultJustification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleTemplate", field, false, false, "String")
+}
+
+func (ec *executionContext) _RoleTemplate_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.RoleTemplate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleTemplate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleTemplate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleTemplate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RotationOfferItem_identityId(ctx context.Context, field graphql.CollectedField, obj *model.RotationOfferItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationOfferItem_identityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IdentityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotationOfferItem_identityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationOfferItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RotationOfferItem_displayName(ctx context.Context, field graphql.CollectedField, obj *model.RotationOfferItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationOfferItem_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotationOfferItem_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationOfferItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _RotationOfferItem_type(ctx context.Context, field graphql.CollectedField, obj *model.RotationOfferItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationOfferItem_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.IdentityType) graphql.Marshaler {
+			return ec.marshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotationOfferItem_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationOfferItem", field, false, false, "IdentityType")
+}
+
+func (ec *executionContext) _RotationOfferItem_lastRevealAt(ctx context.Context, field graphql.CollectedField, obj *model.RotationOfferItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationOfferItem_lastRevealAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastRevealAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotationOfferItem_lastRevealAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationOfferItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RotationOfferItem_automatic(ctx context.Context, field graphql.CollectedField, obj *model.RotationOfferItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationOfferItem_automatic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Automatic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotationOfferItem_automatic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationOfferItem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RotationOfferItem_pendingJobId(ctx context.Context, field graphql.CollectedField, obj *model.RotationOfferItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationOfferItem_pendingJobId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingJobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RotationOfferItem_pendingJobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationOfferItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RotationRun_jobIds(ctx context.Context, field graphql.CollectedField, obj *model.RotationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationRun_jobIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotationRun_jobIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationRun", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RotationRun_manualIdentityIds(ctx context.Context, field graphql.CollectedField, obj *model.RotationRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotationRun_manualIdentityIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManualIdentityIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotationRun_manualIdentityIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotationRun", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Subscription_jobUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -4896,6 +11429,82 @@ func (ec *executionContext) fieldContext_Subscription_revealCountdown(ctx contex
 	if fc.Args, err = ec.field_Subscription_revealCountdown_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_accessRequestUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_accessRequestUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AccessRequestUpdated(ctx, fc.Args["clientId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccessRequest) graphql.Marshaler {
+			return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_accessRequestUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_accessRequestUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_notificationAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_notificationAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().NotificationAdded(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Notification) graphql.Marshaler {
+			return ec.marshalNNotification2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_notificationAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Notification(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -5077,6 +11686,180 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserEdge) graphql.Marshaler {
+			return ec.marshalNUserEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UserEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UserEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6152,6 +12935,139 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputApprovalCredentialsInput(ctx context.Context, obj any) (model.ApprovalCredentialsInput, error) {
+	var it model.ApprovalCredentialsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"username", "password", "token", "totpSecret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "totpSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totpSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotpSecret = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalApprovalCredentialsInput unmarshals raw into the ApprovalCredentialsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalApprovalCredentialsInput(ctx context.Context, raw any) (model.ApprovalCredentialsInput, error) {
+	var out model.ApprovalCredentialsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApprovalCredentialsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConfigureIdentitySourceInput(ctx context.Context, obj any) (model.ConfigureIdentitySourceInput, error) {
+	var it model.ConfigureIdentitySourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"domain", "customerId", "adminSubject", "serviceAccountKey", "managedOu"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "domain":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domain"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Domain = data
+		case "customerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "adminSubject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adminSubject"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdminSubject = data
+		case "serviceAccountKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceAccountKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceAccountKey = data
+		case "managedOu":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("managedOu"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManagedOu = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfigureIdentitySourceInput unmarshals raw into the ConfigureIdentitySourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfigureIdentitySourceInput(ctx context.Context, raw any) (model.ConfigureIdentitySourceInput, error) {
+	var out model.ConfigureIdentitySourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfigureIdentitySourceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConnectPlatformInput(ctx context.Context, obj any) (model.ConnectPlatformInput, error) {
 	var it model.ConnectPlatformInput
 	if obj == nil {
@@ -6355,6 +13271,69 @@ func UnmarshalCreateIdentityInput(ctx context.Context, raw any) (model.CreateIde
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateRoleTemplateInput(ctx context.Context, obj any) (model.CreateRoleTemplateInput, error) {
+	var it model.CreateRoleTemplateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "platform", "identityType", "defaultJustification"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalNPlatformKey2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformKey(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "identityType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identityType"))
+			data, err := ec.unmarshalNIdentityType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentityType = data
+		case "defaultJustification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultJustification"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultJustification = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateRoleTemplateInput unmarshals raw into the CreateRoleTemplateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateRoleTemplateInput(ctx context.Context, raw any) (model.CreateRoleTemplateInput, error) {
+	var out model.CreateRoleTemplateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateRoleTemplateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, obj any) (model.CreateUserInput, error) {
 	var it model.CreateUserInput
 	if obj == nil {
@@ -6474,6 +13453,118 @@ func UnmarshalRotateCredentialsInput(ctx context.Context, raw any) (model.Rotate
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSubmitAccessRequestInput(ctx context.Context, obj any) (model.SubmitAccessRequestInput, error) {
+	var it model.SubmitAccessRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"platform", "identityType", "roleTemplateId", "justification"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "platform":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platform"))
+			data, err := ec.unmarshalOPlatformKey2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatformKey(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platform = data
+		case "identityType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identityType"))
+			data, err := ec.unmarshalOIdentityType2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentityType = data
+		case "roleTemplateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleTemplateId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleTemplateID = data
+		case "justification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("justification"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Justification = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitAccessRequestInput unmarshals raw into the SubmitAccessRequestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitAccessRequestInput(ctx context.Context, raw any) (model.SubmitAccessRequestInput, error) {
+	var out model.SubmitAccessRequestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitAccessRequestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateAgencySettingsInput(ctx context.Context, obj any) (model.UpdateAgencySettingsInput, error) {
+	var it model.UpdateAgencySettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accessRequestExpiryHours", "namingTemplate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accessRequestExpiryHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessRequestExpiryHours"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessRequestExpiryHours = data
+		case "namingTemplate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("namingTemplate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NamingTemplate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAgencySettingsInput unmarshals raw into the UpdateAgencySettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAgencySettingsInput(ctx context.Context, raw any) (model.UpdateAgencySettingsInput, error) {
+	var out model.UpdateAgencySettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAgencySettingsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCredentialsInput(ctx context.Context, obj any) (model.UpdateCredentialsInput, error) {
 	var it model.UpdateCredentialsInput
 	if obj == nil {
@@ -6544,6 +13635,55 @@ func UnmarshalUpdateCredentialsInput(ctx context.Context, raw any) (model.Update
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateProfileInput(ctx context.Context, obj any) (model.UpdateProfileInput, error) {
+	var it model.UpdateProfileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProfileInput unmarshals raw into the UpdateProfileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProfileInput(ctx context.Context, raw any) (model.UpdateProfileInput, error) {
+	var out model.UpdateProfileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProfileInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -6551,6 +13691,187 @@ func UnmarshalUpdateCredentialsInput(ctx context.Context, raw any) (model.Update
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var accessRequestImplementors = []string{"AccessRequest"}
+
+func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequest")
+		case "id":
+			out.Values[i] = ec._AccessRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._AccessRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "client":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_client(ctx, field, obj)
+				})
+		case "platform":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_platform(ctx, field, obj)
+				})
+		case "identityType":
+			out.Values[i] = ec._AccessRequest_identityType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roleTemplateId":
+			out.Values[i] = ec._AccessRequest_roleTemplateId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "justification":
+			out.Values[i] = ec._AccessRequest_justification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._AccessRequest_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requester":
+			out.Values[i] = ec._AccessRequest_requester(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "identity":
+			out.Values[i] = ec._AccessRequest_identity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AccessRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._AccessRequest_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._AccessRequest_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestConnectionImplementors = []string{"AccessRequestConnection"}
+
+func (ec *executionContext) _AccessRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestConnection")
+		case "edges":
+			out.Values[i] = ec._AccessRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._AccessRequestConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AccessRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AccessRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var accessRequestEdgeImplementors = []string{"AccessRequestEdge"}
+
+func (ec *executionContext) _AccessRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AccessRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accessRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccessRequestEdge")
+		case "cursor":
+			out.Values[i] = ec._AccessRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AccessRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var agencyImplementors = []string{"Agency"}
 
@@ -6570,6 +13891,203 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "name":
 			out.Values[i] = ec._Agency_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var agencySettingsImplementors = []string{"AgencySettings"}
+
+func (ec *executionContext) _AgencySettings(ctx context.Context, sel ast.SelectionSet, obj *model.AgencySettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agencySettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgencySettings")
+		case "accessRequestExpiryHours":
+			out.Values[i] = ec._AgencySettings_accessRequestExpiryHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "namingTemplate":
+			out.Values[i] = ec._AgencySettings_namingTemplate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventImplementors = []string{"AuditEvent"}
+
+func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEvent")
+		case "id":
+			out.Values[i] = ec._AuditEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._AuditEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actorUserId":
+			out.Values[i] = ec._AuditEvent_actorUserId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "targetType":
+			out.Values[i] = ec._AuditEvent_targetType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targetId":
+			out.Values[i] = ec._AuditEvent_targetId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ip":
+			out.Values[i] = ec._AuditEvent_ip(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userAgent":
+			out.Values[i] = ec._AuditEvent_userAgent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "data":
+			out.Values[i] = ec._AuditEvent_data(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AuditEvent_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventConnectionImplementors = []string{"AuditEventConnection"}
+
+func (ec *executionContext) _AuditEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventConnection")
+		case "edges":
+			out.Values[i] = ec._AuditEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._AuditEventConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AuditEventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEventEdgeImplementors = []string{"AuditEventEdge"}
+
+func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEventEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEventEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -6815,6 +14333,180 @@ func (ec *executionContext) _CredentialReveal(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var deactivationResultImplementors = []string{"DeactivationResult"}
+
+func (ec *executionContext) _DeactivationResult(ctx context.Context, sel ast.SelectionSet, obj *model.DeactivationResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deactivationResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeactivationResult")
+		case "user":
+			out.Values[i] = ec._DeactivationResult_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotationOffer":
+			out.Values[i] = ec._DeactivationResult_rotationOffer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var directoryMismatchImplementors = []string{"DirectoryMismatch"}
+
+func (ec *executionContext) _DirectoryMismatch(ctx context.Context, sel ast.SelectionSet, obj *model.DirectoryMismatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, directoryMismatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DirectoryMismatch")
+		case "kind":
+			out.Values[i] = ec._DirectoryMismatch_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._DirectoryMismatch_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "identityId":
+			out.Values[i] = ec._DirectoryMismatch_identityId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._DirectoryMismatch_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var directorySyncReportImplementors = []string{"DirectorySyncReport"}
+
+func (ec *executionContext) _DirectorySyncReport(ctx context.Context, sel ast.SelectionSet, obj *model.DirectorySyncReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, directorySyncReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DirectorySyncReport")
+		case "id":
+			out.Values[i] = ec._DirectorySyncReport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sourceId":
+			out.Values[i] = ec._DirectorySyncReport_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jobId":
+			out.Values[i] = ec._DirectorySyncReport_jobId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._DirectorySyncReport_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finishedAt":
+			out.Values[i] = ec._DirectorySyncReport_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pages":
+			out.Values[i] = ec._DirectorySyncReport_pages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "usersSeen":
+			out.Values[i] = ec._DirectorySyncReport_usersSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expected":
+			out.Values[i] = ec._DirectorySyncReport_expected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._DirectorySyncReport_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mismatches":
+			out.Values[i] = ec._DirectorySyncReport_mismatches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repairedAt":
+			out.Values[i] = ec._DirectorySyncReport_repairedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "repairs":
+			out.Values[i] = ec._DirectorySyncReport_repairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var identityImplementors = []string{"Identity"}
 
 func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet, obj *model.Identity) graphql.Marshaler {
@@ -7016,6 +14708,94 @@ func (ec *executionContext) _IdentityEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var identitySourceImplementors = []string{"IdentitySource"}
+
+func (ec *executionContext) _IdentitySource(ctx context.Context, sel ast.SelectionSet, obj *model.IdentitySource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, identitySourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IdentitySource")
+		case "id":
+			out.Values[i] = ec._IdentitySource_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._IdentitySource_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._IdentitySource_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "domain":
+			out.Values[i] = ec._IdentitySource_domain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customerId":
+			out.Values[i] = ec._IdentitySource_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adminSubject":
+			out.Values[i] = ec._IdentitySource_adminSubject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "managedOu":
+			out.Values[i] = ec._IdentitySource_managedOu(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serviceAccountEmail":
+			out.Values[i] = ec._IdentitySource_serviceAccountEmail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "keyConfigured":
+			out.Values[i] = ec._IdentitySource_keyConfigured(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastCheckAt":
+			out.Values[i] = ec._IdentitySource_lastCheckAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastSyncAt":
+			out.Values[i] = ec._IdentitySource_lastSyncAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._IdentitySource_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var jobImplementors = []string{"Job"}
 
 func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj *model.Job) graphql.Marshaler {
@@ -7190,6 +14970,251 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rotateCredentials(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retryProvisioning":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retryProvisioning(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "configureIdentitySource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_configureIdentitySource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncDirectory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_syncDirectory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repairDirectory":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_repairDirectory(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectAccessRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectAccessRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createRoleTemplate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createRoleTemplate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markNotificationsRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markNotificationsRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAgencySettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAgencySettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deactivateUser":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deactivateUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateRevealedBy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateRevealedBy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationImplementors = []string{"Notification"}
+
+func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *model.Notification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Notification")
+		case "id":
+			out.Values[i] = ec._Notification_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Notification_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Notification_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._Notification_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "data":
+			out.Values[i] = ec._Notification_data(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "readAt":
+			out.Values[i] = ec._Notification_readAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Notification_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationConnectionImplementors = []string{"NotificationConnection"}
+
+func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationConnection")
+		case "edges":
+			out.Values[i] = ec._NotificationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NotificationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NotificationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NotificationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unreadCount":
+			out.Values[i] = ec._NotificationConnection_unreadCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var notificationEdgeImplementors = []string{"NotificationEdge"}
+
+func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotificationEdge")
+		case "cursor":
+			out.Values[i] = ec._NotificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._NotificationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7460,6 +15485,78 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_credentialReveal(ctx, field)
 				})
+		case "identitySources":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_identitySources(ctx, field)
+				})
+		case "directorySyncReports":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_directorySyncReports(ctx, field)
+				})
+		case "accessRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accessRequests(ctx, field)
+				})
+		case "accessRequest":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accessRequest(ctx, field)
+				})
+		case "roleTemplates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_roleTemplates(ctx, field)
+				})
+		case "notifications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notifications(ctx, field)
+				})
+		case "agencySettings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_agencySettings(ctx, field)
+				})
+		case "auditEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditEvents(ctx, field)
+				})
+		case "revealLedger":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_revealLedger(ctx, field)
+				})
+		case "revealsByUser":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_revealsByUser(ctx, field)
+				})
+		case "rotationOffer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rotationOffer(ctx, field)
+				})
+		case "users":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_users(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -7473,6 +15570,213 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repairActionImplementors = []string{"RepairAction"}
+
+func (ec *executionContext) _RepairAction(ctx context.Context, sel ast.SelectionSet, obj *model.RepairAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repairActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepairAction")
+		case "kind":
+			out.Values[i] = ec._RepairAction_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._RepairAction_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "identityId":
+			out.Values[i] = ec._RepairAction_identityId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._RepairAction_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._RepairAction_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "jobId":
+			out.Values[i] = ec._RepairAction_jobId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requestIdentityImplementors = []string{"RequestIdentity"}
+
+func (ec *executionContext) _RequestIdentity(ctx context.Context, sel ast.SelectionSet, obj *model.RequestIdentity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestIdentityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestIdentity")
+		case "id":
+			out.Values[i] = ec._RequestIdentity_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provisioningState":
+			out.Values[i] = ec._RequestIdentity_provisioningState(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastError":
+			out.Values[i] = ec._RequestIdentity_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requestUserImplementors = []string{"RequestUser"}
+
+func (ec *executionContext) _RequestUser(ctx context.Context, sel ast.SelectionSet, obj *model.RequestUser) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestUserImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestUser")
+		case "id":
+			out.Values[i] = ec._RequestUser_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RequestUser_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revealLedgerEntryImplementors = []string{"RevealLedgerEntry"}
+
+func (ec *executionContext) _RevealLedgerEntry(ctx context.Context, sel ast.SelectionSet, obj *model.RevealLedgerEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revealLedgerEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevealLedgerEntry")
+		case "userId":
+			out.Values[i] = ec._RevealLedgerEntry_userId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RevealLedgerEntry_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._RevealLedgerEntry_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._RevealLedgerEntry_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deactivatedAt":
+			out.Values[i] = ec._RevealLedgerEntry_deactivatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._RevealLedgerEntry_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstRevealAt":
+			out.Values[i] = ec._RevealLedgerEntry_firstRevealAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastRevealAt":
+			out.Values[i] = ec._RevealLedgerEntry_lastRevealAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7534,6 +15838,229 @@ func (ec *executionContext) _RevealTick(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var revealedIdentityImplementors = []string{"RevealedIdentity"}
+
+func (ec *executionContext) _RevealedIdentity(ctx context.Context, sel ast.SelectionSet, obj *model.RevealedIdentity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revealedIdentityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevealedIdentity")
+		case "identityId":
+			out.Values[i] = ec._RevealedIdentity_identityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._RevealedIdentity_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._RevealedIdentity_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provisioningState":
+			out.Values[i] = ec._RevealedIdentity_provisioningState(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._RevealedIdentity_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastRevealAt":
+			out.Values[i] = ec._RevealedIdentity_lastRevealAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotatedAt":
+			out.Values[i] = ec._RevealedIdentity_rotatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rotatedSince":
+			out.Values[i] = ec._RevealedIdentity_rotatedSince(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var roleTemplateImplementors = []string{"RoleTemplate"}
+
+func (ec *executionContext) _RoleTemplate(ctx context.Context, sel ast.SelectionSet, obj *model.RoleTemplate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roleTemplateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoleTemplate")
+		case "id":
+			out.Values[i] = ec._RoleTemplate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._RoleTemplate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "platform":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RoleTemplate_platform(ctx, field, obj)
+				})
+		case "identityType":
+			out.Values[i] = ec._RoleTemplate_identityType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "defaultJustification":
+			out.Values[i] = ec._RoleTemplate_defaultJustification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._RoleTemplate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rotationOfferItemImplementors = []string{"RotationOfferItem"}
+
+func (ec *executionContext) _RotationOfferItem(ctx context.Context, sel ast.SelectionSet, obj *model.RotationOfferItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rotationOfferItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RotationOfferItem")
+		case "identityId":
+			out.Values[i] = ec._RotationOfferItem_identityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._RotationOfferItem_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._RotationOfferItem_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastRevealAt":
+			out.Values[i] = ec._RotationOfferItem_lastRevealAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "automatic":
+			out.Values[i] = ec._RotationOfferItem_automatic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pendingJobId":
+			out.Values[i] = ec._RotationOfferItem_pendingJobId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rotationRunImplementors = []string{"RotationRun"}
+
+func (ec *executionContext) _RotationRun(ctx context.Context, sel ast.SelectionSet, obj *model.RotationRun) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rotationRunImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RotationRun")
+		case "jobIds":
+			out.Values[i] = ec._RotationRun_jobIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manualIdentityIds":
+			out.Values[i] = ec._RotationRun_manualIdentityIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -7553,6 +16080,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_identityUpdated(ctx, fields[0])
 	case "revealCountdown":
 		return ec._Subscription_revealCountdown(ctx, fields[0])
+	case "accessRequestUpdated":
+		return ec._Subscription_accessRequestUpdated(ctx, fields[0])
+	case "notificationAdded":
+		return ec._Subscription_notificationAdded(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -7605,6 +16136,92 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = ec._User_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userConnectionImplementors = []string{"UserConnection"}
+
+func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UserConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserConnection")
+		case "edges":
+			out.Values[i] = ec._UserConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._UserConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UserConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._UserConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userEdgeImplementors = []string{"UserEdge"}
+
+func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UserEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserEdge")
+		case "cursor":
+			out.Values[i] = ec._UserEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._UserEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7985,12 +16602,142 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAccessRequest2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccessRequest) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccessRequest2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequest(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRequest!")
+		return graphql.Null
+	}
+	return ec._AccessRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAccessRequestConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRequestConnection!")
+		return graphql.Null
+	}
+	return ec._AccessRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAccessRequestEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AccessRequestEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRequestEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccessRequestEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestEdge(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRequestEdge!")
+		return graphql.Null
+	}
+	return ec._AccessRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAccessRequestStatus2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestStatus(ctx context.Context, v any) (model.AccessRequestStatus, error) {
+	var res model.AccessRequestStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessRequestStatus2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestStatus(ctx context.Context, sel ast.SelectionSet, v model.AccessRequestStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNAgency2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAgency(ctx context.Context, sel ast.SelectionSet, v *model.Agency) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Agency!")
 		return graphql.Null
 	}
 	return ec._Agency(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAgencySettings2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAgencySettings(ctx context.Context, sel ast.SelectionSet, v *model.AgencySettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgencySettings!")
+		return graphql.Null
+	}
+	return ec._AgencySettings(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEvent2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEvent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEvent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEvent!")
+		return graphql.Null
+	}
+	return ec._AuditEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEventConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEventConnection!")
+		return graphql.Null
+	}
+	return ec._AuditEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEventEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEventEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAuditEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEventEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEventEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -8063,6 +16810,11 @@ func (ec *executionContext) marshalNClientEdge2ᚖgithubᚗcomᚋaccesshiveᚋac
 	return ec._ClientEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNConfigureIdentitySourceInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐConfigureIdentitySourceInput(ctx context.Context, v any) (model.ConfigureIdentitySourceInput, error) {
+	res, err := ec.unmarshalInputConfigureIdentitySourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNConnectPlatformInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐConnectPlatformInput(ctx context.Context, v any) (model.ConnectPlatformInput, error) {
 	res, err := ec.unmarshalInputConnectPlatformInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8085,6 +16837,11 @@ func (ec *executionContext) unmarshalNCreateClientInput2githubᚗcomᚋaccesshiv
 
 func (ec *executionContext) unmarshalNCreateIdentityInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCreateIdentityInput(ctx context.Context, v any) (model.CreateIdentityInput, error) {
 	res, err := ec.unmarshalInputCreateIdentityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateRoleTemplateInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCreateRoleTemplateInput(ctx context.Context, v any) (model.CreateRoleTemplateInput, error) {
+	res, err := ec.unmarshalInputCreateRoleTemplateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -8125,6 +16882,62 @@ func (ec *executionContext) marshalNCredentialReveal2ᚖgithubᚗcomᚋaccesshiv
 	return ec._CredentialReveal(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDeactivationResult2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDeactivationResult(ctx context.Context, sel ast.SelectionSet, v *model.DeactivationResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeactivationResult!")
+		return graphql.Null
+	}
+	return ec._DeactivationResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDirectoryMismatch2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectoryMismatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DirectoryMismatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDirectoryMismatch2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectoryMismatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDirectoryMismatch2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectoryMismatch(ctx context.Context, sel ast.SelectionSet, v *model.DirectoryMismatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DirectoryMismatch!")
+		return graphql.Null
+	}
+	return ec._DirectoryMismatch(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDirectorySyncReport2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectorySyncReportᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DirectorySyncReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDirectorySyncReport2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectorySyncReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDirectorySyncReport2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐDirectorySyncReport(ctx context.Context, sel ast.SelectionSet, v *model.DirectorySyncReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DirectorySyncReport!")
+		return graphql.Null
+	}
+	return ec._DirectorySyncReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8137,6 +16950,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNIdentity2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Identity) graphql.Marshaler {
@@ -8202,6 +17044,40 @@ func (ec *executionContext) unmarshalNIdentityScope2githubᚗcomᚋaccesshiveᚋ
 }
 
 func (ec *executionContext) marshalNIdentityScope2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityScope(ctx context.Context, sel ast.SelectionSet, v model.IdentityScope) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNIdentitySource2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IdentitySource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIdentitySource2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIdentitySource2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySource(ctx context.Context, sel ast.SelectionSet, v *model.IdentitySource) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IdentitySource!")
+		return graphql.Null
+	}
+	return ec._IdentitySource(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIdentitySourceState2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySourceState(ctx context.Context, v any) (model.IdentitySourceState, error) {
+	var res model.IdentitySourceState
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIdentitySourceState2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentitySourceState(ctx context.Context, sel ast.SelectionSet, v model.IdentitySourceState) graphql.Marshaler {
 	return v
 }
 
@@ -8271,6 +17147,72 @@ func (ec *executionContext) unmarshalNJobType2githubᚗcomᚋaccesshiveᚋaccess
 
 func (ec *executionContext) marshalNJobType2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐJobType(ctx context.Context, sel ast.SelectionSet, v model.JobType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNMismatchKind2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKind(ctx context.Context, v any) (model.MismatchKind, error) {
+	var res model.MismatchKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMismatchKind2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKind(ctx context.Context, sel ast.SelectionSet, v model.MismatchKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNotification2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Notification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotification2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotification2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotification(ctx context.Context, sel ast.SelectionSet, v *model.Notification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Notification!")
+		return graphql.Null
+	}
+	return ec._Notification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationConnection(ctx context.Context, sel ast.SelectionSet, v *model.NotificationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationConnection!")
+		return graphql.Null
+	}
+	return ec._NotificationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNotificationEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NotificationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotificationEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotificationEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐNotificationEdge(ctx context.Context, sel ast.SelectionSet, v *model.NotificationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotificationEdge!")
+		return graphql.Null
+	}
+	return ec._NotificationEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -8349,12 +17291,92 @@ func (ec *executionContext) marshalNProvisioningState2githubᚗcomᚋaccesshive�
 	return v
 }
 
+func (ec *executionContext) marshalNRepairAction2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRepairActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RepairAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRepairAction2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRepairAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRepairAction2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRepairAction(ctx context.Context, sel ast.SelectionSet, v *model.RepairAction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepairAction!")
+		return graphql.Null
+	}
+	return ec._RepairAction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRequestUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRequestUser(ctx context.Context, sel ast.SelectionSet, v *model.RequestUser) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RequestUser!")
+		return graphql.Null
+	}
+	return ec._RequestUser(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevealLedgerEntry2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealLedgerEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevealLedgerEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevealLedgerEntry2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealLedgerEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevealLedgerEntry2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealLedgerEntry(ctx context.Context, sel ast.SelectionSet, v *model.RevealLedgerEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevealLedgerEntry!")
+		return graphql.Null
+	}
+	return ec._RevealLedgerEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRevealTick2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealTick(ctx context.Context, sel ast.SelectionSet, v *model.RevealTick) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RevealTick!")
 		return graphql.Null
 	}
 	return ec._RevealTick(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevealedIdentity2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealedIdentityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevealedIdentity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevealedIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealedIdentity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevealedIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRevealedIdentity(ctx context.Context, sel ast.SelectionSet, v *model.RevealedIdentity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevealedIdentity!")
+		return graphql.Null
+	}
+	return ec._RevealedIdentity(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
@@ -8365,6 +17387,62 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋaccesshiveᚋaccesshiv
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRoleTemplate2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRoleTemplateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoleTemplate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoleTemplate2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRoleTemplate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoleTemplate2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRoleTemplate(ctx context.Context, sel ast.SelectionSet, v *model.RoleTemplate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoleTemplate!")
+		return graphql.Null
+	}
+	return ec._RoleTemplate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRotationOfferItem2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotationOfferItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RotationOfferItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRotationOfferItem2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotationOfferItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRotationOfferItem2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotationOfferItem(ctx context.Context, sel ast.SelectionSet, v *model.RotationOfferItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RotationOfferItem!")
+		return graphql.Null
+	}
+	return ec._RotationOfferItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRotationRun2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotationRun(ctx context.Context, sel ast.SelectionSet, v *model.RotationRun) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RotationRun!")
+		return graphql.Null
+	}
+	return ec._RotationRun(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -8381,6 +17459,11 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNSubmitAccessRequestInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐSubmitAccessRequestInput(ctx context.Context, v any) (model.SubmitAccessRequestInput, error) {
+	res, err := ec.unmarshalInputSubmitAccessRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8395,9 +17478,35 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpdateAgencySettingsInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateAgencySettingsInput(ctx context.Context, v any) (model.UpdateAgencySettingsInput, error) {
+	res, err := ec.unmarshalInputUpdateAgencySettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateCredentialsInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateCredentialsInput(ctx context.Context, v any) (model.UpdateCredentialsInput, error) {
 	res, err := ec.unmarshalInputUpdateCredentialsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProfileInput2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUpdateProfileInput(ctx context.Context, v any) (model.UpdateProfileInput, error) {
+	res, err := ec.unmarshalInputUpdateProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUser2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.User) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUser(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
@@ -8406,6 +17515,38 @@ func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋaccesshiveᚋaccesshi
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserConnection2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UserConnection!")
+		return graphql.Null
+	}
+	return ec._UserConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserEdge2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUserEdge2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *model.UserEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UserEdge!")
+		return graphql.Null
+	}
+	return ec._UserEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -8550,6 +17691,30 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAccessRequestStatus2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestStatus(ctx context.Context, v any) (*model.AccessRequestStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AccessRequestStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAccessRequestStatus2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐAccessRequestStatus(ctx context.Context, sel ast.SelectionSet, v *model.AccessRequestStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOApprovalCredentialsInput2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐApprovalCredentialsInput(ctx context.Context, v any) (*model.ApprovalCredentialsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputApprovalCredentialsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -8605,6 +17770,22 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOIdentityType2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx context.Context, v any) (*model.IdentityType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.IdentityType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIdentityType2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐIdentityType(ctx context.Context, sel ast.SelectionSet, v *model.IdentityType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -8655,6 +17836,42 @@ func (ec *executionContext) marshalOJobType2ᚖgithubᚗcomᚋaccesshiveᚋacces
 	return v
 }
 
+func (ec *executionContext) unmarshalOMismatchKind2ᚕgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKindᚄ(ctx context.Context, v any) ([]model.MismatchKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MismatchKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMismatchKind2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMismatchKind2ᚕgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MismatchKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMismatchKind2githubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐMismatchKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOPlatform2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐPlatform(ctx context.Context, sel ast.SelectionSet, v *model.Platform) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -8683,6 +17900,29 @@ func (ec *executionContext) marshalOPlatformKey2ᚖgithubᚗcomᚋaccesshiveᚋa
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOProvisioningState2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProvisioningState(ctx context.Context, v any) (*model.ProvisioningState, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ProvisioningState)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProvisioningState2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐProvisioningState(ctx context.Context, sel ast.SelectionSet, v *model.ProvisioningState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalORequestIdentity2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRequestIdentity(ctx context.Context, sel ast.SelectionSet, v *model.RequestIdentity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RequestIdentity(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORotateCredentialsInput2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐRotateCredentialsInput(ctx context.Context, v any) (*model.RotateCredentialsInput, error) {

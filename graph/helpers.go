@@ -2,8 +2,11 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/accesshive/accesshive/graph/model"
 
@@ -91,4 +94,24 @@ func countdown(ctx context.Context, revealID string, expiresAt time.Time, now fu
 		}
 	}()
 	return out
+}
+
+func mustJSON(v any) model.JSON {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return model.JSON(b)
+}
+
+// optionalID parses an optional ID argument.
+func optionalID(field string, s *string) (*uuid.UUID, error) {
+	if s == nil {
+		return nil, nil
+	}
+	id, err := parseID(field, *s)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
 }

@@ -8,15 +8,40 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/accesshive/accesshive/graph/model"
 	"github.com/accesshive/accesshive/internal/agency"
+	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/request"
+	"github.com/accesshive/accesshive/internal/reveal"
 	"github.com/google/uuid"
 )
+
+// Client is the resolver for the client field.
+func (r *accessRequestResolver) Client(ctx context.Context, obj *model.AccessRequest) (*model.Client, error) {
+	c, err := loadClient(ctx, uuid.MustParse(obj.ClientID))
+	if err != nil {
+		return nil, err
+	}
+	return toClient(c), nil
+}
+
+// Platform is the resolver for the platform field.
+func (r *accessRequestResolver) Platform(ctx context.Context, obj *model.AccessRequest) (*model.Platform, error) {
+	p, err := loadPlatform(ctx, obj.PlatformKey)
+	if err != nil {
+		return nil, err
+	}
+	return toPlatform(p), nil
+}
 
 // Client is the resolver for the client field.
 func (r *identityResolver) Client(ctx context.Context, obj *model.Identity) (*model.Client, error) {
@@ -223,6 +248,236 @@ func (r *mutationResolver) RotateCredentials(ctx context.Context, identityID str
 	return toIdentity(ident), nil
 }
 
+// RetryProvisioning is the resolver for the retryProvisioning field.
+func (r *mutationResolver) RetryProvisioning(ctx context.Context, identityID string) (*model.Identity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("identityId", identityID)
+	if err != nil {
+		return nil, err
+	}
+	ident, _, err := r.GWSService.RetryProvisioning(ctx, actor, iid)
+	if err != nil {
+		return nil, err
+	}
+	return toIdentity(ident), nil
+}
+
+// ConfigureIdentitySource is the resolver for the configureIdentitySource field.
+func (r *mutationResolver) ConfigureIdentitySource(ctx context.Context, input model.ConfigureIdentitySourceInput) (*model.IdentitySource, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	src, err := r.GWSService.ConfigureSource(ctx, actor, gws.SourceInput{
+		Domain: input.Domain, CustomerID: input.CustomerID, AdminSubject: input.AdminSubject,
+		ServiceAccountKeyJSON: deref(input.ServiceAccountKey), ManagedOU: deref(input.ManagedOu),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toSource(src), nil
+}
+
+// SyncDirectory is the resolver for the syncDirectory field.
+func (r *mutationResolver) SyncDirectory(ctx context.Context, sourceID string) (*model.Job, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sid, err := parseID("sourceId", sourceID)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := r.GWSService.RequestSync(ctx, actor, sid)
+	if err != nil {
+		return nil, err
+	}
+	return toJob(rec), nil
+}
+
+// RepairDirectory is the resolver for the repairDirectory field.
+func (r *mutationResolver) RepairDirectory(ctx context.Context, reportID string, kinds []model.MismatchKind) (*model.DirectorySyncReport, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID("reportId", reportID)
+	if err != nil {
+		return nil, err
+	}
+	ks := make([]string, len(kinds))
+	for i, k := range kinds {
+		ks[i] = string(k)
+	}
+	if _, err := r.GWSService.Repair(ctx, actor, rid, ks); err != nil {
+		return nil, err
+	}
+	rep, err := r.GWSService.GetReport(ctx, actor, rid)
+	if err != nil {
+		return nil, err
+	}
+	return toReport(rep), nil
+}
+
+// SubmitAccessRequest is the resolver for the submitAccessRequest field.
+func (r *mutationResolver) SubmitAccessRequest(ctx context.Context, input model.SubmitAccessRequestInput) (*model.AccessRequest, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := request.SubmitInput{Justification: deref(input.Justification), Platform: platformKey(input.Platform)}
+	if input.IdentityType != nil {
+		in.IdentityType = identity.Type(*input.IdentityType)
+	}
+	if in.RoleTemplateID, err = optionalID("roleTemplateId", input.RoleTemplateID); err != nil {
+		return nil, err
+	}
+	req, err := r.RequestService.Submit(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	return toAccessRequest(req), nil
+}
+
+// ApproveAccessRequest is the resolver for the approveAccessRequest field.
+func (r *mutationResolver) ApproveAccessRequest(ctx context.Context, id string, reason *string, credentials *model.ApprovalCredentialsInput) (*model.AccessRequest, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	var creds *request.Credentials
+	if credentials != nil {
+		creds = &request.Credentials{Username: deref(credentials.Username), Password: deref(credentials.Password),
+			Token: deref(credentials.Token), TOTPSecret: deref(credentials.TotpSecret)}
+	}
+	req, err := r.RequestService.Approve(ctx, actor, rid, reason, creds)
+	if err != nil {
+		return nil, err
+	}
+	return toAccessRequest(req), nil
+}
+
+// RejectAccessRequest is the resolver for the rejectAccessRequest field.
+func (r *mutationResolver) RejectAccessRequest(ctx context.Context, id string, reason *string) (*model.AccessRequest, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	req, err := r.RequestService.Reject(ctx, actor, rid, reason)
+	if err != nil {
+		return nil, err
+	}
+	return toAccessRequest(req), nil
+}
+
+// CreateRoleTemplate is the resolver for the createRoleTemplate field.
+func (r *mutationResolver) CreateRoleTemplate(ctx context.Context, input model.CreateRoleTemplateInput) (*model.RoleTemplate, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := r.RequestService.CreateRoleTemplate(ctx, actor, request.RoleTemplateInput{
+		Name: input.Name, Platform: string(input.Platform), IdentityType: identity.Type(input.IdentityType),
+		DefaultJustification: deref(input.DefaultJustification),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toRoleTemplate(t), nil
+}
+
+// MarkNotificationsRead is the resolver for the markNotificationsRead field.
+func (r *mutationResolver) MarkNotificationsRead(ctx context.Context, ids []string) (int, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	uids := make([]uuid.UUID, len(ids))
+	for i, s := range ids {
+		if uids[i], err = parseID("ids", s); err != nil {
+			return 0, err
+		}
+	}
+	return r.Notifier.MarkRead(ctx, actor, uids)
+}
+
+// UpdateAgencySettings is the resolver for the updateAgencySettings field.
+func (r *mutationResolver) UpdateAgencySettings(ctx context.Context, input model.UpdateAgencySettingsInput) (*model.AgencySettings, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := r.RequestService.UpdateSettings(ctx, actor, request.SettingsInput{
+		AccessRequestExpiryHours: input.AccessRequestExpiryHours, NamingTemplate: input.NamingTemplate,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.AgencySettings{AccessRequestExpiryHours: st.AccessRequestExpiryHours, NamingTemplate: st.NamingTemplate}, nil
+}
+
+// UpdateProfile is the resolver for the updateProfile field.
+func (r *mutationResolver) UpdateProfile(ctx context.Context, input model.UpdateProfileInput) (*model.User, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, err := auth.UpdateProfile(ctx, r.DB, actor, auth.ProfileInput{Name: input.Name, Email: input.Email})
+	if err != nil {
+		return nil, err
+	}
+	return toUser(u), nil
+}
+
+// DeactivateUser is the resolver for the deactivateUser field.
+func (r *mutationResolver) DeactivateUser(ctx context.Context, id string) (*model.DeactivationResult, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	u, err := auth.DeactivateUser(ctx, r.DB, actor, uid)
+	if err != nil {
+		return nil, err
+	}
+	offer, err := reveal.RotationOffer(ctx, r.DB, actor, uid)
+	if err != nil {
+		return nil, err
+	}
+	return &model.DeactivationResult{User: toUser(u), RotationOffer: toOffer(offer)}, nil
+}
+
+// RotateRevealedBy is the resolver for the rotateRevealedBy field.
+func (r *mutationResolver) RotateRevealedBy(ctx context.Context, userID string) (*model.RotationRun, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := parseID("userId", userID)
+	if err != nil {
+		return nil, err
+	}
+	jobs, manual, err := reveal.RotateRevealedBy(ctx, r.DB, actor, r.IdentityService, uid)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RotationRun{JobIds: uuidStrings(jobs), ManualIdentityIds: uuidStrings(manual)}, nil
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 	actor, err := auth.RequireActor(ctx)
@@ -372,6 +627,248 @@ func (r *queryResolver) CredentialReveal(ctx context.Context, id string) (*model
 	return toReveal(sh, r.RevealService.Now()), nil
 }
 
+// IdentitySources is the resolver for the identitySources field.
+func (r *queryResolver) IdentitySources(ctx context.Context) ([]*model.IdentitySource, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := r.GWSService.ListSources(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.IdentitySource, len(srcs))
+	for i := range srcs {
+		out[i] = toSource(&srcs[i])
+	}
+	return out, nil
+}
+
+// DirectorySyncReports is the resolver for the directorySyncReports field.
+func (r *queryResolver) DirectorySyncReports(ctx context.Context, limit *int) ([]*model.DirectorySyncReport, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := 10
+	if limit != nil {
+		n = *limit
+		if n < 1 || n > 100 {
+			return nil, fault.Invalid("limit", "must be between 1 and 100")
+		}
+	}
+	reps, err := r.GWSService.ListReports(ctx, actor, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.DirectorySyncReport, len(reps))
+	for i := range reps {
+		out[i] = toReport(&reps[i])
+	}
+	return out, nil
+}
+
+// AccessRequests is the resolver for the accessRequests field.
+func (r *queryResolver) AccessRequests(ctx context.Context, clientID *string, status *model.AccessRequestStatus, first *int, after *string) (*model.AccessRequestConnection, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cid, err := optionalID("clientId", clientID)
+	if err != nil {
+		return nil, err
+	}
+	var st *request.Status
+	if status != nil {
+		v := request.Status(*status)
+		st = &v
+	}
+	res, err := r.RequestService.List(ctx, actor, cid, st, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return toAccessRequestConnection(res), nil
+}
+
+// AccessRequest is the resolver for the accessRequest field.
+func (r *queryResolver) AccessRequest(ctx context.Context, id string) (*model.AccessRequest, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	req, err := r.RequestService.Get(ctx, actor, rid)
+	if err != nil {
+		return nil, err
+	}
+	return toAccessRequest(req), nil
+}
+
+// RoleTemplates is the resolver for the roleTemplates field.
+func (r *queryResolver) RoleTemplates(ctx context.Context) ([]*model.RoleTemplate, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := r.RequestService.RoleTemplates(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.RoleTemplate, len(ts))
+	for i := range ts {
+		out[i] = toRoleTemplate(&ts[i])
+	}
+	return out, nil
+}
+
+// Notifications is the resolver for the notifications field.
+func (r *queryResolver) Notifications(ctx context.Context, unreadOnly *bool, first *int, after *string) (*model.NotificationConnection, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Notifier.List(ctx, actor, unreadOnly != nil && *unreadOnly, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	unread, err := r.Notifier.UnreadCount(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.NotificationConnection{PageInfo: pageInfo(res.HasNextPage, res.Cursors), TotalCount: res.TotalCount,
+		UnreadCount: unread, Nodes: []*model.Notification{}, Edges: []*model.NotificationEdge{}}
+	for i := range res.Items {
+		n := toNotification(&res.Items[i])
+		c.Nodes = append(c.Nodes, n)
+		c.Edges = append(c.Edges, &model.NotificationEdge{Cursor: res.Cursors[i], Node: n})
+	}
+	return c, nil
+}
+
+// AgencySettings is the resolver for the agencySettings field.
+func (r *queryResolver) AgencySettings(ctx context.Context) (*model.AgencySettings, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := r.RequestService.Settings(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AgencySettings{AccessRequestExpiryHours: st.AccessRequestExpiryHours, NamingTemplate: st.NamingTemplate}, nil
+}
+
+// AuditEvents is the resolver for the auditEvents field.
+func (r *queryResolver) AuditEvents(ctx context.Context, identityID *string, userID *string, kind *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditEventConnection, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := audit.Filter{Kind: deref(kind), Since: since, Until: until}
+	if f.IdentityID, err = optionalID("identityId", identityID); err != nil {
+		return nil, err
+	}
+	if f.UserID, err = optionalID("userId", userID); err != nil {
+		return nil, err
+	}
+	res, err := audit.List(ctx, r.DB, actor, f, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	c := &model.AuditEventConnection{PageInfo: pageInfo(res.HasNextPage, res.Cursors), TotalCount: res.TotalCount,
+		Nodes: []*model.AuditEvent{}, Edges: []*model.AuditEventEdge{}}
+	for i := range res.Items {
+		n := toAuditEvent(&res.Items[i])
+		c.Nodes = append(c.Nodes, n)
+		c.Edges = append(c.Edges, &model.AuditEventEdge{Cursor: res.Cursors[i], Node: n})
+	}
+	return c, nil
+}
+
+// RevealLedger is the resolver for the revealLedger field.
+func (r *queryResolver) RevealLedger(ctx context.Context, identityID string) ([]*model.RevealLedgerEntry, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	iid, err := parseID("identityId", identityID)
+	if err != nil {
+		return nil, err
+	}
+	es, err := reveal.SeenSinceRotation(ctx, r.DB, actor, iid)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.RevealLedgerEntry, len(es))
+	for i := range es {
+		out[i] = toLedgerEntry(&es[i])
+	}
+	return out, nil
+}
+
+// RevealsByUser is the resolver for the revealsByUser field.
+func (r *queryResolver) RevealsByUser(ctx context.Context, userID string) ([]*model.RevealedIdentity, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := parseID("userId", userID)
+	if err != nil {
+		return nil, err
+	}
+	es, err := reveal.SeenBy(ctx, r.DB, actor, uid)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.RevealedIdentity, len(es))
+	for i := range es {
+		out[i] = toRevealed(&es[i])
+	}
+	return out, nil
+}
+
+// RotationOffer is the resolver for the rotationOffer field.
+func (r *queryResolver) RotationOffer(ctx context.Context, userID string) ([]*model.RotationOfferItem, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := parseID("userId", userID)
+	if err != nil {
+		return nil, err
+	}
+	items, err := reveal.RotationOffer(ctx, r.DB, actor, uid)
+	if err != nil {
+		return nil, err
+	}
+	return toOffer(items), nil
+}
+
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, first *int, after *string) (*model.UserConnection, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := auth.ListUsers(ctx, r.DB, actor, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return toUserConnection(res), nil
+}
+
+// Platform is the resolver for the platform field.
+func (r *roleTemplateResolver) Platform(ctx context.Context, obj *model.RoleTemplate) (*model.Platform, error) {
+	p, err := loadPlatform(ctx, obj.PlatformKey)
+	if err != nil {
+		return nil, err
+	}
+	return toPlatform(p), nil
+}
+
 // JobUpdated is the resolver for the jobUpdated field.
 func (r *subscriptionResolver) JobUpdated(ctx context.Context, typeArg *model.JobType) (<-chan *model.Job, error) {
 	actor, err := auth.RequireActor(ctx)
@@ -435,6 +932,58 @@ func (r *subscriptionResolver) RevealCountdown(ctx context.Context, revealID str
 	return countdown(ctx, rv.ID.String(), rv.ExpiresAt, r.RevealService.Now), nil
 }
 
+// AccessRequestUpdated is the resolver for the accessRequestUpdated field.
+func (r *subscriptionResolver) AccessRequestUpdated(ctx context.Context, clientID *string) (<-chan *model.AccessRequest, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cid, err := optionalID("clientId", clientID)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.Require(auth.ActionReadAgency); err != nil {
+		return nil, err
+	}
+	f := event.Filter{Topic: event.TopicAccessRequestUpdated, AgencyID: actor.AgencyID}
+	switch {
+	case actor.Role == auth.RoleClientUser:
+		// A client user hears its own client's requests only, whatever it asked for.
+		if cid != nil && *cid != actor.ClientID {
+			return nil, fault.NotFound("client")
+		}
+		f.Key = actor.ClientID.String()
+	case cid != nil:
+		if _, err := agency.GetClient(ctx, r.DB, actor, *cid); err != nil {
+			return nil, err
+		}
+		f.Key = cid.String()
+	}
+	return subscribe(ctx, r.Events, f, r.Logger, func(e event.Event) (*model.AccessRequest, bool) {
+		var req request.Request
+		if err := json.Unmarshal(e.Data, &req); err != nil {
+			return nil, false
+		}
+		return toAccessRequest(&req), true
+	}), nil
+}
+
+// NotificationAdded is the resolver for the notificationAdded field.
+func (r *subscriptionResolver) NotificationAdded(ctx context.Context) (<-chan *model.Notification, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := event.Filter{Topic: event.TopicNotificationAdded, AgencyID: actor.AgencyID, Key: actor.UserID.String()}
+	return subscribe(ctx, r.Events, f, r.Logger, func(e event.Event) (*model.Notification, bool) {
+		var n notify.Notification
+		if err := json.Unmarshal(e.Data, &n); err != nil {
+			return nil, false
+		}
+		return toNotification(&n), true
+	}), nil
+}
+
 // Client is the resolver for the client field.
 func (r *userResolver) Client(ctx context.Context, obj *model.User) (*model.Client, error) {
 	if obj.ClientID == "" {
@@ -460,6 +1009,9 @@ func (r *userResolver) Agency(ctx context.Context, obj *model.User) (*model.Agen
 	return &model.Agency{ID: a.ID.String(), Name: a.Name}, nil
 }
 
+// AccessRequest returns AccessRequestResolver implementation.
+func (r *Resolver) AccessRequest() AccessRequestResolver { return &accessRequestResolver{r} }
+
 // Identity returns IdentityResolver implementation.
 func (r *Resolver) Identity() IdentityResolver { return &identityResolver{r} }
 
@@ -469,6 +1021,9 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// RoleTemplate returns RoleTemplateResolver implementation.
+func (r *Resolver) RoleTemplate() RoleTemplateResolver { return &roleTemplateResolver{r} }
+
 // Subscription returns SubscriptionResolver implementation.
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
@@ -476,9 +1031,11 @@ func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionRes
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	identityResolver     struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
-	userResolver         struct{ *Resolver }
+	accessRequestResolver struct{ *Resolver }
+	identityResolver      struct{ *Resolver }
+	mutationResolver      struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+	roleTemplateResolver  struct{ *Resolver }
+	subscriptionResolver  struct{ *Resolver }
+	userResolver          struct{ *Resolver }
 )

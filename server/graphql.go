@@ -22,6 +22,7 @@ func (s *Server) graphqlHandler() *handler.Server {
 	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Deps: graph.Deps{
 		DB: s.deps.DB, Sessions: s.deps.Sessions, Events: s.deps.Events, Logger: s.deps.Logger,
 		IdentityService: s.deps.Identities, RevealService: s.deps.Reveals,
+		GWSService: s.deps.GWS, RequestService: s.deps.Requests, Notifier: s.deps.Notifier,
 	}}})
 	h := handler.New(es)
 	h.AddTransport(transport.Websocket{

@@ -22,7 +22,10 @@ import (
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/identity"
+	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/request"
 	"github.com/accesshive/accesshive/internal/reveal"
 )
 
@@ -57,6 +60,10 @@ type Deps struct {
 	// Identities and Reveals serve the identity and vault operations.
 	Identities *identity.Service
 	Reveals    *reveal.Service
+	// GWS, Requests and Notifier serve Google Workspace, access requests and notifications.
+	GWS      *gws.Service
+	Requests *request.Service
+	Notifier *notify.Notifier
 	// Registry receives the HTTP and GraphQL metrics and is served at /metrics.
 	Registry *prometheus.Registry
 }

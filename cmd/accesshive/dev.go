@@ -55,8 +55,12 @@ func cmdDev(ctx context.Context, _ []string) error {
 	}()
 	cfg.DatabaseURL = env.DatabaseURL
 	cfg.RedisAddr = env.RedisAddr
+	cfg.RedisPassword = "" // the throwaway Redis has none, whatever REDIS_PASSWORD says
 	cfg.RedisDB = 0
 	cfg.Playground = true
+	cfg.AllowDirectoryEndpoint = true
+	// The demo agency's GWS source points at the fake directory this process serves.
+	cfg.AllowDirectoryEndpoint = true
 	cfg.LogFormat = "text"
 	if len(cfg.OpsAgencies) == 0 {
 		cfg.OpsAgencies = []string{"Demo Agency"}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -51,7 +50,6 @@ func main() {
 		os.Exit(2)
 	}
 	if err := cmd(ctx, os.Args[2:]); err != nil && !errors.Is(err, context.Canceled) {
-		slog.Error("accesshive: "+os.Args[1]+" failed", "error", err)
 		fmt.Fprintln(os.Stderr, "accesshive:", err)
 		os.Exit(1)
 	}

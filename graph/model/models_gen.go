@@ -10,10 +10,58 @@ import (
 	"time"
 )
 
+type AccessRequestConnection struct {
+	Edges      []*AccessRequestEdge `json:"edges"`
+	Nodes      []*AccessRequest     `json:"nodes"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type AccessRequestEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *AccessRequest `json:"node"`
+}
+
 // The tenant.
 type Agency struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+type AgencySettings struct {
+	AccessRequestExpiryHours int    `json:"accessRequestExpiryHours"`
+	NamingTemplate           string `json:"namingTemplate"`
+}
+
+type ApprovalCredentialsInput struct {
+	Username   *string `json:"username,omitempty"`
+	Password   *string `json:"password,omitempty"`
+	Token      *string `json:"token,omitempty"`
+	TotpSecret *string `json:"totpSecret,omitempty"`
+}
+
+type AuditEvent struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	ActorUserID *string   `json:"actorUserId,omitempty"`
+	TargetType  string    `json:"targetType"`
+	TargetID    *string   `json:"targetId,omitempty"`
+	IP          string    `json:"ip"`
+	UserAgent   string    `json:"userAgent"`
+	Data        JSON      `json:"data,omitempty"`
+	CreatedAt   time.Time `json:"createdAt"`
+}
+
+type AuditEventConnection struct {
+	Edges      []*AuditEventEdge `json:"edges"`
+	Nodes      []*AuditEvent     `json:"nodes"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type AuditEventEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEvent `json:"node"`
 }
 
 // One of the agency's customers.
@@ -33,6 +81,15 @@ type ClientConnection struct {
 type ClientEdge struct {
 	Cursor string  `json:"cursor"`
 	Node   *Client `json:"node"`
+}
+
+type ConfigureIdentitySourceInput struct {
+	Domain       string `json:"domain"`
+	CustomerID   string `json:"customerId"`
+	AdminSubject string `json:"adminSubject"`
+	// The service account's JSON key; absent keeps the stored one.
+	ServiceAccountKey *string `json:"serviceAccountKey,omitempty"`
+	ManagedOu         *string `json:"managedOu,omitempty"`
 }
 
 type ConnectPlatformInput struct {
@@ -60,6 +117,13 @@ type CreateIdentityInput struct {
 	TokenExpiresAt *time.Time   `json:"tokenExpiresAt,omitempty"`
 }
 
+type CreateRoleTemplateInput struct {
+	Name                 string       `json:"name"`
+	Platform             PlatformKey  `json:"platform"`
+	IdentityType         IdentityType `json:"identityType"`
+	DefaultJustification *string      `json:"defaultJustification,omitempty"`
+}
+
 type CreateUserInput struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
@@ -85,6 +149,35 @@ type CredentialReveal struct {
 	TotpCode *string `json:"totpCode,omitempty"`
 }
 
+type DeactivationResult struct {
+	User *User `json:"user"`
+	// What this person revealed and has not been rotated since: rotateRevealedBy runs it.
+	RotationOffer []*RotationOfferItem `json:"rotationOffer"`
+}
+
+type DirectoryMismatch struct {
+	Kind       MismatchKind `json:"kind"`
+	Email      string       `json:"email"`
+	IdentityID *string      `json:"identityId,omitempty"`
+	Detail     string       `json:"detail"`
+}
+
+// What a directory sync found. A sync changes nothing; repairDirectory acts on a report.
+type DirectorySyncReport struct {
+	ID         string               `json:"id"`
+	SourceID   string               `json:"sourceId"`
+	JobID      *string              `json:"jobId,omitempty"`
+	StartedAt  time.Time            `json:"startedAt"`
+	FinishedAt time.Time            `json:"finishedAt"`
+	Pages      int                  `json:"pages"`
+	UsersSeen  int                  `json:"usersSeen"`
+	Expected   int                  `json:"expected"`
+	Truncated  bool                 `json:"truncated"`
+	Mismatches []*DirectoryMismatch `json:"mismatches"`
+	RepairedAt *time.Time           `json:"repairedAt,omitempty"`
+	Repairs    []*RepairAction      `json:"repairs"`
+}
+
 type IdentityConnection struct {
 	Edges      []*IdentityEdge `json:"edges"`
 	Nodes      []*Identity     `json:"nodes"`
@@ -95,6 +188,22 @@ type IdentityConnection struct {
 type IdentityEdge struct {
 	Cursor string    `json:"cursor"`
 	Node   *Identity `json:"node"`
+}
+
+// A Google Workspace directory the agency's managed identities live in. The service-account key is never returned.
+type IdentitySource struct {
+	ID                  string              `json:"id"`
+	Kind                string              `json:"kind"`
+	State               IdentitySourceState `json:"state"`
+	Domain              string              `json:"domain"`
+	CustomerID          string              `json:"customerId"`
+	AdminSubject        string              `json:"adminSubject"`
+	ManagedOu           string              `json:"managedOu"`
+	ServiceAccountEmail *string             `json:"serviceAccountEmail,omitempty"`
+	KeyConfigured       bool                `json:"keyConfigured"`
+	LastCheckAt         *time.Time          `json:"lastCheckAt,omitempty"`
+	LastSyncAt          *time.Time          `json:"lastSyncAt,omitempty"`
+	LastError           *string             `json:"lastError,omitempty"`
 }
 
 // A recorded run of a background job. Input, result and progress never hold secrets.
@@ -114,6 +223,29 @@ type Job struct {
 }
 
 type Mutation struct {
+}
+
+type Notification struct {
+	ID        string     `json:"id"`
+	Kind      string     `json:"kind"`
+	Title     string     `json:"title"`
+	Body      string     `json:"body"`
+	Data      JSON       `json:"data,omitempty"`
+	ReadAt    *time.Time `json:"readAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+}
+
+type NotificationConnection struct {
+	Edges       []*NotificationEdge `json:"edges"`
+	Nodes       []*Notification     `json:"nodes"`
+	PageInfo    *PageInfo           `json:"pageInfo"`
+	TotalCount  int                 `json:"totalCount"`
+	UnreadCount int                 `json:"unreadCount"`
+}
+
+type NotificationEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *Notification `json:"node"`
 }
 
 type PageInfo struct {
@@ -146,10 +278,55 @@ type ProviderStatus struct {
 type Query struct {
 }
 
+type RepairAction struct {
+	Kind       MismatchKind `json:"kind"`
+	Email      string       `json:"email"`
+	IdentityID *string      `json:"identityId,omitempty"`
+	Action     string       `json:"action"`
+	Detail     *string      `json:"detail,omitempty"`
+	JobID      *string      `json:"jobId,omitempty"`
+}
+
+type RequestIdentity struct {
+	ID                string             `json:"id"`
+	ProvisioningState *ProvisioningState `json:"provisioningState,omitempty"`
+	LastError         *string            `json:"lastError,omitempty"`
+}
+
+type RequestUser struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// One person who has seen an identity's credentials since its last rotation.
+type RevealLedgerEntry struct {
+	UserID        string     `json:"userId"`
+	Name          string     `json:"name"`
+	Email         string     `json:"email"`
+	Role          Role       `json:"role"`
+	DeactivatedAt *time.Time `json:"deactivatedAt,omitempty"`
+	Count         int        `json:"count"`
+	FirstRevealAt time.Time  `json:"firstRevealAt"`
+	LastRevealAt  time.Time  `json:"lastRevealAt"`
+}
+
 type RevealTick struct {
 	RevealID         string `json:"revealId"`
 	SecondsRemaining int    `json:"secondsRemaining"`
 	Expired          bool   `json:"expired"`
+}
+
+// One identity a person has revealed.
+type RevealedIdentity struct {
+	IdentityID        string            `json:"identityId"`
+	DisplayName       string            `json:"displayName"`
+	Type              IdentityType      `json:"type"`
+	ProvisioningState ProvisioningState `json:"provisioningState"`
+	Count             int               `json:"count"`
+	LastRevealAt      time.Time         `json:"lastRevealAt"`
+	RotatedAt         *time.Time        `json:"rotatedAt,omitempty"`
+	// Whether the credentials were rotated after this person last saw them.
+	RotatedSince bool `json:"rotatedSince"`
 }
 
 type RotateCredentialsInput struct {
@@ -159,7 +336,35 @@ type RotateCredentialsInput struct {
 	Token *string `json:"token,omitempty"`
 }
 
+// An identity to rotate because a person who saw it leaves: automatic (MANAGED_GWS, by a job) or manual (a new value from a person).
+type RotationOfferItem struct {
+	IdentityID   string       `json:"identityId"`
+	DisplayName  string       `json:"displayName"`
+	Type         IdentityType `json:"type"`
+	LastRevealAt time.Time    `json:"lastRevealAt"`
+	Automatic    bool         `json:"automatic"`
+	PendingJobID *string      `json:"pendingJobId,omitempty"`
+}
+
+type RotationRun struct {
+	JobIds []string `json:"jobIds"`
+	// Identities that need a new value from a person.
+	ManualIdentityIds []string `json:"manualIdentityIds"`
+}
+
+type SubmitAccessRequestInput struct {
+	Platform       *PlatformKey  `json:"platform,omitempty"`
+	IdentityType   *IdentityType `json:"identityType,omitempty"`
+	RoleTemplateID *string       `json:"roleTemplateId,omitempty"`
+	Justification  *string       `json:"justification,omitempty"`
+}
+
 type Subscription struct {
+}
+
+type UpdateAgencySettingsInput struct {
+	AccessRequestExpiryHours *int    `json:"accessRequestExpiryHours,omitempty"`
+	NamingTemplate           *string `json:"namingTemplate,omitempty"`
 }
 
 type UpdateCredentialsInput struct {
@@ -168,6 +373,84 @@ type UpdateCredentialsInput struct {
 	Password   *string `json:"password,omitempty"`
 	Token      *string `json:"token,omitempty"`
 	TotpSecret *string `json:"totpSecret,omitempty"`
+}
+
+type UpdateProfileInput struct {
+	Name  *string `json:"name,omitempty"`
+	Email *string `json:"email,omitempty"`
+}
+
+type UserConnection struct {
+	Edges      []*UserEdge `json:"edges"`
+	Nodes      []*User     `json:"nodes"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+type UserEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *User  `json:"node"`
+}
+
+type AccessRequestStatus string
+
+const (
+	AccessRequestStatusPending     AccessRequestStatus = "PENDING"
+	AccessRequestStatusApproved    AccessRequestStatus = "APPROVED"
+	AccessRequestStatusRejected    AccessRequestStatus = "REJECTED"
+	AccessRequestStatusExpired     AccessRequestStatus = "EXPIRED"
+	AccessRequestStatusProvisioned AccessRequestStatus = "PROVISIONED"
+)
+
+var AllAccessRequestStatus = []AccessRequestStatus{
+	AccessRequestStatusPending,
+	AccessRequestStatusApproved,
+	AccessRequestStatusRejected,
+	AccessRequestStatusExpired,
+	AccessRequestStatusProvisioned,
+}
+
+func (e AccessRequestStatus) IsValid() bool {
+	switch e {
+	case AccessRequestStatusPending, AccessRequestStatusApproved, AccessRequestStatusRejected, AccessRequestStatusExpired, AccessRequestStatusProvisioned:
+		return true
+	}
+	return false
+}
+
+func (e AccessRequestStatus) String() string {
+	return string(e)
+}
+
+func (e *AccessRequestStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AccessRequestStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AccessRequestStatus", str)
+	}
+	return nil
+}
+
+func (e AccessRequestStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AccessRequestStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AccessRequestStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type ConnectionState string
@@ -279,6 +562,63 @@ func (e *IdentityScope) UnmarshalJSON(b []byte) error {
 }
 
 func (e IdentityScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IdentitySourceState string
+
+const (
+	IdentitySourceStateNotConfigured IdentitySourceState = "NOT_CONFIGURED"
+	IdentitySourceStateConnected     IdentitySourceState = "CONNECTED"
+	IdentitySourceStateError         IdentitySourceState = "ERROR"
+)
+
+var AllIdentitySourceState = []IdentitySourceState{
+	IdentitySourceStateNotConfigured,
+	IdentitySourceStateConnected,
+	IdentitySourceStateError,
+}
+
+func (e IdentitySourceState) IsValid() bool {
+	switch e {
+	case IdentitySourceStateNotConfigured, IdentitySourceStateConnected, IdentitySourceStateError:
+		return true
+	}
+	return false
+}
+
+func (e IdentitySourceState) String() string {
+	return string(e)
+}
+
+func (e *IdentitySourceState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IdentitySourceState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IdentitySourceState", str)
+	}
+	return nil
+}
+
+func (e IdentitySourceState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IdentitySourceState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IdentitySourceState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -466,6 +806,65 @@ func (e *JobType) UnmarshalJSON(b []byte) error {
 }
 
 func (e JobType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MismatchKind string
+
+const (
+	MismatchKindMissingInDirectory   MismatchKind = "MISSING_IN_DIRECTORY"
+	MismatchKindUnknownInDirectory   MismatchKind = "UNKNOWN_IN_DIRECTORY"
+	MismatchKindSuspendedInDirectory MismatchKind = "SUSPENDED_IN_DIRECTORY"
+	MismatchKindAttributeDrift       MismatchKind = "ATTRIBUTE_DRIFT"
+)
+
+var AllMismatchKind = []MismatchKind{
+	MismatchKindMissingInDirectory,
+	MismatchKindUnknownInDirectory,
+	MismatchKindSuspendedInDirectory,
+	MismatchKindAttributeDrift,
+}
+
+func (e MismatchKind) IsValid() bool {
+	switch e {
+	case MismatchKindMissingInDirectory, MismatchKindUnknownInDirectory, MismatchKindSuspendedInDirectory, MismatchKindAttributeDrift:
+		return true
+	}
+	return false
+}
+
+func (e MismatchKind) String() string {
+	return string(e)
+}
+
+func (e *MismatchKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MismatchKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MismatchKind", str)
+	}
+	return nil
+}
+
+func (e MismatchKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MismatchKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MismatchKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

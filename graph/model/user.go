@@ -35,3 +35,30 @@ type Identity struct {
 	ClientID    string `json:"-"`
 	PlatformKey string `json:"-"`
 }
+
+// AccessRequest is the GraphQL AccessRequest; its client and platform are resolved from ids.
+type AccessRequest struct {
+	ID             string              `json:"id"`
+	Status         AccessRequestStatus `json:"status"`
+	IdentityType   IdentityType        `json:"identityType"`
+	RoleTemplateID *string             `json:"roleTemplateId,omitempty"`
+	Justification  string              `json:"justification"`
+	Reason         *string             `json:"reason,omitempty"`
+	Requester      *RequestUser        `json:"requester"`
+	Identity       *RequestIdentity    `json:"identity,omitempty"`
+	CreatedAt      time.Time           `json:"createdAt"`
+	DecidedAt      *time.Time          `json:"decidedAt,omitempty"`
+	ExpiresAt      time.Time           `json:"expiresAt"`
+	ClientID       string              `json:"-"`
+	PlatformKey    string              `json:"-"`
+}
+
+// RoleTemplate is the GraphQL RoleTemplate; its platform is resolved from the key.
+type RoleTemplate struct {
+	ID                   string       `json:"id"`
+	Name                 string       `json:"name"`
+	IdentityType         IdentityType `json:"identityType"`
+	DefaultJustification string       `json:"defaultJustification"`
+	CreatedAt            time.Time    `json:"createdAt"`
+	PlatformKey          string       `json:"-"`
+}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -20,8 +21,11 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/event"
+	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/request"
 	"github.com/accesshive/accesshive/internal/reveal"
 	"github.com/accesshive/accesshive/internal/vault"
 	"github.com/accesshive/accesshive/server"
@@ -41,17 +45,35 @@ type App struct {
 	Vault      *vault.Store
 	Identities *identity.Service
 	Reveals    *reveal.Service
+	// Notifier stores and emails notifications through Sender; Requests runs access requests;
+	// GWS provisions managed identities and syncs directories.
+	Notifier *notify.Notifier
+	Sender   notify.Sender
+	Requests *request.Service
+	GWS      *gws.Service
 }
 
 // New builds the services over an open database and Redis client.
-func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client, logger *slog.Logger) *App {
+// Option adjusts how New builds the services.
+type Option func(*options)
+
+type options struct{ sender notify.Sender }
+
+// WithSender makes every notification email go through sender (tests capture them).
+func WithSender(sender notify.Sender) Option { return func(o *options) { o.sender = sender } }
+
+func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client, logger *slog.Logger, opts ...Option) *App {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	bus := event.New(rdb, event.Options{Prefix: cfg.KeyPrefix, Logger: logger})
 	reg.MustRegister(bus.Collectors()...)
 	limiter := auth.NewLimiter(rdb, cfg.KeyPrefix)
 	store := vault.NewStore(keys)
-	return &App{
+	a := &App{
 		Config:     cfg,
 		DB:         bdb,
 		Redis:      rdb,
@@ -63,6 +85,38 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 		Identities: identity.NewService(bdb, store, bus, logger),
 		Reveals:    reveal.NewService(bdb, store, limiter),
 	}
+	a.Identities.ProvisionManaged = true
+	a.Sender = o.sender
+	if a.Sender == nil {
+		a.Sender = newSender(cfg, logger)
+	}
+	a.Notifier = notify.New(bdb, bus, a.Sender, logger)
+	a.Requests = request.NewService(bdb, a.Identities, a.Notifier, bus, logger)
+	limiters := gws.NewLimiters(0)
+	a.GWS = gws.NewService(gws.Deps{
+		DB: bdb, Vault: store, Identities: a.Identities, Limiters: limiters, Logger: logger,
+		Dial: gws.Dialer(limiters, gws.Config{}, cfg.AllowDirectoryEndpoint),
+		// An identity reaching PROVISIONED (or FAILED, or DELETED) moves the access request that
+		// created it; the job fails and retries if that does not commit.
+		AfterIdentityChange: func(ctx context.Context, agencyID, identityID uuid.UUID) error {
+			_, err := a.Requests.SyncFromIdentity(ctx, agencyID, identityID)
+			return err
+		},
+	}, gws.ServiceConfig{StuckAfter: cfg.ProvisionStuckAfter, RepairMaxShare: cfg.RepairMaxShare, DeleteOnDeprovision: cfg.DeleteOnDeprovision})
+	return a
+}
+
+// newSender is SMTP when configured, otherwise the capturing sender that logs each message.
+func newSender(cfg config.Config, logger *slog.Logger) notify.Sender {
+	if cfg.SMTPAddr == "" {
+		return notify.NewCaptureSender(logger)
+	}
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword})
+	if err != nil {
+		logger.Error("smtp sender misconfigured; capturing emails instead", "error", err)
+		return notify.NewCaptureSender(logger)
+	}
+	return s
 }
 
 // RedisOpt is asynq's view of the configured Redis.
@@ -82,7 +136,7 @@ func (a *App) API() (*server.Server, error) {
 		AsynqRedis:     a.RedisOpt(),
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
-		Identities: a.Identities, Reveals: a.Reveals,
+		Identities: a.Identities, Reveals: a.Reveals, GWS: a.GWS, Requests: a.Requests, Notifier: a.Notifier,
 	})
 }
 
@@ -110,14 +164,52 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 		}
 		return agency.CheckConnection(ctx, a.DB, *rec.AgencyID, in)
 	})
-	w.Handle(job.TypeDeprovisionIdentity, func(ctx context.Context, rec *job.Record) (any, error) {
-		var in identity.ProvisionInput
-		if err := json.Unmarshal(rec.Input, &in); err != nil || rec.AgencyID == nil {
-			return nil, job.Permanent(fmt.Errorf("decode input: bad deprovision job"))
+	w.Handle(job.TypeProvisionIdentity, a.GWS.HandleProvision)
+	w.Handle(job.TypeDeprovisionIdentity, a.GWS.HandleDeprovision)
+	w.Handle(job.TypeRotateCredentials, a.GWS.HandleRotate)
+	w.Handle(job.TypeCheckIdentitySource, a.GWS.HandleCheckSource)
+	w.Handle(job.TypeSyncDirectory, a.GWS.SyncHandler(worker.ReportProgress))
+	w.Handle(job.TypeSendNotification, a.Notifier.SendJob)
+	w.Handle(job.TypeExpireAccessRequests, a.Requests.ExpireJob)
+	w.Handle(job.TypeRewrapVault, func(ctx context.Context, rec *job.Record) (any, error) {
+		var from vault.RewrapProgress
+		if len(rec.Progress) > 0 {
+			_ = json.Unmarshal(rec.Progress, &from) // resume where the last attempt stopped
 		}
-		return a.Identities.Deprovision(ctx, *rec.AgencyID, in.IdentityID)
+		return vault.RunRewrap(ctx, a.DB, a.Vault, from, vault.DefaultRewrapBatch, func(p vault.RewrapProgress) {
+			if err := worker.ReportProgress(ctx, p); err != nil {
+				a.Logger.WarnContext(ctx, "rewrap progress", "error", err)
+			}
+		})
+	})
+	w.Periodic("gws-mark-stuck", 30*time.Second, func(ctx context.Context) error {
+		_, err := a.GWS.MarkStuck(ctx)
+		return err
+	})
+	w.Periodic("expire-access-requests", time.Minute, func(ctx context.Context) error {
+		_, err := a.Requests.EnqueueExpiryJobs(ctx)
+		return err
+	})
+	w.Periodic("rewrap-vault", 10*time.Minute, func(ctx context.Context) error {
+		return a.EnqueueRewrapIfNeeded(ctx)
 	})
 	return w
+}
+
+// EnqueueRewrapIfNeeded enqueues one system-wide REWRAP_VAULT job when secrets are sealed under
+// an older master key and no rewrap is already queued or running.
+func (a *App) EnqueueRewrapIfNeeded(ctx context.Context) error {
+	need, err := vault.NeedsRewrap(ctx, a.DB, a.Vault.Keyring())
+	if err != nil || !need {
+		return err
+	}
+	active, err := a.DB.NewSelect().Model((*job.Record)(nil)).Where("type = ?", job.TypeRewrapVault).
+		Where("status IN (?)", bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).Count(ctx)
+	if err != nil || active > 0 {
+		return err
+	}
+	_, err = job.Enqueue(ctx, a.DB, job.Spec{Type: job.TypeRewrapVault, Input: map[string]string{"toKey": a.Vault.Keyring().CurrentID()}})
+	return err
 }
 
 // WaitBusReady waits until the bus's Redis subscription is live, or the timeout passes.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/page"
 )
 
 // User is a person who logs in; it belongs to one agency.
@@ -150,4 +151,27 @@ func GetUser(ctx context.Context, idb bun.IDB, actor *Actor, id uuid.UUID) (*Use
 		return nil, fault.NotFound("user")
 	}
 	return u, nil
+}
+
+// Cursor is the user's position in lists.
+func (u *User) Cursor() page.Cursor { return page.Cursor{At: u.CreatedAt, ID: u.ID} }
+
+// ListUsers pages through the agency's users, oldest first (staff only).
+func ListUsers(ctx context.Context, idb bun.IDB, actor *Actor, args page.Args) (page.Result[User], error) {
+	if err := actor.Require(ActionReadOps); err != nil {
+		return page.Result[User]{}, err
+	}
+	var us []User
+	q, first, err := page.Apply(idb.NewSelect().Model(&us).Where("u.agency_id = ?", actor.AgencyID), "u", args)
+	if err != nil {
+		return page.Result[User]{}, err
+	}
+	if err := q.Scan(ctx); err != nil {
+		return page.Result[User]{}, fmt.Errorf("auth: list users: %w", err)
+	}
+	total, err := idb.NewSelect().Model((*User)(nil)).Where("u.agency_id = ?", actor.AgencyID).Count(ctx)
+	if err != nil {
+		return page.Result[User]{}, fmt.Errorf("auth: count users: %w", err)
+	}
+	return page.Build(us, first, int(total), func(u User) page.Cursor { return u.Cursor() }), nil
 }

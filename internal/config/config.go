@@ -46,6 +46,25 @@ type Config struct {
 	WorkerPerAgency int
 	// WorkerMetricsAddr is where a standalone worker serves /metrics (ACCESSHIVE_WORKER_METRICS_ADDR, default 127.0.0.1:9091).
 	WorkerMetricsAddr string
+	// AllowDirectoryEndpoint lets identity sources point at a Directory API endpoint other than
+	// Google's: the built-in fake (ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT, default false; dev: true).
+	AllowDirectoryEndpoint bool
+	// ProvisionStuckAfter is how long an identity may stay PROVISIONING before it counts as stuck
+	// (ACCESSHIVE_PROVISION_STUCK_AFTER, default 1m).
+	ProvisionStuckAfter time.Duration
+	// RepairMaxShare is the largest share of an agency's managed users one directory repair may
+	// touch (ACCESSHIVE_REPAIR_MAX_SHARE, default 0.1).
+	RepairMaxShare float64
+	// DeleteOnDeprovision deletes directory users instead of suspending them
+	// (ACCESSHIVE_GWS_DELETE_ON_DEPROVISION, default false).
+	DeleteOnDeprovision bool
+	// SMTPAddr, SMTPFrom, SMTPUser and SMTPPassword configure email (ACCESSHIVE_SMTP_ADDR host:port,
+	// ACCESSHIVE_SMTP_FROM, ACCESSHIVE_SMTP_USER, ACCESSHIVE_SMTP_PASSWORD); without an address,
+	// emails are captured and logged (dev and tests), never sent.
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUser     string
+	SMTPPassword string
 	// LogLevel and LogFormat shape the logs (ACCESSHIVE_LOG_LEVEL default info; ACCESSHIVE_LOG_FORMAT json|text, default json).
 	LogLevel  string
 	LogFormat string
@@ -64,6 +83,10 @@ func Load() (Config, error) {
 		OpsAgencies:       list(env("ACCESSHIVE_OPS_AGENCIES", "")),
 		WorkerMetricsAddr: env("ACCESSHIVE_WORKER_METRICS_ADDR", "127.0.0.1:9091"),
 		LogLevel:          env("ACCESSHIVE_LOG_LEVEL", "info"),
+		SMTPAddr:          env("ACCESSHIVE_SMTP_ADDR", ""),
+		SMTPFrom:          env("ACCESSHIVE_SMTP_FROM", "AccessHive <no-reply@accesshive.local>"),
+		SMTPUser:          env("ACCESSHIVE_SMTP_USER", ""),
+		SMTPPassword:      env("ACCESSHIVE_SMTP_PASSWORD", ""),
 		LogFormat:         env("ACCESSHIVE_LOG_FORMAT", "json"),
 	}
 	var err error
@@ -87,6 +110,23 @@ func Load() (Config, error) {
 	}
 	if c.WorkerPerAgency, err = intEnv("ACCESSHIVE_WORKER_PER_AGENCY", 4); err != nil {
 		return c, err
+	}
+	if c.AllowDirectoryEndpoint, err = boolEnv("ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT", false); err != nil {
+		return c, err
+	}
+	if c.ProvisionStuckAfter, err = durEnv("ACCESSHIVE_PROVISION_STUCK_AFTER", time.Minute); err != nil {
+		return c, err
+	}
+	if c.DeleteOnDeprovision, err = boolEnv("ACCESSHIVE_GWS_DELETE_ON_DEPROVISION", false); err != nil {
+		return c, err
+	}
+	c.RepairMaxShare = 0.1
+	if v := env("ACCESSHIVE_REPAIR_MAX_SHARE", ""); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f > 1 {
+			return c, fmt.Errorf("config: ACCESSHIVE_REPAIR_MAX_SHARE: a number in (0, 1]")
+		}
+		c.RepairMaxShare = f
 	}
 	return c, nil
 }

@@ -66,7 +66,8 @@ func Seed(ctx context.Context, bdb bun.IDB) (*Seeded, error) {
 			dst  **agency.Client
 		}{{"Acme", &s.Acme}, {"Globex", &s.Globex}} {
 			cl := &agency.Client{AgencyID: s.Demo.ID, Name: c.name}
-			if _, err := tx.NewInsert().Model(cl).Returning("*").Exec(ctx); err != nil {
+			// clock_timestamp, not the transaction's now(): the clients list in a stable order.
+			if _, err := tx.NewInsert().Model(cl).Value("created_at", "clock_timestamp()").Returning("*").Exec(ctx); err != nil {
 				return fmt.Errorf("demo: client %s: %w", c.name, err)
 			}
 			*c.dst = cl

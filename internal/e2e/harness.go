@@ -26,7 +26,9 @@ import (
 	"github.com/accesshive/accesshive/internal/app"
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
+	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
+	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 	"github.com/accesshive/accesshive/worker"
@@ -51,6 +53,12 @@ type System struct {
 	Apps []*app.App
 	// Keys is the vault keyring every part shares.
 	Keys *vault.Keyring
+	// Directory is the fake Google Directory API that Demo Agency's identity source points at.
+	Directory *fake.Server
+	// DirectoryURL is its base URL.
+	DirectoryURL string
+	// Mail captures every email the system sends.
+	Mail *notify.CaptureSender
 }
 
 // Options shape a System.
@@ -104,6 +112,10 @@ func Start(t testing.TB, opts Options) *System {
 		OpsAgencies:       []string{"Demo Agency"},
 		WorkerConcurrency: 4,
 		WorkerPerAgency:   4,
+		// The fake directory below is an endpoint other than Google's.
+		AllowDirectoryEndpoint: true,
+		ProvisionStuckAfter:    time.Minute,
+		RepairMaxShare:         0.5,
 	}
 	seed, err := demo.Seed(context.Background(), bdb)
 	require.NoError(t, err)
@@ -115,6 +127,13 @@ func Start(t testing.TB, opts Options) *System {
 		cancel()
 		wg.Wait()
 	})
+	s.Directory = fake.New(fake.Options{Domains: []string{"demo.test"}})
+	dirSrv := httptest.NewServer(s.Directory)
+	t.Cleanup(dirSrv.Close)
+	s.DirectoryURL = dirSrv.URL
+	_, err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", dirSrv.URL).Where("agency_id = ?", seed.Demo.ID).Exec(context.Background())
+	require.NoError(t, err)
+	s.Mail = notify.NewCaptureSender(logger)
 	mk, err := vault.GenerateMasterKey("test-1")
 	require.NoError(t, err)
 	keys, err := vault.NewKeyring([]vault.MasterKey{mk})
@@ -127,7 +146,8 @@ func Start(t testing.TB, opts Options) *System {
 		}
 		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DB: rdbNum})
 		t.Cleanup(func() { _ = rdb.Close() })
-		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i))
+		// Every replica's emails land in one capture the test reads.
+		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i), app.WithSender(s.Mail))
 		if i == 0 {
 			s.Redis = rdb
 		}
