@@ -37,7 +37,9 @@ func TestManagedIdentityProvisionsThroughFakeDirectory(t *testing.T) {
 	u, ok := sys.Directory.Get("acme-ga4@demo.test")
 	require.True(t, ok)
 	var rv struct {
-		RevealCredentials struct{ Fields []struct{ Name, Value string } }
+		RevealCredentials struct {
+			Fields []struct{ Name, Value string }
+		}
 	}
 	admin.Do(`mutation($id:ID!){ revealCredentials(identityId:$id){ fields { name value } } }`, map[string]any{"id": m.CreateIdentity.ID}).Decode(t, &rv)
 	var pw string
