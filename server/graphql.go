@@ -35,6 +35,9 @@ func (s *Server) graphqlHandler() *handler.Server {
 		// its session: watchSession closes it once the session is revoked or times out.
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			if _, ok := auth.ActorFrom(ctx); !ok {
+				// 4401 "Unauthorized", as graphql-transport-ws clients expect, with the reason.
+				ctx = transport.WithWebsocketCloseCode(ctx, 4401)
+				ctx = transport.AppendCloseReason(ctx, "a login session is required")
 				return ctx, nil, fault.Unauthenticated("a login session is required")
 			}
 			return s.watchSession(ctx), &p, nil

@@ -9,13 +9,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/devenv"
+	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/gws/fake"
+	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/logging"
 	"github.com/accesshive/accesshive/internal/vault"
 )
@@ -77,8 +80,19 @@ func cmdDev(ctx context.Context, _ []string) error {
 	if _, err := db.MigrateUp(ctx, a.DB); err != nil {
 		return err
 	}
-	if _, err := demo.Seed(ctx, a.DB); err != nil {
+	seeded, err := demo.Seed(ctx, a.DB)
+	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
+	}
+	if !seeded.AlreadyThere {
+		// Check Demo Agency's directory source (the fake below) so that it shows CONNECTED.
+		var srcID uuid.UUID
+		if err := a.DB.NewSelect().Table("identity_sources").Column("id").Where("agency_id = ?", seeded.Demo.ID).Scan(ctx, &srcID); err != nil {
+			return fmt.Errorf("find demo identity source: %w", err)
+		}
+		if _, err := job.Enqueue(ctx, a.DB, job.Spec{AgencyID: seeded.Demo.ID, Type: job.TypeCheckIdentitySource, Input: gws.SourceCheckInput{SourceID: srcID}}); err != nil {
+			return err
+		}
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
