@@ -71,6 +71,9 @@ type Options struct {
 	TuneWorker func(*worker.Config)
 	// RevealWindow shortens the 30-second reveal window (countdown tests).
 	RevealWindow time.Duration
+	// Keys is the vault keyring's master keys, oldest first (the last one seals); none means
+	// one generated key. Rewrap tests configure an older key beside the newest.
+	Keys []vault.MasterKey
 }
 
 // SyncBuffer is a goroutine-safe bytes.Buffer.
@@ -134,9 +137,13 @@ func Start(t testing.TB, opts Options) *System {
 	_, err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", dirSrv.URL).Where("agency_id = ?", seed.Demo.ID).Exec(context.Background())
 	require.NoError(t, err)
 	s.Mail = notify.NewCaptureSender(logger)
-	mk, err := vault.GenerateMasterKey("test-1")
-	require.NoError(t, err)
-	keys, err := vault.NewKeyring([]vault.MasterKey{mk})
+	masterKeys := opts.Keys
+	if len(masterKeys) == 0 {
+		mk, err := vault.GenerateMasterKey("test-1")
+		require.NoError(t, err)
+		masterKeys = []vault.MasterKey{mk}
+	}
+	keys, err := vault.NewKeyring(masterKeys)
 	require.NoError(t, err)
 	s.Keys = keys
 	for i := 0; i < opts.Replicas; i++ {

@@ -283,6 +283,21 @@ func TestEnsureUserRetriesRateLimit(t *testing.T) {
 	require.True(t, b.fake.PasswordMatches(mu.PrimaryEmail, pw))
 }
 
+func TestEnsureUserRetriesRateLimitedInsertWithoutLookingAgain(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	b.fake.FailNextOn(http.MethodPost, usersPath, 2, http.StatusForbidden, "userRateLimitExceeded")
+	mu := newManaged("insertlimited")
+	pw := newPassword()
+
+	_, adopted, err := b.client.EnsureUser(t.Context(), mu, pw)
+	require.NoError(t, err)
+	require.False(t, adopted)
+	require.Equal(t, map[string]int{fake.CallList: 1, fake.CallGet: 1, fake.CallInsert: 3}, b.fake.Calls(),
+		"a refused insert created nothing: it is retried without reading the directory again")
+	require.True(t, b.fake.PasswordMatches(mu.PrimaryEmail, pw))
+}
+
 func TestRetriesServerErrors(t *testing.T) {
 	t.Parallel()
 

@@ -137,16 +137,21 @@ func (c *Client) insert(ctx context.Context, u ManagedUser, password string) (Us
 		}
 
 		// A 409 may follow a create that did succeed; a 5xx or a timeout may
-		// hide one. Only the directory's real state tells.
-		found, lerr := c.lookup(ctx, u, true)
-		if lerr != nil {
-			return User{}, false, lerr
-		}
-		if found != nil {
-			return c.adopt(ctx, *found, password)
-		}
-		if conflict {
-			return User{}, false, fmt.Errorf("gws: %s: %w (%v)", op, errUnconfirmedConflict, err)
+		// hide one. Only the directory's real state tells. A rate-limit
+		// refusal (429, 403 quota) created nothing: looking (and waiting for
+		// a user to become visible) would only spend more of the exhausted
+		// quota, so it is just retried after the backoff.
+		if conflict || outcomeUnknown(err) {
+			found, lerr := c.lookup(ctx, u, true)
+			if lerr != nil {
+				return User{}, false, lerr
+			}
+			if found != nil {
+				return c.adopt(ctx, *found, password)
+			}
+			if conflict {
+				return User{}, false, fmt.Errorf("gws: %s: %w (%v)", op, errUnconfirmedConflict, err)
+			}
 		}
 		if attempt > c.maxRetries {
 			return User{}, false, wrapOp(op, attempt, err)
@@ -155,6 +160,17 @@ func (c *Client) insert(ctx context.Context, u ManagedUser, password string) (Us
 			return User{}, false, wrapOp(op, attempt, fmt.Errorf("%w; last error: %w", serr, err))
 		}
 	}
+}
+
+// outcomeUnknown reports whether a failed request may still have taken effect:
+// Google answered 5xx, or did not answer at all. A rate-limit refusal did not.
+func outcomeUnknown(err error) bool {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae.code >= http.StatusInternalServerError
+	}
+	var te *transportError
+	return errors.As(err, &te)
 }
 
 // lookup finds the directory user of u: the one carrying u's identity id in

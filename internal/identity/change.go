@@ -220,8 +220,13 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 				return fault.Invalid("password", "is required for this identity type")
 			}
 		case TypeAPIToken:
-			if in.Username != nil || in.Password != nil || in.TOTPSecret != nil {
-				return fault.Invalid("password", "only a token applies to an API_TOKEN identity")
+			for _, f := range []struct {
+				field string
+				v     *string
+			}{{"username", in.Username}, {"password", in.Password}, {"totpSecret", in.TOTPSecret}} {
+				if f.v != nil {
+					return fault.Invalid(f.field, "does not apply to an API_TOKEN identity: only a token does")
+				}
 			}
 			if in.Token == nil || *in.Token == "" {
 				return fault.Invalid("token", "is required for this identity type")

@@ -138,8 +138,10 @@ func (in *CreateInput) validate(now time.Time) error {
 		if err := required("token", in.Token); err != nil {
 			return err
 		}
-		if in.Username != "" || in.Password != "" || in.TOTPSecret != "" {
-			return fault.Invalid("password", "only a token applies to an API_TOKEN identity")
+		for _, f := range [][2]string{{"username", in.Username}, {"password", in.Password}, {"totpSecret", in.TOTPSecret}} {
+			if f[1] != "" {
+				return fault.Invalid(f[0], "does not apply to an API_TOKEN identity: only a token does")
+			}
 		}
 		if in.TokenExpiresAt != nil && !in.TokenExpiresAt.After(now) {
 			return fault.Invalid("tokenExpiresAt", "must be in the future")
@@ -270,10 +272,16 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 	}
 	err := db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
 		if ident.Email != nil {
-			var existing uuid.UUID
-			err := tx.NewSelect().Table("identities").Column("id").Where("lower(email) = ? AND provisioning_state <> 'DELETED'", *ident.Email).Limit(1).Scan(ctx, &existing)
+			// Managed addresses are unique across agencies (they are directory accounts), but
+			// an identity of another agency is never named to this one.
+			var existing, owner uuid.UUID
+			err := tx.NewSelect().Table("identities").Column("id", "agency_id").Where("lower(email) = ? AND provisioning_state <> 'DELETED'", *ident.Email).Limit(1).Scan(ctx, &existing, &owner)
 			if err == nil {
-				return fault.Conflict(fmt.Sprintf("the managed address %s is already used by another identity", *ident.Email), existing.String())
+				object := existing.String()
+				if owner != actor.AgencyID {
+					object = ""
+				}
+				return fault.Conflict(fmt.Sprintf("the managed address %s is already used by another identity", *ident.Email), object)
 			}
 			if !db.IsNoRows(err) {
 				return fmt.Errorf("identity: check email: %w", err)

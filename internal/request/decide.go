@@ -190,6 +190,12 @@ func (s *Service) Reject(ctx context.Context, actor *auth.Actor, id uuid.UUID, r
 			expired = r
 			return err
 		}
+		// The state machine lets an APPROVED request become REJECTED (a withdrawal, when its
+		// identity is deleted before it was provisioned), but a person decides PENDING ones only:
+		// rejecting an approved request would leave its identity live behind a REJECTED request.
+		if r.Status != StatusPending {
+			return fault.Conflict(fmt.Sprintf("the access request is already %s; only a PENDING request can be decided", r.Status), r.ID.String())
+		}
 		now := s.now()
 		err = s.move(ctx, tx, r, StatusRejected, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 			return q.Set("decided_by = ?", actor.UserID).Set("decided_at = ?", now).Set("reason = ?", reason)
