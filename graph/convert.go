@@ -28,26 +28,28 @@ func toClient(c *agency.Client) *model.Client {
 }
 
 func toClientConnection(r page.Result[agency.Client]) *model.ClientConnection {
-	conn := &model.ClientConnection{PageInfo: &model.PageInfo{HasNextPage: r.HasNextPage}, TotalCount: r.TotalCount}
-	for i := range r.Items {
-		n := toClient(&r.Items[i])
-		conn.Nodes = append(conn.Nodes, n)
-		conn.Edges = append(conn.Edges, &model.ClientEdge{Cursor: r.Cursors[i], Node: n})
-	}
-	conn.Nodes = nonNil(conn.Nodes)
-	conn.Edges = nonNil(conn.Edges)
-	if len(r.Cursors) > 0 {
-		c := r.Cursors[len(r.Cursors)-1]
-		conn.PageInfo.EndCursor = &c
-	}
-	return conn
+	nodes, edges, info := connection(r, toClient, func(c string, n *model.Client) *model.ClientEdge { return &model.ClientEdge{Cursor: c, Node: n} })
+	return &model.ClientConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount}
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
+// connection turns a domain page into a GraphQL connection's nodes, edges and page info.
+func connection[T, N, E any](r page.Result[T], conv func(*T) N, edge func(cursor string, node N) E) ([]N, []E, *model.PageInfo) {
+	nodes := make([]N, len(r.Items))
+	edges := make([]E, len(r.Items))
+	for i := range r.Items {
+		nodes[i] = conv(&r.Items[i])
+		edges[i] = edge(r.Cursors[i], nodes[i])
 	}
-	return s
+	return nodes, edges, pageInfo(r.HasNextPage, r.Cursors)
+}
+
+// mapSlice converts every element of a domain slice.
+func mapSlice[T, M any](items []T, conv func(*T) M) []M {
+	out := make([]M, len(items))
+	for i := range items {
+		out[i] = conv(&items[i])
+	}
+	return out
 }
 
 func toPlatform(p *agency.Platform) *model.Platform {
@@ -116,18 +118,8 @@ func toIdentity(i *identity.Identity) *model.Identity {
 }
 
 func toIdentityConnection(r page.Result[identity.Identity]) *model.IdentityConnection {
-	conn := &model.IdentityConnection{PageInfo: &model.PageInfo{HasNextPage: r.HasNextPage}, TotalCount: r.TotalCount,
-		Nodes: []*model.Identity{}, Edges: []*model.IdentityEdge{}}
-	for i := range r.Items {
-		n := toIdentity(&r.Items[i])
-		conn.Nodes = append(conn.Nodes, n)
-		conn.Edges = append(conn.Edges, &model.IdentityEdge{Cursor: r.Cursors[i], Node: n})
-	}
-	if len(r.Cursors) > 0 {
-		c := r.Cursors[len(r.Cursors)-1]
-		conn.PageInfo.EndCursor = &c
-	}
-	return conn
+	nodes, edges, info := connection(r, toIdentity, func(c string, n *model.Identity) *model.IdentityEdge { return &model.IdentityEdge{Cursor: c, Node: n} })
+	return &model.IdentityConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount}
 }
 
 func toReveal(sh *reveal.Shown, now time.Time) *model.CredentialReveal {

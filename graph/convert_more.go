@@ -64,15 +64,11 @@ func toAccessRequest(r *request.Request) *model.AccessRequest {
 	return m
 }
 
-func toAccessRequestConnection(res page.Result[request.Request]) *model.AccessRequestConnection {
-	c := &model.AccessRequestConnection{PageInfo: pageInfo(res.HasNextPage, res.Cursors), TotalCount: res.TotalCount,
-		Nodes: []*model.AccessRequest{}, Edges: []*model.AccessRequestEdge{}}
-	for i := range res.Items {
-		n := toAccessRequest(&res.Items[i])
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &model.AccessRequestEdge{Cursor: res.Cursors[i], Node: n})
-	}
-	return c
+func toAccessRequestConnection(r page.Result[request.Request]) *model.AccessRequestConnection {
+	nodes, edges, info := connection(r, toAccessRequest, func(c string, n *model.AccessRequest) *model.AccessRequestEdge {
+		return &model.AccessRequestEdge{Cursor: c, Node: n}
+	})
+	return &model.AccessRequestConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount}
 }
 
 func pageInfo(hasNext bool, cursors []string) *model.PageInfo {
@@ -123,15 +119,23 @@ func toOffer(items []reveal.OfferItem) []*model.RotationOfferItem {
 	return out
 }
 
-func toUserConnection(res page.Result[auth.User]) *model.UserConnection {
-	c := &model.UserConnection{PageInfo: pageInfo(res.HasNextPage, res.Cursors), TotalCount: res.TotalCount,
-		Nodes: []*model.User{}, Edges: []*model.UserEdge{}}
-	for i := range res.Items {
-		n := toUser(&res.Items[i])
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &model.UserEdge{Cursor: res.Cursors[i], Node: n})
-	}
-	return c
+func toUserConnection(r page.Result[auth.User]) *model.UserConnection {
+	nodes, edges, info := connection(r, toUser, func(c string, n *model.User) *model.UserEdge { return &model.UserEdge{Cursor: c, Node: n} })
+	return &model.UserConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount}
+}
+
+func toNotificationConnection(r page.Result[notify.Notification], unread int) *model.NotificationConnection {
+	nodes, edges, info := connection(r, toNotification, func(c string, n *model.Notification) *model.NotificationEdge {
+		return &model.NotificationEdge{Cursor: c, Node: n}
+	})
+	return &model.NotificationConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount, UnreadCount: unread}
+}
+
+func toAuditEventConnection(r page.Result[audit.Event]) *model.AuditEventConnection {
+	nodes, edges, info := connection(r, toAuditEvent, func(c string, n *model.AuditEvent) *model.AuditEventEdge {
+		return &model.AuditEventEdge{Cursor: c, Node: n}
+	})
+	return &model.AuditEventConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount}
 }
 
 func uuidStrings(ids []uuid.UUID) []string {

@@ -548,11 +548,7 @@ func (r *queryResolver) Platforms(ctx context.Context) ([]*model.Platform, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Platform, len(ps))
-	for i := range ps {
-		out[i] = toPlatform(&ps[i])
-	}
-	return out, nil
+	return mapSlice(ps, toPlatform), nil
 }
 
 // Jobs is the resolver for the jobs field.
@@ -573,11 +569,7 @@ func (r *queryResolver) Jobs(ctx context.Context, typeArg *model.JobType, limit 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Job, len(recs))
-	for i := range recs {
-		out[i] = toJob(&recs[i])
-	}
-	return out, nil
+	return mapSlice(recs, toJob), nil
 }
 
 // Identities is the resolver for the identities field.
@@ -654,11 +646,7 @@ func (r *queryResolver) IdentitySources(ctx context.Context) ([]*model.IdentityS
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.IdentitySource, len(srcs))
-	for i := range srcs {
-		out[i] = toSource(&srcs[i])
-	}
-	return out, nil
+	return mapSlice(srcs, toSource), nil
 }
 
 // DirectorySyncReports is the resolver for the directorySyncReports field.
@@ -678,11 +666,7 @@ func (r *queryResolver) DirectorySyncReports(ctx context.Context, limit *int) ([
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.DirectorySyncReport, len(reps))
-	for i := range reps {
-		out[i] = toReport(&reps[i])
-	}
-	return out, nil
+	return mapSlice(reps, toReport), nil
 }
 
 // AccessRequests is the resolver for the accessRequests field.
@@ -734,11 +718,7 @@ func (r *queryResolver) RoleTemplates(ctx context.Context) ([]*model.RoleTemplat
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RoleTemplate, len(ts))
-	for i := range ts {
-		out[i] = toRoleTemplate(&ts[i])
-	}
-	return out, nil
+	return mapSlice(ts, toRoleTemplate), nil
 }
 
 // Notifications is the resolver for the notifications field.
@@ -755,14 +735,7 @@ func (r *queryResolver) Notifications(ctx context.Context, unreadOnly *bool, fir
 	if err != nil {
 		return nil, err
 	}
-	c := &model.NotificationConnection{PageInfo: pageInfo(res.HasNextPage, res.Cursors), TotalCount: res.TotalCount,
-		UnreadCount: unread, Nodes: []*model.Notification{}, Edges: []*model.NotificationEdge{}}
-	for i := range res.Items {
-		n := toNotification(&res.Items[i])
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &model.NotificationEdge{Cursor: res.Cursors[i], Node: n})
-	}
-	return c, nil
+	return toNotificationConnection(res, unread), nil
 }
 
 // AgencySettings is the resolver for the agencySettings field.
@@ -795,14 +768,7 @@ func (r *queryResolver) AuditEvents(ctx context.Context, identityID *string, use
 	if err != nil {
 		return nil, err
 	}
-	c := &model.AuditEventConnection{PageInfo: pageInfo(res.HasNextPage, res.Cursors), TotalCount: res.TotalCount,
-		Nodes: []*model.AuditEvent{}, Edges: []*model.AuditEventEdge{}}
-	for i := range res.Items {
-		n := toAuditEvent(&res.Items[i])
-		c.Nodes = append(c.Nodes, n)
-		c.Edges = append(c.Edges, &model.AuditEventEdge{Cursor: res.Cursors[i], Node: n})
-	}
-	return c, nil
+	return toAuditEventConnection(res), nil
 }
 
 // RevealLedger is the resolver for the revealLedger field.
@@ -819,11 +785,7 @@ func (r *queryResolver) RevealLedger(ctx context.Context, identityID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RevealLedgerEntry, len(es))
-	for i := range es {
-		out[i] = toLedgerEntry(&es[i])
-	}
-	return out, nil
+	return mapSlice(es, toLedgerEntry), nil
 }
 
 // RevealsByUser is the resolver for the revealsByUser field.
@@ -840,11 +802,7 @@ func (r *queryResolver) RevealsByUser(ctx context.Context, userID string) ([]*mo
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.RevealedIdentity, len(es))
-	for i := range es {
-		out[i] = toRevealed(&es[i])
-	}
-	return out, nil
+	return mapSlice(es, toRevealed), nil
 }
 
 // RotationOffer is the resolver for the rotationOffer field.
