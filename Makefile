@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench withenv compose-config
+.PHONY: help run test build generate check-generated lint bench load withenv compose-config
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ check-generated: generate ## fail when generated code is out of date with schema
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go') && exit 1)
 	$(GO) vet ./...
+
+load: ## drive a running system (make run) with 16 clients for 20 s and print latencies
+	$(GO) run ./bench/load -c 16 -d 20s
 
 bench: withenv ## run the benchmarks (results go to docs/BENCHMARKS.md by hand, with the machine)
 	bin/withenv -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)
