@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ type Config struct {
 	OpsAgencies []string
 	// AsynqRedis is where asynqmon finds the queues.
 	AsynqRedis asynq.RedisConnOpt
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed when one of them is the
+	// connection's peer (see clientIP); none means the peer is always the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Deps are the services the HTTP side uses.

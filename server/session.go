@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -37,14 +38,73 @@ func (c *cookieWriter) Clear() {
 	})
 }
 
-// clientIP is the peer's address. AccessHive does not trust X-Forwarded-For: a proxy in front
-// of it should be configured to connect from a known address, which is then what is limited.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// clientIP is the address of the client that sent r: what the per-IP login limit counts and
+// the session and audit trail record.
+//
+// It is the TCP peer's address, unless the peer is one of the trusted proxies. Then
+// X-Forwarded-For (every such header, in order, as one list) is read from the right, the end
+// that the proxies nearest to AccessHive appended, past the addresses of trusted proxies; the
+// first address that is not trusted is the client. Entries further left were written by the
+// client or by untrusted hops and are never believed. An entry may carry a port
+// ("192.0.2.1:4711", "[2001:db8::1]:443"); empty entries are skipped. A malformed entry ends the
+// walk: everything left of it came through a hop that did not say who its peer was, so the
+// answer is then the peer, as it is when the header is missing or holds only trusted addresses.
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
+	peer, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		peer = r.RemoteAddr
 	}
-	return host
+	if len(trusted) == 0 {
+		return peer
+	}
+	if addr, ok := parseIP(peer); !ok || !isTrusted(addr, trusted) {
+		return peer
+	}
+	values := r.Header.Values("X-Forwarded-For")
+	for i := len(values) - 1; i >= 0; i-- {
+		entries := strings.Split(values[i], ",")
+		for j := len(entries) - 1; j >= 0; j-- {
+			entry := strings.TrimSpace(entries[j])
+			if entry == "" {
+				continue
+			}
+			addr, ok := parseIP(entry)
+			if !ok {
+				return peer
+			}
+			if !isTrusted(addr, trusted) {
+				return addr.String()
+			}
+		}
+	}
+	return peer
+}
+
+// parseIP parses an address as it appears in RemoteAddr's host or in X-Forwarded-For: a bare
+// IPv4 or IPv6 address, an IPv6 address in brackets, either with a port. Zones are dropped and
+// IPv4-mapped IPv6 addresses become IPv4, so that they match the trusted prefixes.
+func parseIP(s string) (netip.Addr, bool) {
+	addr, err := netip.ParseAddr(s)
+	if err != nil {
+		if ap, perr := netip.ParseAddrPort(s); perr == nil {
+			addr, err = ap.Addr(), nil
+		} else if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+			addr, err = netip.ParseAddr(s[1 : len(s)-1])
+		}
+	}
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return addr.WithZone("").Unmap(), true
+}
+
+func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // withSession resolves the session cookie, when present and live, into the request's Actor,
@@ -55,7 +115,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		ctx := r.Context()
 		secure := s.cfg.CookieSecure || r.TLS != nil
 		ctx = graph.WithSessionCookie(ctx, &cookieWriter{w: w, secure: secure, maxAge: int(s.deps.Sessions.Config().AbsoluteTimeout.Seconds())})
-		ip, ua := clientIP(r), r.UserAgent()
+		ip, ua := clientIP(r, s.cfg.TrustedProxies), r.UserAgent()
 		ctx = graph.WithRequestMeta(ctx, graph.RequestMeta{IP: ip, UserAgent: ua})
 		if c, err := r.Cookie(CookieName); err == nil && strings.TrimSpace(c.Value) != "" {
 			actor, err := s.deps.Sessions.Authenticate(ctx, c.Value, ip, ua)

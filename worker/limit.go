@@ -26,18 +26,21 @@ const defaultLeaseTTL = 30 * time.Second
 // about Config.BusyRetryDelay, without counting as a failed attempt and without touching the
 // job record, which stays QUEUED or RETRYING.
 type agencyLimiter struct {
-	rdb   redis.UniversalClient
-	limit int
-	ttl   time.Duration
-	log   *slog.Logger
+	rdb    redis.UniversalClient
+	prefix string
+	limit  int
+	ttl    time.Duration
+	log    *slog.Logger
 }
 
-func newAgencyLimiter(rdb redis.UniversalClient, limit int, ttl time.Duration, logger *slog.Logger) *agencyLimiter {
-	return &agencyLimiter{rdb: rdb, limit: limit, ttl: ttl, log: logger}
+// newAgencyLimiter returns a limiter whose keys start with prefix (Config.KeyPrefix).
+func newAgencyLimiter(rdb redis.UniversalClient, prefix string, limit int, ttl time.Duration, logger *slog.Logger) *agencyLimiter {
+	return &agencyLimiter{rdb: rdb, prefix: prefix, limit: limit, ttl: ttl, log: logger}
 }
 
-func agencyKey(agencyID uuid.UUID) string {
-	return "accesshive:worker:agency:" + agencyID.String() + ":running"
+// agencyKey is the sorted set of an agency's leases: prefix + "worker:agency:<id>:running".
+func agencyKey(prefix string, agencyID uuid.UUID) string {
+	return prefix + "worker:agency:" + agencyID.String() + ":running"
 }
 
 // acquireScript: KEYS[1] the agency's set; ARGV[1] lease token, ARGV[2] limit, ARGV[3] ttl ms.
@@ -78,7 +81,7 @@ type lease struct {
 // acquire takes a slot of the agency and keeps it renewed until release. It returns a nil lease
 // and no error when the agency is at its bound.
 func (l *agencyLimiter) acquire(ctx context.Context, agencyID uuid.UUID) (*lease, error) {
-	key := agencyKey(agencyID)
+	key := agencyKey(l.prefix, agencyID)
 	token := uuid.NewString()
 	ok, err := acquireScript.Run(ctx, l.rdb, []string{key}, token, l.limit, l.ttl.Milliseconds()).Int()
 	if err != nil {

@@ -16,7 +16,8 @@ func TestAgencyLimiter(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb := testenv.Redis(t)
-	l := newAgencyLimiter(rdb, 2, time.Minute, testLogger())
+	prefix := testenv.Prefix(t)
+	l := newAgencyLimiter(rdb, prefix, 2, time.Minute, testLogger())
 	agency, other := uuid.New(), uuid.New()
 
 	a, err := l.acquire(ctx, agency)
@@ -42,7 +43,7 @@ func TestAgencyLimiter(t *testing.T) {
 	c.release()
 
 	// A lease whose worker died (its score is in the past) no longer holds a slot.
-	key := agencyKey(agency)
+	key := agencyKey(prefix, agency)
 	past := float64(time.Now().Add(-time.Second).UnixMilli())
 	require.NoError(t, rdb.ZAdd(ctx, key, redis.Z{Score: past, Member: "dead-1"}, redis.Z{Score: past, Member: "dead-2"}).Err())
 	d, err := l.acquire(ctx, agency)
@@ -55,7 +56,7 @@ func TestAgencyLimiterRenewsLeases(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb := testenv.Redis(t)
-	l := newAgencyLimiter(rdb, 1, 150*time.Millisecond, testLogger())
+	l := newAgencyLimiter(rdb, testenv.Prefix(t), 1, 150*time.Millisecond, testLogger())
 	agency := uuid.New()
 
 	held, err := l.acquire(ctx, agency)
@@ -70,4 +71,33 @@ func TestAgencyLimiterRenewsLeases(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, free)
 	free.release()
+}
+
+// Limiters with different key prefixes on one Redis database bound their agencies apart, and
+// keep their leases under their own prefix.
+func TestAgencyLimiterKeyPrefix(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb := testenv.Redis(t)
+	prefixA, prefixB := testenv.Prefix(t), testenv.Prefix(t)
+	a := newAgencyLimiter(rdb, prefixA, 1, time.Minute, testLogger())
+	b := newAgencyLimiter(rdb, prefixB, 1, time.Minute, testLogger())
+	agency := uuid.New()
+
+	la, err := a.acquire(ctx, agency)
+	require.NoError(t, err)
+	require.NotNil(t, la)
+	full, err := a.acquire(ctx, agency)
+	require.NoError(t, err)
+	require.Nil(t, full, "prefix A's only slot is taken")
+	lb, err := b.acquire(ctx, agency)
+	require.NoError(t, err)
+	require.NotNil(t, lb, "prefix B has slots of its own")
+
+	require.Equal(t, prefixA+"worker:agency:"+agency.String()+":running", la.key)
+	keys, err := rdb.Keys(ctx, "*").Result()
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{agencyKey(prefixA, agency), agencyKey(prefixB, agency)}, keys)
+	la.release()
+	lb.release()
 }

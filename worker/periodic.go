@@ -20,10 +20,11 @@ type periodic struct {
 //
 // Ticks are aligned to the wall clock (multiples of every since the zero time), so every replica
 // agrees on which tick it is. At each tick each replica tries SET NX PX on a Redis key named
-// after name and the tick; the one that sets it runs fn, the others skip that tick. The key
-// lives for two intervals, long enough for any replica's clock to have moved past the tick, so
-// fn runs once per tick however many replicas there are. fn's context ends with the interval,
-// so one run never overlaps the next. Periodic panics when called after Run, with every <= 0 or
+// after Config.KeyPrefix, name and the tick; the one that sets it runs fn, the others skip that
+// tick. The key lives for two intervals, long enough for any replica's clock to have moved past
+// the tick, so fn runs once per tick however many replicas with the same prefix there are
+// (workers with different prefixes share no locks). fn's context ends with the interval, so one
+// run never overlaps the next. Periodic panics when called after Run, with every <= 0 or
 // with a name registered twice.
 func (w *Worker) Periodic(name string, every time.Duration, fn func(ctx context.Context) error) {
 	if every <= 0 || fn == nil || name == "" {
@@ -42,8 +43,9 @@ func (w *Worker) Periodic(name string, every time.Duration, fn func(ctx context.
 	w.periodics = append(w.periodics, periodic{name: name, every: every, fn: fn})
 }
 
-func periodicKey(name string, tick int64) string {
-	return fmt.Sprintf("accesshive:worker:periodic:%s:%d", name, tick)
+// periodicKey is the lock of one tick: prefix + "worker:periodic:<name>:<tick>".
+func periodicKey(prefix, name string, tick int64) string {
+	return fmt.Sprintf("%sworker:periodic:%s:%d", prefix, name, tick)
 }
 
 // runPeriodic ticks p until ctx is done.
@@ -61,7 +63,7 @@ func (w *Worker) runPeriodic(ctx context.Context, p periodic) {
 		// The tick number comes from the scheduled time, not from the clock after waking, so a
 		// late or early wake-up still names the right tick.
 		tick := next.UnixNano() / int64(p.every)
-		ok, err := w.rdb.SetNX(ctx, periodicKey(p.name, tick), "1", 2*p.every).Result()
+		ok, err := w.rdb.SetNX(ctx, periodicKey(w.cfg.KeyPrefix, p.name, tick), "1", 2*p.every).Result()
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Warn("worker: periodic lock", slog.Any("error", err))

@@ -18,12 +18,12 @@
 //
 // Per-agency bound. At most Config.PerAgencyConcurrency tasks of one agency run at once across
 // every worker process: before a run starts, the middleware takes a slot in a Redis counting
-// semaphore (a sorted set of leases per agency, each renewed while its task runs and expiring
-// 30s after its worker dies). When none is free the task is requeued: handed back to asynq with
-// an error that its IsFailure option calls no failure, so asynq's retry counter stays, and that
-// its RetryDelayFunc brings back after about Config.BusyRetryDelay; the job record is not
-// touched and stays QUEUED or RETRYING. A database error before the run starts is requeued the
-// same way. Jobs without an agency are not bounded.
+// semaphore (a sorted set of leases per agency under Config.KeyPrefix, each renewed while its
+// task runs and expiring 30s after its worker dies). When none is free the task is requeued:
+// handed back to asynq with an error that its IsFailure option calls no failure, so asynq's
+// retry counter stays, and that its RetryDelayFunc brings back after about
+// Config.BusyRetryDelay; the job record is not touched and stays QUEUED or RETRYING. A database
+// error before the run starts is requeued the same way. Jobs without an agency are not bounded.
 package worker
 
 import (
@@ -58,6 +58,11 @@ type Config struct {
 	// RedisOpt says where asynq's Redis is; the per-agency bound and the periodic locks use the
 	// same database.
 	RedisOpt asynq.RedisClientOpt
+	// KeyPrefix starts the Redis keys of the per-agency bound and of the periodic locks
+	// (default "accesshive:", ACCESSHIVE_REDIS_PREFIX). Workers with different prefixes share no
+	// slots and no locks. asynq's own keys ("asynq:…") cannot be prefixed: workers of separate
+	// deployments need separate Redis databases as well.
+	KeyPrefix string
 	// Concurrency is how many tasks this process runs at once (default 10).
 	Concurrency int
 	// Queues maps queue names to weights (default critical:6, default:3, low:1). Priority is
@@ -94,6 +99,7 @@ const (
 	DefaultRelayBatch           = 100
 	DefaultPerAgencyConcurrency = 4
 	DefaultBusyRetryDelay       = time.Second
+	DefaultKeyPrefix            = "accesshive:"
 )
 
 // DefaultQueues returns the default queue weights: provisioning before notifications before
@@ -123,6 +129,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.BusyRetryDelay <= 0 {
 		c.BusyRetryDelay = DefaultBusyRetryDelay
+	}
+	if c.KeyPrefix == "" {
+		c.KeyPrefix = DefaultKeyPrefix
 	}
 	return c
 }
@@ -175,7 +184,7 @@ func New(cfg Config, deps Deps) *Worker {
 		log:      logger,
 		metrics:  newMetrics(),
 		rdb:      rdb,
-		limiter:  newAgencyLimiter(rdb, cfg.PerAgencyConcurrency, defaultLeaseTTL, logger),
+		limiter:  newAgencyLimiter(rdb, cfg.KeyPrefix, cfg.PerAgencyConcurrency, defaultLeaseTTL, logger),
 		handlers: make(map[job.Type]Handler),
 	}
 	if deps.Metrics != nil {

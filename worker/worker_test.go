@@ -65,6 +65,8 @@ func statuses(views []recordView) []job.Status {
 type bundle struct {
 	db       *bun.DB
 	redisOpt asynq.RedisClientOpt
+	// prefix is the test's own KeyPrefix, shared by every Config the bundle builds.
+	prefix   string
 	events   *recorder
 	agencyID uuid.UUID
 	metrics  *prometheus.Registry
@@ -75,6 +77,7 @@ func setup(t *testing.T) *bundle {
 	b := &bundle{
 		db:       testenv.DB(t),
 		redisOpt: asynq.RedisClientOpt{Addr: testenv.RedisAddr(t), DB: testenv.RedisDB(t)},
+		prefix:   testenv.Prefix(t),
 		events:   &recorder{},
 		metrics:  prometheus.NewRegistry(),
 	}
@@ -91,10 +94,11 @@ func (b *bundle) newAgency(t *testing.T) uuid.UUID {
 	return id
 }
 
-// config is a Config with intervals short enough for tests.
+// config is a Config with intervals short enough for tests and the bundle's key prefix.
 func (b *bundle) config() Config {
 	return Config{
 		RedisOpt:                 b.redisOpt,
+		KeyPrefix:                b.prefix,
 		Concurrency:              4,
 		RelayInterval:            20 * time.Millisecond,
 		ShutdownTimeout:          2 * time.Second,
@@ -448,6 +452,12 @@ func TestWorkerBoundsAgencyConcurrency(t *testing.T) {
 		require.Equal(t, 1, rec.Attempts)
 	}
 	require.EqualValues(t, 2, peak.Load())
+}
+
+func TestConfigDefaultKeyPrefix(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "accesshive:", Config{}.withDefaults().KeyPrefix)
+	require.Equal(t, "other:", Config{KeyPrefix: "other:"}.withDefaults().KeyPrefix)
 }
 
 func TestHandleRefusesUnknownType(t *testing.T) {

@@ -134,6 +134,7 @@ func (a *App) API() (*server.Server, error) {
 		Playground:     a.Config.Playground,
 		OpsAgencies:    a.Config.OpsAgencies,
 		AsynqRedis:     a.RedisOpt(),
+		TrustedProxies: a.Config.TrustedProxies,
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
 		Identities: a.Identities, Reveals: a.Reveals, GWS: a.GWS, Requests: a.Requests, Notifier: a.Notifier,
@@ -147,6 +148,7 @@ func (a *App) RunBus(ctx context.Context) error { return a.Bus.Run(ctx) }
 func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 	cfg := worker.Config{
 		RedisOpt:             a.RedisOpt(),
+		KeyPrefix:            a.Config.KeyPrefix,
 		Concurrency:          a.Config.WorkerConcurrency,
 		PerAgencyConcurrency: a.Config.WorkerPerAgency,
 	}

@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -31,6 +32,10 @@ type Config struct {
 	AllowedOrigins []string
 	// CookieSecure forces the Secure flag on the session cookie (ACCESSHIVE_COOKIE_SECURE).
 	CookieSecure bool
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed when they are the
+	// connection's peer (ACCESSHIVE_TRUSTED_PROXIES, comma-separated CIDRs or IP addresses,
+	// default none: the peer is always the client).
+	TrustedProxies []netip.Prefix
 	// SessionIdle and SessionAbsolute are the session timeouts (ACCESSHIVE_SESSION_IDLE
 	// default 2h, ACCESSHIVE_SESSION_ABSOLUTE default 24h).
 	SessionIdle     time.Duration
@@ -96,6 +101,9 @@ func Load() (Config, error) {
 	if c.CookieSecure, err = boolEnv("ACCESSHIVE_COOKIE_SECURE", false); err != nil {
 		return c, err
 	}
+	if c.TrustedProxies, err = ParseTrustedProxies(env("ACCESSHIVE_TRUSTED_PROXIES", "")); err != nil {
+		return c, err
+	}
 	if c.Playground, err = boolEnv("ACCESSHIVE_PLAYGROUND", false); err != nil {
 		return c, err
 	}
@@ -146,6 +154,39 @@ func list(s string) []string {
 		}
 	}
 	return out
+}
+
+// ParseTrustedProxies parses ACCESSHIVE_TRUSTED_PROXIES: comma-separated CIDRs ("10.0.0.0/8",
+// "2001:db8::/32") or single addresses ("10.1.2.3", a /32 or /128). Empty means none. A CIDR's
+// host bits are dropped, and IPv4-mapped IPv6 forms ("::ffff:10.0.0.0/104") become IPv4, as do
+// the addresses they are matched against.
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range list(s) {
+		var (
+			p   netip.Prefix
+			err error
+		)
+		if strings.Contains(v, "/") {
+			p, err = netip.ParsePrefix(v)
+		} else {
+			var a netip.Addr
+			if a, err = netip.ParseAddr(v); err == nil {
+				if a.Zone() != "" {
+					err = fmt.Errorf("zone not allowed")
+				}
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("config: ACCESSHIVE_TRUSTED_PROXIES: %q is neither a CIDR nor an IP address", v)
+		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func intEnv(name string, def int) (int, error) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/e2e"
 	"github.com/accesshive/accesshive/internal/event"
@@ -373,4 +374,46 @@ func postJSON(t testing.TB, base, origin, cookie, query string, vars map[string]
 	require.NoError(t, err)
 	t.Cleanup(func() { resp.Body.Close() })
 	return resp
+}
+
+// TestClientAddressBehindTrustedProxy checks that ACCESSHIVE_TRUSTED_PROXIES reaches the API:
+// behind a trusted proxy, the session, the per-IP login limit and the audit trail see the address
+// the proxy forwarded (not a spoofed one left of it, nor the proxy's); without trusted proxies
+// they see the peer and X-Forwarded-For is ignored.
+func TestClientAddressBehindTrustedProxy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		trusted string // ACCESSHIVE_TRUSTED_PROXIES; the test servers' peer is 127.0.0.1
+		want    string
+	}{
+		{name: "trusted proxy", trusted: "127.0.0.0/8,::1", want: "203.0.113.7"},
+		{name: "no trusted proxy", trusted: "", want: "127.0.0.1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			trusted, err := config.ParseTrustedProxies(tc.trusted)
+			require.NoError(t, err)
+			sys := e2e.Start(t, e2e.Options{NoWorker: true, TuneConfig: func(c *config.Config) { c.TrustedProxies = trusted }})
+			ctx := context.Background()
+			member := sys.Seed.UsersByEmail["member@demo.test"]
+
+			c := sys.NewClient(0)
+			c.Header = http.Header{"X-Forwarded-For": {"198.51.100.66, 203.0.113.7"}}
+			r := c.Do(loginQuery, map[string]any{"e": "member@demo.test", "p": demo.Password})
+			require.Empty(t, r.Errors)
+
+			var ip string
+			require.NoError(t, sys.DB.QueryRowContext(ctx, `SELECT ip FROM sessions WHERE user_id = ?`, member.ID).Scan(&ip))
+			require.Equal(t, tc.want, ip, "the session's address")
+			n, err := sys.Redis.Exists(ctx, sys.Config.KeyPrefix+"ratelimit:login:ip:"+tc.want).Result()
+			require.NoError(t, err)
+			require.EqualValues(t, 1, n, "the per-IP login limit counts %s", tc.want)
+
+			r = c.Do(`mutation{ updateProfile(input:{name:"Member Moved"}){ id } }`, nil)
+			require.Empty(t, r.Errors)
+			require.NoError(t, sys.DB.QueryRowContext(ctx, `SELECT ip FROM audit_events WHERE actor_user_id = ? AND kind = 'user.profile_updated'`, member.ID).Scan(&ip))
+			require.Equal(t, tc.want, ip, "the audit event's address")
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accesshive/accesshive/internal/e2e"
+	"github.com/accesshive/accesshive/worker"
 )
 
 func TestLoginMeClientsPlatforms(t *testing.T) {
@@ -59,7 +60,10 @@ func TestLoginMeClientsPlatforms(t *testing.T) {
 
 func TestConnectPlatformRunsRecordedJob(t *testing.T) {
 	t.Parallel()
-	sys := e2e.Start(t, e2e.Options{})
+	var workerCfg worker.Config
+	sys := e2e.Start(t, e2e.Options{TuneWorker: func(c *worker.Config) { workerCfg = *c }})
+	// The worker's coordination keys live under the deployment's ACCESSHIVE_REDIS_PREFIX.
+	require.Equal(t, sys.Config.KeyPrefix, workerCfg.KeyPrefix)
 	admin := sys.Login("admin@demo.test")
 	sub := admin.Subscribe(e2e.ProtoTransportWS, `subscription { jobUpdated(type: CHECK_PLATFORM_CONNECTION) { id type status attempts result } }`, nil)
 

@@ -69,6 +69,8 @@ type Options struct {
 	NoWorker bool
 	// TuneWorker adjusts the worker's configuration.
 	TuneWorker func(*worker.Config)
+	// TuneConfig adjusts the process configuration before anything is built from it.
+	TuneConfig func(*config.Config)
 	// RevealWindow shortens the 30-second reveal window (countdown tests).
 	RevealWindow time.Duration
 	// Keys is the vault keyring's master keys, oldest first (the last one seals); none means
@@ -119,6 +121,9 @@ func Start(t testing.TB, opts Options) *System {
 		AllowDirectoryEndpoint: true,
 		ProvisionStuckAfter:    time.Minute,
 		RepairMaxShare:         0.5,
+	}
+	if opts.TuneConfig != nil {
+		opts.TuneConfig(&cfg)
 	}
 	seed, err := demo.Seed(context.Background(), bdb)
 	require.NoError(t, err)
@@ -194,6 +199,8 @@ type Client struct {
 	HTTP *http.Client
 	// Origin is sent on every request (empty: none).
 	Origin string
+	// Header is added to every GraphQL request (e.g. X-Forwarded-For).
+	Header http.Header
 }
 
 // NewClient returns a client without a session against replica i.
@@ -270,6 +277,11 @@ func (c *Client) Raw(contentType string, body []byte) Response {
 	req, err := http.NewRequest(http.MethodPost, c.Base+"/graphql", bytes.NewReader(body))
 	require.NoError(c.t, err)
 	req.Header.Set("Content-Type", contentType)
+	for k, vs := range c.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
 	if c.Origin != "" {
 		req.Header.Set("Origin", c.Origin)
 	}

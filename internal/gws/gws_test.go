@@ -510,7 +510,7 @@ func TestReconcile(t *testing.T) {
 	}
 
 	var progressed [][2]int
-	got, err := gws.Reconcile(t.Context(), b.client, expected, func(pages, users int) {
+	got, err := gws.Reconcile(t.Context(), b.client, expected, nil, func(pages, users int) {
 		progressed = append(progressed, [2]int{pages, users})
 	})
 	require.NoError(t, err)

@@ -319,7 +319,8 @@ func emailOf(ident *identity.Identity) string {
 // RetryProvisioning re-runs provisioning for a FAILED identity, or one stuck PROVISIONING for
 // longer than StuckAfter (owners and admins): it moves to PROVISIONING and a new
 // PROVISION_IDENTITY job is enqueued in the same transaction. Any other state is a CONFLICT
-// naming it.
+// naming the identity; a stuck identity whose provisioning job is still QUEUED, RUNNING or
+// RETRYING (identity.ActiveProvisioningJob) is a CONFLICT naming that job.
 func (s *Service) RetryProvisioning(ctx context.Context, actor *auth.Actor, identityID uuid.UUID) (*identity.Identity, *job.Record, error) {
 	if err := actor.Require(auth.ActionManage); err != nil {
 		return nil, nil, err
@@ -342,6 +343,15 @@ func (s *Service) RetryProvisioning(ctx context.Context, actor *auth.Actor, iden
 			}
 			if !stuck {
 				return fault.Conflict(fmt.Sprintf("the identity is PROVISIONING and not stuck yet: retry is possible once it has been provisioning for more than %s", s.cfg.StuckAfter), ident.ID.String())
+			}
+			// Stuck yet still in the hands of a job (e.g. one backing off between attempts): a
+			// second job would only race it.
+			active, status, err := identity.ActiveProvisioningJob(ctx, tx, actor.AgencyID, ident.ID)
+			if err != nil {
+				return err
+			}
+			if active != uuid.Nil {
+				return fault.Conflict(fmt.Sprintf("the identity's provisioning job is still %s: wait for it to finish (or fail) before retrying", status), active.String())
 			}
 		default:
 			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot be retried: only FAILED or stuck PROVISIONING identities can", ident.State), ident.ID.String())
@@ -397,6 +407,9 @@ func (s *Service) MarkStuck(ctx context.Context) (int, error) {
 			}
 			// Checked again under the lock: a retry may have started meanwhile.
 			if stuck, err := identity.StuckSince(ctx, tx, cur, s.cfg.StuckAfter); err != nil || !stuck {
+				return err
+			}
+			if active, _, err := identity.ActiveProvisioningJob(ctx, tx, cur.AgencyID, cur.ID); err != nil || active != uuid.Nil {
 				return err
 			}
 			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {

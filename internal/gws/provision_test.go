@@ -178,6 +178,8 @@ func TestRetryProvisioningRefusesOtherStates(t *testing.T) {
 	require.ErrorIs(t, err, fault.ErrConflict)
 	require.Contains(t, err.Error(), "not stuck")
 	e.ageState(ident.ID, 2*time.Minute)
+	// Its job was lost (see TestRetryProvisioningWhileJobActive for one still at work).
+	e.setJobStatus(e.provisionJobID(ident.ID), job.StatusFailed)
 	_, rec, err := e.svc.RetryProvisioning(t.Context(), e.admin, ident.ID)
 	require.NoError(t, err)
 	require.NotNil(t, rec)
@@ -191,6 +193,79 @@ func TestRetryProvisioningRefusesOtherStates(t *testing.T) {
 	require.ErrorIs(t, err, fault.ErrNotFound)
 	_, _, err = e.svc.RetryProvisioning(t.Context(), e.rival, ident.ID)
 	require.ErrorIs(t, err, fault.ErrNotFound, "another agency's identity does not exist for the caller")
+}
+
+// provisionJobID returns the id of an identity's newest provisioning job, as it is.
+func (e *env) provisionJobID(id uuid.UUID) uuid.UUID {
+	e.tb.Helper()
+	var jobID uuid.UUID
+	err := e.db.NewSelect().Model((*job.Record)(nil)).Column("id").Where("type = ?", job.TypeProvisionIdentity).
+		Where("input ->> 'identityId' = ?", id.String()).OrderExpr("queued_at DESC, id DESC").Limit(1).
+		Scan(context.Background(), &jobID)
+	require.NoError(e.tb, err)
+	return jobID
+}
+
+// setJobStatus puts a job in status, as if the worker had moved it there.
+func (e *env) setJobStatus(id uuid.UUID, status job.Status) {
+	e.tb.Helper()
+	_, err := e.db.NewUpdate().Model((*job.Record)(nil)).Set("status = ?", status).Where("id = ?", id).
+		Exec(context.Background())
+	require.NoError(e.tb, err)
+}
+
+func TestRetryProvisioningWhileJobActive(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	ident := e.createManaged("Slow Job")
+	first := e.provisionJobID(ident.ID)
+	// Another identity's queued job is none of ident's business.
+	e.createManaged("Someone Else")
+	e.setState(ident.ID, identity.StateProvisioning)
+	e.ageState(ident.ID, 2*time.Minute)
+
+	for _, status := range []job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying} {
+		e.setJobStatus(first, status)
+		_, rec, err := e.svc.RetryProvisioning(ctx, e.admin, ident.ID)
+		require.ErrorIs(t, err, fault.ErrConflict, status)
+		require.Nil(t, rec)
+		f, ok := fault.As(err)
+		require.True(t, ok)
+		require.Equal(t, first.String(), f.Object, "the conflict names the active job (%s)", status)
+		require.Contains(t, f.Message, string(status))
+
+		// MarkStuck leaves it alone for the same reason.
+		n, err := e.svc.MarkStuck(ctx)
+		require.NoError(t, err)
+		require.Zero(t, n, status)
+		require.Equal(t, identity.StateProvisioning, e.reload(ident.ID).State)
+	}
+	jobs, err := e.db.NewSelect().Model((*job.Record)(nil)).Where("input ->> 'identityId' = ?", ident.ID.String()).Count(ctx)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, jobs, "no job was enqueued")
+
+	// Once the job has finished without provisioning, the stuck identity can be retried.
+	e.setJobStatus(first, job.StatusSucceeded)
+	_, rec, err := e.svc.RetryProvisioning(ctx, e.admin, ident.ID)
+	require.NoError(t, err)
+	require.NotEqual(t, first, rec.ID)
+	require.Equal(t, identity.StateProvisioning, e.reload(ident.ID).State)
+
+	// Stuck again with the retry's job still queued: that job is named.
+	e.ageState(ident.ID, 2*time.Minute)
+	_, _, err = e.svc.RetryProvisioning(ctx, e.admin, ident.ID)
+	require.ErrorIs(t, err, fault.ErrConflict)
+	f, _ := fault.As(err)
+	require.Equal(t, rec.ID.String(), f.Object)
+
+	// A FAILED job is not active either.
+	e.setJobStatus(rec.ID, job.StatusFailed)
+	_, again, err := e.svc.RetryProvisioning(ctx, e.admin, ident.ID)
+	require.NoError(t, err)
+	e.provision(ident)
+	require.Equal(t, identity.StateProvisioned, e.reload(ident.ID).State)
+	require.Equal(t, again.ID, e.provisionJobID(ident.ID))
 }
 
 func TestProvisionCrashBetweenDirectoryAndCommit(t *testing.T) {

@@ -46,13 +46,17 @@ type Mismatch struct {
 }
 
 // Reconcile compares the managed org unit with expected (keyed by lowercased
-// address) and reports every mismatch; it changes nothing. It pages through
-// ListManaged, so memory stays bounded by one page plus expected and the set
-// of expected addresses seen. progress, if not nil, is called after each page
+// address) and reports every mismatch; it changes nothing. deleted (may be
+// nil) holds the ids of the agency's DELETED managed identities: a suspended
+// user carrying one of them in its external id is what deprovisioning leaves
+// behind and is not a mismatch, while such a user that is still active is
+// reported as unknown, saying so. It pages through ListManaged, so memory
+// stays bounded by one page plus expected, deleted and the set of expected
+// addresses seen. progress, if not nil, is called after each page
 // with the pages and users read so far. Mismatches come in directory order
 // (by address), then the missing users, by address. A user both suspended and
 // drifted is reported twice, once per kind.
-func Reconcile(ctx context.Context, c *Client, expected map[string]Expected, progress func(pages, users int)) ([]Mismatch, error) {
+func Reconcile(ctx context.Context, c *Client, expected map[string]Expected, deleted map[uuid.UUID]struct{}, progress func(pages, users int)) ([]Mismatch, error) {
 	var (
 		out   []Mismatch
 		seen  = make(map[string]struct{}, len(expected))
@@ -65,6 +69,15 @@ func Reconcile(ctx context.Context, c *Client, expected map[string]Expected, pro
 			email := strings.ToLower(u.PrimaryEmail)
 			exp, ok := expected[email]
 			if !ok {
+				if _, gone := deleted[u.IdentityID]; gone && u.IdentityID != uuid.Nil {
+					if u.Suspended {
+						// Deprovisioned: suspended, as deleting the identity left it.
+						continue
+					}
+					out = append(out, Mismatch{Kind: MismatchUnknown, Email: email,
+						Detail: "carries AccessHive identity " + u.IdentityID.String() + ", which was deleted, yet the user is active (not suspended)"})
+					continue
+				}
 				detail := "not an AccessHive identity's user"
 				if u.IdentityID != uuid.Nil {
 					detail = "carries AccessHive identity " + u.IdentityID.String() + ", which is not expected at this address"

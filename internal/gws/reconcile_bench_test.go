@@ -62,7 +62,7 @@ func BenchmarkReconcile20k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		pages := 0
-		mismatches, err := gws.Reconcile(b.Context(), bd.client, expected, func(p, _ int) { pages = p })
+		mismatches, err := gws.Reconcile(b.Context(), bd.client, expected, nil, func(p, _ int) { pages = p })
 		if err != nil {
 			b.Fatal(err)
 		}

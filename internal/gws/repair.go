@@ -207,18 +207,13 @@ func (s *Service) repairMissing(ctx context.Context, actor *auth.Actor, a *Repai
 			a.Action, a.Detail = RepairSkipped, fmt.Sprintf("the identity is %s now", cur.State)
 			return nil
 		}
-		var active uuid.UUID
-		err = tx.NewSelect().Model((*job.Record)(nil)).Column("id").
-			Where("agency_id = ? AND type = ?", actor.AgencyID, job.TypeProvisionIdentity).
-			Where("input ->> 'identityId' = ?", cur.ID.String()).
-			Where("status IN (?)", bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).
-			Limit(1).Scan(ctx, &active)
-		switch {
-		case err == nil:
+		active, _, err := identity.ActiveProvisioningJob(ctx, tx, actor.AgencyID, cur.ID)
+		if err != nil {
+			return err
+		}
+		if active != uuid.Nil {
 			a.Action, a.Detail, a.JobID = RepairSkipped, "a provisioning job is already working on it", &active
 			return nil
-		case !db.IsNoRows(err):
-			return fmt.Errorf("gws: find provisioning job: %w", err)
 		}
 		if err := identity.SetProviderStatus(ctx, tx, actor.AgencyID, cur.ID, identity.ProviderGWSDirectory, DirectoryRepairing, "missing in the directory", ""); err != nil {
 			return err

@@ -148,14 +148,16 @@ func (s *Service) SyncHandler(progress func(context.Context, any) error) func(co
 
 // Sync reconciles the source's managed org unit with the agency's live MANAGED_GWS identities
 // and stores a report of the mismatches; it changes nothing but the report and the source's
-// last_sync_at. Memory is bounded by one directory page, the expected addresses and the
-// mismatches: identities are streamed a row at a time, and only their id, email and display
-// name are kept.
+// last_sync_at. Memory is bounded by one directory page, the expected addresses, the ids of
+// deleted managed identities and the mismatches: identities are streamed a row at a time, and
+// only their id, email and display name (of a deleted one, its id) are kept.
 //
 // What is reported: a PROVISIONED identity whose user is missing; a user of the managed org
-// unit that no live identity expects; a suspended user of an identity that is not being
-// deleted; a user whose name or org unit drifted. Users of identities still being provisioned
-// or deleted are neither missing nor unknown. jobID (may be uuid.Nil) ties the report to its
+// unit that no live identity expects, including an active (not suspended) user of a DELETED
+// identity; a suspended user of an identity that is not being deleted; a user whose name or
+// org unit drifted. Users of identities still being provisioned or deleted are neither missing
+// nor unknown, and neither is the suspended user of a DELETED identity (deprovisioning leaves
+// it so). jobID (may be uuid.Nil) ties the report to its
 // job: a retried job replaces its report.
 func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID, progress func(context.Context, any) error) (*SyncResult, error) {
 	started := time.Now()
@@ -187,6 +189,16 @@ func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID,
 	if err != nil {
 		return nil, err
 	}
+	// Deleted identities' users are suspended by deprovisioning (unless deleted outright) and
+	// stay in the org unit: only their ids are kept, to recognise them.
+	deleted := make(map[uuid.UUID]struct{})
+	err = identity.EachDeletedManaged(ctx, s.db, agencyID, func(id uuid.UUID) error {
+		deleted[id] = struct{}{}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	var onPage func(pages, users int)
 	if progress != nil {
 		onPage = func(pages, users int) {
@@ -196,7 +208,7 @@ func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID,
 		}
 	}
 	var pages, users int
-	mismatches, err := Reconcile(ctx, c, expected, func(p, u int) {
+	mismatches, err := Reconcile(ctx, c, expected, deleted, func(p, u int) {
 		pages, users = p, u
 		if onPage != nil {
 			onPage(p, u)

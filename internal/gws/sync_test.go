@@ -2,6 +2,8 @@ package gws_test
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -203,4 +205,85 @@ func TestRepair(t *testing.T) {
 	res, err = e.svc.Sync(t.Context(), e.agencyID, uuid.Nil, e.sourceID, nil)
 	require.NoError(t, err)
 	require.Equal(t, map[string]int{gws.MismatchSuspended: 1, gws.MismatchUnknown: 1}, res.Counts)
+}
+
+// deleteManaged deletes a provisioned identity and runs its deprovisioning, which suspends its
+// directory user.
+func (e *env) deleteManaged(ident *identity.Identity) {
+	e.tb.Helper()
+	ctx := context.Background()
+	_, err := e.ids.Delete(ctx, e.admin, ident.ID)
+	require.NoError(e.tb, err)
+	_, err = e.svc.HandleDeprovision(ctx, e.startJob(job.TypeDeprovisionIdentity, "identityId", ident.ID.String()))
+	require.NoError(e.tb, err)
+	require.Equal(e.tb, identity.StateDeleted, e.reload(ident.ID).State)
+	u, ok := e.fake.Get(*ident.Email)
+	require.True(e.tb, ok)
+	require.True(e.tb, u.Suspended)
+}
+
+func TestSyncDeletedIdentityUsers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := t.Context()
+	for _, name := range []string{"Still Here", "Also Here"} {
+		e.provision(e.createManaged(name))
+	}
+	// gone's user stays suspended, as deprovisioning left it; revived's is unsuspended by hand.
+	gone, revived := e.createManaged("Gone For Good"), e.createManaged("Back From Dead")
+	for _, ident := range []*identity.Identity{gone, revived} {
+		e.provision(ident)
+		e.deleteManaged(ident)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, e.ts.URL+usersPath+"/"+*revived.Email,
+		strings.NewReader(`{"suspended": false}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.ts.Client().Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	// A suspended user naming an identity AccessHive never had is still unknown.
+	phantom := uuid.New()
+	require.NoError(t, e.fake.AddUsers(fake.User{
+		PrimaryEmail: "phantom@demo.test", Name: fake.UserName{GivenName: "Phan", FamilyName: "Tom"},
+		OrgUnitPath: managedOU, Suspended: true, ExternalIDs: ourExternalID(phantom),
+	}))
+
+	res, err := e.svc.Sync(ctx, e.agencyID, uuid.Nil, e.sourceID, nil)
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Expected)
+	require.Equal(t, 5, res.UsersSeen, "the deleted identities' users are still read")
+	require.Equal(t, map[string]int{gws.MismatchUnknown: 2}, res.Counts)
+	rep, err := e.svc.GetReport(ctx, e.admin, res.ReportID)
+	require.NoError(t, err)
+	byEmail := map[string]gws.ReportMismatch{}
+	for _, m := range rep.Mismatches {
+		byEmail[m.Email] = m
+	}
+	require.NotContains(t, byEmail, *gone.Email, "a deleted identity's suspended user is expected")
+	active := byEmail[*revived.Email]
+	require.Equal(t, gws.MismatchUnknown, active.Kind)
+	require.Nil(t, active.IdentityID)
+	require.Contains(t, active.Detail, revived.ID.String())
+	require.Contains(t, active.Detail, "was deleted, yet the user is active")
+	require.Contains(t, byEmail["phantom@demo.test"].Detail, "not expected at this address")
+
+	// The repair suspends the active user of the deleted identity; the suspended users do not
+	// count toward the repair's share (two live identities at 100%: two users).
+	wide := e.withConfig(gws.ServiceConfig{RepairMaxShare: 1})
+	out, err := wide.Repair(ctx, e.admin, res.ReportID, []string{gws.MismatchUnknown})
+	require.NoError(t, err)
+	actions := map[string]gws.RepairAction{}
+	for _, a := range out.Actions {
+		actions[a.Email] = a
+	}
+	require.Equal(t, gws.RepairSuspended, actions[*revived.Email].Action, actions[*revived.Email].Detail)
+	require.Equal(t, gws.RepairSkipped, actions["phantom@demo.test"].Action, "suspended already")
+	u, _ := e.fake.Get(*revived.Email)
+	require.True(t, u.Suspended)
+
+	res, err = e.svc.Sync(ctx, e.agencyID, uuid.Nil, e.sourceID, nil)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{gws.MismatchUnknown: 1}, res.Counts, "only the phantom is left")
 }

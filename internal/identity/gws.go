@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/job"
 )
 
 // This file holds the identity queries the Google Workspace side (internal/gws) needs for its
@@ -64,6 +65,34 @@ func EachManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, fn func(M
 	return nil
 }
 
+// EachDeletedManaged streams the ids of the agency's DELETED MANAGED_GWS identities to fn, one
+// row at a time, reading nothing else. An error from fn stops the stream and is returned as is.
+func EachDeletedManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, fn func(uuid.UUID) error) error {
+	rows, err := idb.NewSelect().Table("identities").
+		Column("id").
+		Where("agency_id = ?", agencyID).
+		Where("type = ?", TypeManagedGWS).
+		Where("provisioning_state = ?", StateDeleted).
+		Rows(ctx)
+	if err != nil {
+		return fmt.Errorf("identity: stream deleted managed: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("identity: scan deleted managed: %w", err)
+		}
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("identity: stream deleted managed: %w", err)
+	}
+	return nil
+}
+
 // CountManaged returns how many live MANAGED_GWS identities the agency has.
 func CountManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (int, error) {
 	n, err := idb.NewSelect().Table("identities").
@@ -102,7 +131,8 @@ type Ref struct {
 
 // StuckProvisioning returns up to limit MANAGED_GWS identities, of any agency, that have been
 // PROVISIONING for longer than olderThan (by the database's clock) and that no provisioning job
-// is still working on (none QUEUED, RUNNING or RETRYING), oldest first.
+// is still working on (none QUEUED, RUNNING or RETRYING: see ActiveProvisioningJob), oldest
+// first.
 func StuckProvisioning(ctx context.Context, idb bun.IDB, olderThan time.Duration, limit int) ([]Ref, error) {
 	var refs []Ref
 	err := idb.NewSelect().Table("identities").
@@ -110,10 +140,7 @@ func StuckProvisioning(ctx context.Context, idb bun.IDB, olderThan time.Duration
 		Where("provisioning_state = ?", StateProvisioning).
 		Where("type = ?", TypeManagedGWS).
 		Where("state_changed_at < clock_timestamp() - ? * interval '1 microsecond'", olderThan.Microseconds()).
-		Where(`NOT EXISTS (SELECT 1 FROM jobs j
-			WHERE j.agency_id = identities.agency_id AND j.type = 'PROVISION_IDENTITY'
-			AND j.input ->> 'identityId' = identities.id::text
-			AND j.status IN ('QUEUED', 'RUNNING', 'RETRYING'))`).
+		Where("NOT EXISTS ("+activeProvisioningJobsSQL+")", bun.Safe("identities.agency_id"), bun.Safe("identities.id::text")).
 		OrderExpr("state_changed_at").
 		Limit(int64(limit)).
 		Scan(ctx, &refs)
@@ -121,6 +148,31 @@ func StuckProvisioning(ctx context.Context, idb bun.IDB, olderThan time.Duration
 		return nil, fmt.Errorf("identity: find stuck provisioning: %w", err)
 	}
 	return refs, nil
+}
+
+// activeProvisioningJobsSQL selects the PROVISION_IDENTITY jobs still working on an identity
+// (QUEUED, RUNNING or RETRYING); its two arguments are the agency id and the identity id as
+// text. It is the key and predicate of 0003's jobs_active_identity_idx, and the one definition
+// of "an active provisioning job" that StuckProvisioning and ActiveProvisioningJob share.
+const activeProvisioningJobsSQL = `SELECT j.id, j.status FROM jobs j
+	WHERE j.agency_id = ? AND j.type = 'PROVISION_IDENTITY' AND j.input ->> 'identityId' = ?
+	AND j.status IN ('QUEUED', 'RUNNING', 'RETRYING')`
+
+// ActiveProvisioningJob returns the oldest PROVISION_IDENTITY job of the identity that is still
+// QUEUED, RUNNING or RETRYING, with its status, or uuid.Nil when none is.
+func ActiveProvisioningJob(ctx context.Context, idb bun.IDB, agencyID, identityID uuid.UUID) (uuid.UUID, job.Status, error) {
+	var row struct {
+		ID     uuid.UUID  `bun:"id"`
+		Status job.Status `bun:"status"`
+	}
+	err := idb.NewRaw(activeProvisioningJobsSQL+" ORDER BY j.queued_at, j.id LIMIT 1", agencyID, identityID.String()).Scan(ctx, &row)
+	if db.IsNoRows(err) {
+		return uuid.Nil, "", nil
+	}
+	if err != nil {
+		return uuid.Nil, "", fmt.Errorf("identity: find active provisioning job: %w", err)
+	}
+	return row.ID, row.Status, nil
 }
 
 // StuckSince reports whether the identity, locked by the caller, has been in its state for
