@@ -417,3 +417,22 @@ func TestClientAddressBehindTrustedProxy(t *testing.T) {
 		})
 	}
 }
+
+// Behind a TLS-terminating proxy, ACCESSHIVE_COOKIE_SECURE marks the cookie Secure; without it a
+// plain-HTTP login's cookie is not (so local development over http works).
+func TestSessionCookieSecureFlag(t *testing.T) {
+	t.Parallel()
+	for _, secure := range []bool{false, true} {
+		sys := e2e.Start(t, e2e.Options{NoWorker: true, TuneConfig: func(c *config.Config) { c.CookieSecure = secure }})
+		resp := postJSON(t, sys.APIs[0], e2e.Origin, "", loginQuery, map[string]any{"e": "owner@demo.test", "p": demo.Password})
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		var session *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == "accesshive_session" {
+				session = c
+			}
+		}
+		require.NotNil(t, session)
+		require.Equal(t, secure, session.Secure, "ACCESSHIVE_COOKIE_SECURE=%v", secure)
+	}
+}
