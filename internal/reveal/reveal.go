@@ -117,7 +117,10 @@ func (s *Service) Reveal(ctx context.Context, actor *auth.Actor, identityID uuid
 	var shown *Shown
 	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		ident := new(identity.Identity)
-		q := tx.NewSelect().Model(ident).Where("i.agency_id = ? AND i.id = ?", actor.AgencyID, identityID)
+		// FOR SHARE orders the reveal with a concurrent rotation (which locks the identity for
+		// update): the ledger's "since the last rotation" then never misses a reveal that read
+		// the new credentials.
+		q := tx.NewSelect().Model(ident).Where("i.agency_id = ? AND i.id = ?", actor.AgencyID, identityID).For("SHARE")
 		if actor.Role == auth.RoleClientUser {
 			q = q.Where("i.client_id = ?", actor.ClientID)
 		}
