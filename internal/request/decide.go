@@ -51,29 +51,7 @@ func (s *Service) expireIfDue(ctx context.Context, tx bun.IDB, r *Request, a *af
 // notified with the reason. Of two concurrent decisions one wins; the other gets a CONFLICT
 // naming the status the first left. A request past its expiry is expired instead (CONFLICT).
 func (s *Service) Approve(ctx context.Context, actor *auth.Actor, id uuid.UUID, reason *string, creds *Credentials) (*Request, error) {
-	if err := actor.Require(auth.ActionDecideRequests); err != nil {
-		return nil, err
-	}
-	reason, err := checkReason(reason)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		a       after
-		expired *Request
-	)
-	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		r, err := lock(ctx, tx, actor.AgencyID, id)
-		if err != nil {
-			return err
-		}
-		if done, err := s.expireIfDue(ctx, tx, r, &a); done || err != nil {
-			expired = r
-			return err
-		}
-		if err := CheckTransition(r.ID.String(), r.Status, StatusApproved); err != nil {
-			return err
-		}
+	return s.decide(ctx, actor, id, reason, func(ctx context.Context, tx bun.Tx, r *Request, reason *string, a *after) error {
 		view, err := load(ctx, tx, r.AgencyID, r.ID)
 		if err != nil {
 			return err
@@ -128,21 +106,13 @@ func (s *Service) Approve(ctx context.Context, actor *auth.Actor, id uuid.UUID, 
 		}
 		a.note(n)
 		if ident.State == identity.StateProvisioned {
-			if err := s.provisioned(ctx, tx, r, view, &a); err != nil {
+			if err := s.provisioned(ctx, tx, r, view, a); err != nil {
 				return err
 			}
 		}
 		a.requests = append(a.requests, r)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.announce(ctx, &a)
-	if expired != nil {
-		return nil, fault.Conflict(fmt.Sprintf("the access request expired at %s; the client user may submit a new one", expired.ExpiresAt.Format(time.RFC3339)), expired.ID.String())
-	}
-	return load(ctx, s.db, actor.AgencyID, id)
 }
 
 // provisioned moves an APPROVED request whose identity is ready to PROVISIONED and tells the
@@ -170,34 +140,9 @@ func (s *Service) provisioned(ctx context.Context, tx bun.IDB, r, view *Request,
 // Reject rejects a PENDING request (owners and admins) with an optional reason the requester
 // sees; the requester is notified. A request past its expiry is expired instead (CONFLICT).
 func (s *Service) Reject(ctx context.Context, actor *auth.Actor, id uuid.UUID, reason *string) (*Request, error) {
-	if err := actor.Require(auth.ActionDecideRequests); err != nil {
-		return nil, err
-	}
-	reason, err := checkReason(reason)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		a       after
-		expired *Request
-	)
-	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		r, err := lock(ctx, tx, actor.AgencyID, id)
-		if err != nil {
-			return err
-		}
-		if done, err := s.expireIfDue(ctx, tx, r, &a); done || err != nil {
-			expired = r
-			return err
-		}
-		// The state machine lets an APPROVED request become REJECTED (a withdrawal, when its
-		// identity is deleted before it was provisioned), but a person decides PENDING ones only:
-		// rejecting an approved request would leave its identity live behind a REJECTED request.
-		if r.Status != StatusPending {
-			return fault.Conflict(fmt.Sprintf("the access request is already %s; only a PENDING request can be decided", r.Status), r.ID.String())
-		}
+	return s.decide(ctx, actor, id, reason, func(ctx context.Context, tx bun.Tx, r *Request, reason *string, a *after) error {
 		now := s.now()
-		err = s.move(ctx, tx, r, StatusRejected, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		err := s.move(ctx, tx, r, StatusRejected, func(q *bun.UpdateQuery) *bun.UpdateQuery {
 			return q.Set("decided_by = ?", actor.UserID).Set("decided_at = ?", now).Set("reason = ?", reason)
 		})
 		if err != nil {
@@ -224,12 +169,46 @@ func (s *Service) Reject(ctx context.Context, actor *auth.Actor, id uuid.UUID, r
 		a.requests = append(a.requests, r)
 		return nil
 	})
+}
+
+// decide is what approving and rejecting share: the permission, the reason's bounds, the row
+// lock, expiring a request past its window instead of deciding it, refusing anything not
+// PENDING (the state machine lets an APPROVED request become REJECTED, but only as a
+// withdrawal when its identity is deleted, never by a person), announcing after commit, and
+// reading the result back. body makes the decision inside the transaction.
+func (s *Service) decide(ctx context.Context, actor *auth.Actor, id uuid.UUID, reason *string,
+	body func(ctx context.Context, tx bun.Tx, r *Request, reason *string, a *after) error) (*Request, error) {
+	if err := actor.Require(auth.ActionDecideRequests); err != nil {
+		return nil, err
+	}
+	reason, err := checkReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		a       after
+		expired *Request
+	)
+	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		r, err := lock(ctx, tx, actor.AgencyID, id)
+		if err != nil {
+			return err
+		}
+		if done, err := s.expireIfDue(ctx, tx, r, &a); done || err != nil {
+			expired = r
+			return err
+		}
+		if r.Status != StatusPending {
+			return fault.Conflict(fmt.Sprintf("the access request is already %s; only a PENDING request can be decided", r.Status), r.ID.String())
+		}
+		return body(ctx, tx, r, reason, &a)
+	})
 	if err != nil {
 		return nil, err
 	}
 	s.announce(ctx, &a)
 	if expired != nil {
-		return nil, fault.Conflict(fmt.Sprintf("the access request expired at %s", expired.ExpiresAt.Format(time.RFC3339)), expired.ID.String())
+		return nil, fault.Conflict(fmt.Sprintf("the access request expired at %s; the client user may submit a new one", expired.ExpiresAt.Format(time.RFC3339)), expired.ID.String())
 	}
 	return load(ctx, s.db, actor.AgencyID, id)
 }
