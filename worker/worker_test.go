@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,26 +24,11 @@ import (
 	"github.com/accesshive/accesshive/internal/testenv"
 )
 
-// recorder is an event.Publisher that keeps what it is given.
-type recorder struct {
-	mu     sync.Mutex
-	events []event.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e event.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-// of returns the views of the events published for one job, in order.
-func (r *recorder) of(t *testing.T, id uuid.UUID) []recordView {
+// jobViews returns the views of the events published for one job, in order.
+func jobViews(t *testing.T, events *testenv.Events, id uuid.UUID) []recordView {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var out []recordView
-	for _, e := range r.events {
+	for _, e := range events.All() {
 		var v recordView
 		require.NoError(t, json.Unmarshal(e.Data, &v))
 		if v.ID == id {
@@ -67,7 +51,7 @@ type bundle struct {
 	redisOpt asynq.RedisClientOpt
 	// prefix is the test's own KeyPrefix, shared by every Config the bundle builds.
 	prefix   string
-	events   *recorder
+	events   *testenv.Events
 	agencyID uuid.UUID
 	metrics  *prometheus.Registry
 }
@@ -78,7 +62,7 @@ func setup(t *testing.T) *bundle {
 		db:       testenv.DB(t),
 		redisOpt: asynq.RedisClientOpt{Addr: testenv.RedisAddr(t), DB: testenv.RedisDB(t)},
 		prefix:   testenv.Prefix(t),
-		events:   &recorder{},
+		events:   &testenv.Events{},
 		metrics:  prometheus.NewRegistry(),
 	}
 	b.agencyID = b.newAgency(t)
@@ -232,13 +216,12 @@ func TestWorkerRunsRecordedJob(t *testing.T) {
 	require.False(t, rec.FinishedAt.Before(*rec.StartedAt))
 	require.EqualValues(t, 1, calls.Load())
 
-	views := b.events.of(t, rec.ID)
+	views := jobViews(t, b.events, rec.ID)
 	require.Equal(t, []job.Status{job.StatusRunning, job.StatusSucceeded}, statuses(views))
 	require.JSONEq(t, `{"sentTo":"alice@acme.test"}`, string(views[1].Result))
 
-	b.events.mu.Lock()
-	e := b.events.events[len(b.events.events)-1]
-	b.events.mu.Unlock()
+	evs := b.events.All()
+	e := evs[len(evs)-1]
 	require.Equal(t, event.TopicJobUpdated, e.Topic)
 	require.Equal(t, b.agencyID, e.AgencyID)
 	require.Equal(t, string(job.TypeSendNotification), e.Key)
@@ -272,7 +255,7 @@ func TestWorkerRetriesThenSucceeds(t *testing.T) {
 	require.JSONEq(t, `"sent"`, string(rec.Result))
 	require.EqualValues(t, 3, calls.Load())
 
-	views := b.events.of(t, rec.ID)
+	views := jobViews(t, b.events, rec.ID)
 	require.Equal(t, []job.Status{
 		job.StatusRunning, job.StatusRetrying,
 		job.StatusRunning, job.StatusRetrying,
@@ -306,7 +289,7 @@ func TestWorkerPermanentErrorFailsAtOnce(t *testing.T) {
 		return err == nil && info.State == asynq.TaskStateArchived
 	})
 	require.EqualValues(t, 1, calls.Load())
-	require.Equal(t, []job.Status{job.StatusRunning, job.StatusFailed}, statuses(b.events.of(t, rec.ID)))
+	require.Equal(t, []job.Status{job.StatusRunning, job.StatusFailed}, statuses(jobViews(t, b.events, rec.ID)))
 }
 
 func TestWorkerPanicsSpendEveryAttempt(t *testing.T) {
@@ -371,7 +354,7 @@ func TestWorkerSkipsFinishedJob(t *testing.T) {
 	require.Equal(t, job.StatusSucceeded, rec.Status)
 	require.Equal(t, 1, rec.Attempts)
 	require.JSONEq(t, `"done before"`, string(rec.Result))
-	require.Empty(t, b.events.of(t, queued.ID))
+	require.Empty(t, jobViews(t, b.events, queued.ID))
 }
 
 func TestReportProgress(t *testing.T) {
@@ -409,7 +392,7 @@ func TestReportProgress(t *testing.T) {
 	require.JSONEq(t, `{"users":20}`, string(rec.Progress))
 
 	var progressEvents int
-	for _, v := range b.events.of(t, queued.ID) {
+	for _, v := range jobViews(t, b.events, queued.ID) {
 		if v.Status == job.StatusRunning && v.Progress != nil {
 			progressEvents++
 		}

@@ -14,7 +14,6 @@ import (
 	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/demo"
-	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/page"
@@ -22,10 +21,6 @@ import (
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 )
-
-type nopPublisher struct{}
-
-func (nopPublisher) Publish(context.Context, event.Event) error { return nil }
 
 type bundle struct {
 	db                                 *bun.DB
@@ -35,11 +30,11 @@ type bundle struct {
 	owner, admin, member, alice, rival *auth.Actor
 }
 
+// actorOf is testenv.ActorOf with this package's own client address, which TestListFilters finds
+// again in the audit log.
 func actorOf(u *auth.User) *auth.Actor {
-	a := &auth.Actor{UserID: u.ID, AgencyID: u.AgencyID, Role: u.Role, Email: u.Email, Name: u.Name, IP: "192.0.2.7", UserAgent: "audit-test"}
-	if u.ClientID != nil {
-		a.ClientID = *u.ClientID
-	}
+	a := testenv.ActorOf(u)
+	a.IP = "192.0.2.7"
 	return a
 }
 
@@ -56,7 +51,7 @@ func setup(t *testing.T) bundle {
 	u := seed.UsersByEmail
 	return bundle{
 		db: bdb, seed: seed,
-		ids:     identity.NewService(bdb, store, nopPublisher{}, slog.New(slog.DiscardHandler)),
+		ids:     identity.NewService(bdb, store, &testenv.Events{}, slog.New(slog.DiscardHandler)),
 		reveals: reveal.NewService(bdb, store, auth.NewLimiter(testenv.Redis(t), testenv.Prefix(t))),
 		owner:   actorOf(u["owner@demo.test"]), admin: actorOf(u["admin@demo.test"]), member: actorOf(u["member@demo.test"]),
 		alice: actorOf(u["alice@acme.test"]), rival: actorOf(u["owner@rival.test"]),

@@ -22,14 +22,6 @@ type bundle struct {
 	owner, admin, member, alice, bob, rival *auth.Actor
 }
 
-func actorOf(u *auth.User) *auth.Actor {
-	a := &auth.Actor{UserID: u.ID, AgencyID: u.AgencyID, Role: u.Role, Email: u.Email, Name: u.Name, IP: "192.0.2.9", UserAgent: "profile-test"}
-	if u.ClientID != nil {
-		a.ClientID = *u.ClientID
-	}
-	return a
-}
-
 func setup(t *testing.T) bundle {
 	t.Helper()
 	bdb := testenv.DB(t)
@@ -39,8 +31,8 @@ func setup(t *testing.T) bundle {
 	limiter := auth.NewLimiter(testenv.Redis(t), testenv.Prefix(t))
 	return bundle{
 		db: bdb, sessions: auth.NewService(bdb, limiter, auth.Config{}, slog.New(slog.DiscardHandler)),
-		owner: actorOf(u["owner@demo.test"]), admin: actorOf(u["admin@demo.test"]), member: actorOf(u["member@demo.test"]),
-		alice: actorOf(u["alice@acme.test"]), bob: actorOf(u["bob@globex.test"]), rival: actorOf(u["owner@rival.test"]),
+		owner: testenv.ActorOf(u["owner@demo.test"]), admin: testenv.ActorOf(u["admin@demo.test"]), member: testenv.ActorOf(u["member@demo.test"]),
+		alice: testenv.ActorOf(u["alice@acme.test"]), bob: testenv.ActorOf(u["bob@globex.test"]), rival: testenv.ActorOf(u["owner@rival.test"]),
 	}
 }
 

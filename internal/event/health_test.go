@@ -1,4 +1,4 @@
-package event
+package event_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/testenv"
 )
 
@@ -38,11 +39,12 @@ func (b *syncBuffer) String() string {
 func TestQuietSubscriptionStaysUp(t *testing.T) {
 	t.Parallel()
 	var logs syncBuffer
-	b := New(testenv.Redis(t), Options{
+	const healthCheck = 100 * time.Millisecond
+	b := event.New(testenv.Redis(t), event.Options{
 		Prefix: testenv.Prefix(t),
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	b.healthCheck = 100 * time.Millisecond
+	b.SetHealthCheck(healthCheck)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
@@ -56,12 +58,12 @@ func TestQuietSubscriptionStaysUp(t *testing.T) {
 		t.Fatal("the bus's subscription was not confirmed")
 	}
 	agency := uuid.New()
-	s := b.Subscribe(Filter{Topic: TopicJobUpdated, AgencyID: agency})
+	s := b.Subscribe(event.Filter{Topic: event.TopicJobUpdated, AgencyID: agency})
 	defer s.Close()
 
-	time.Sleep(10 * b.healthCheck) // several deadlines pass, each answered by a ping
+	time.Sleep(10 * healthCheck) // several deadlines pass, each answered by a ping
 
-	e := Event{Topic: TopicJobUpdated, AgencyID: agency, Data: json.RawMessage(`"after the quiet"`)}
+	e := event.Event{Topic: event.TopicJobUpdated, AgencyID: agency, Data: json.RawMessage(`"after the quiet"`)}
 	require.NoError(t, b.Publish(ctx, e))
 	select {
 	case got := <-s.C():

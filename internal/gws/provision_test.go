@@ -59,8 +59,8 @@ func TestProvisionCreatesUser(t *testing.T) {
 	raw, err := json.Marshal(out)
 	require.NoError(t, err)
 	require.NotContains(t, string(raw), pw, "the job result holds no password")
-	require.NotContains(t, e.events.all(), pw, "events hold no password")
-	require.Equal(t, []identity.State{identity.StatePending, identity.StateProvisioning, identity.StateProvisioned}, e.events.states(ident.ID))
+	require.NotContains(t, payloads(e.events), pw, "events hold no password")
+	require.Equal(t, []identity.State{identity.StatePending, identity.StateProvisioning, identity.StateProvisioned}, identityStates(e.events, ident.ID))
 
 	// A second delivery of the job finds the work done.
 	again, err := e.svc.Provision(t.Context(), e.agencyID, gws.ProvisionInput{IdentityID: ident.ID}, false)
@@ -160,7 +160,7 @@ func TestProvisionPermanentFailureThenRetry(t *testing.T) {
 	require.Equal(t, pw, e.password(ident.ID), "the retry keeps the sealed password")
 	require.True(t, e.fake.PasswordMatches(*ident.Email, pw))
 	require.Equal(t, []identity.State{identity.StatePending, identity.StateProvisioning, identity.StateFailed, identity.StateProvisioning, identity.StateProvisioned},
-		dedupe(e.events.states(ident.ID)))
+		dedupe(identityStates(e.events, ident.ID)))
 }
 
 func TestRetryProvisioningRefusesOtherStates(t *testing.T) {

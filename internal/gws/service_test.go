@@ -33,26 +33,11 @@ import (
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
-// recorder is an event.Publisher that keeps what it is given.
-type recorder struct {
-	mu     sync.Mutex
-	events []event.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e event.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-// states returns the provisioning states published for an identity, in order.
-func (r *recorder) states(id uuid.UUID) []identity.State {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// identityStates returns the provisioning states published for an identity, in order.
+func identityStates(events *testenv.Events, id uuid.UUID) []identity.State {
 	var out []identity.State
-	for _, e := range r.events {
-		if e.Topic != event.TopicIdentityUpdated || e.Key != id.String() {
+	for _, e := range events.Of(event.TopicIdentityUpdated) {
+		if e.Key != id.String() {
 			continue
 		}
 		var ev identity.Event
@@ -63,12 +48,10 @@ func (r *recorder) states(id uuid.UUID) []identity.State {
 	return out
 }
 
-// all returns every published payload as one string, for secret searches.
-func (r *recorder) all() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// payloads returns every published payload as one string, for secret searches.
+func payloads(events *testenv.Events) string {
 	var b strings.Builder
-	for _, e := range r.events {
+	for _, e := range events.All() {
 		b.Write(e.Data)
 	}
 	return b.String()
@@ -167,7 +150,7 @@ type env struct {
 	ids      *identity.Service
 	svc      *gws.Service
 	deps     gws.Deps
-	events   *recorder
+	events   *testenv.Events
 	agencyID uuid.UUID
 	sourceID uuid.UUID
 	// client talks to the fake directly, for arranging directory state.
@@ -199,7 +182,7 @@ func newEnv(tb testing.TB, edit ...func(*gws.ServiceConfig)) *env {
 	keys, err := vault.NewKeyring([]vault.MasterKey{mk})
 	require.NoError(tb, err)
 	store := vault.NewStore(keys)
-	rec := &recorder{}
+	rec := &testenv.Events{}
 	logger := slog.New(slog.DiscardHandler)
 	ids := identity.NewService(bdb, store, rec, logger)
 	ids.ProvisionManaged = true

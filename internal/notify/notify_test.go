@@ -23,28 +23,10 @@ import (
 	"github.com/accesshive/accesshive/internal/testenv"
 )
 
-type recorder struct {
-	mu     sync.Mutex
-	events []event.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e event.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-func (r *recorder) all() []event.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]event.Event(nil), r.events...)
-}
-
 type bundle struct {
 	db       *bun.DB
 	seed     *demo.Seeded
-	events   *recorder
+	events   *testenv.Events
 	sender   *notify.CaptureSender
 	notifier *notify.Notifier
 }
@@ -54,7 +36,7 @@ func setup(t *testing.T) *bundle {
 	bdb := testenv.DB(t)
 	seed, err := demo.Seed(context.Background(), bdb)
 	require.NoError(t, err)
-	rec := &recorder{}
+	rec := &testenv.Events{}
 	sender := notify.NewCaptureSender(nil)
 	return &bundle{db: bdb, seed: seed, events: rec, sender: sender, notifier: notify.New(bdb, rec, sender, nil)}
 }
@@ -101,7 +83,7 @@ func TestNotifyStoresEnqueuesAndPublishes(t *testing.T) {
 	require.JSONEq(t, `{"notificationId":"`+n.ID.String()+`"}`, string(jobs[0].Input))
 	require.Equal(t, job.QueueDefault, jobs[0].Queue)
 
-	evs := b.events.all()
+	evs := b.events.All()
 	require.Len(t, evs, 1)
 	require.Equal(t, event.TopicNotificationAdded, evs[0].Topic)
 	require.Equal(t, alice.ID.String(), evs[0].Key)

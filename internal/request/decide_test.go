@@ -63,9 +63,9 @@ func TestApproveWithCredentials(t *testing.T) {
 	require.Len(t, ready, 1)
 	require.Contains(t, ready[0].Title, "access is ready")
 
-	require.Equal(t, []string{"PENDING", "PROVISIONED"}, b.events.requestStatuses(t, r.ID))
+	require.Equal(t, []string{"PENDING", "PROVISIONED"}, requestStatuses(t, b.events, r.ID))
 	require.Equal(t, 1, b.count(t, "audit_events", "kind = ? AND target_id = ?", request.KindApproved, r.ID))
-	for _, e := range b.events.of(event.TopicAccessRequestUpdated) {
+	for _, e := range b.events.Of(event.TopicAccessRequestUpdated) {
 		require.NotContains(t, string(e.Data), "s3cret-pw!")
 	}
 	var auditData []string
@@ -208,7 +208,7 @@ func TestApproveManagedGWSThenProvisioned(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, request.StatusProvisioned, synced.Status)
 	require.Len(t, b.notes(t, b.user(t, "alice@acme.test"), request.NoteProvisioned), 1)
-	require.Equal(t, []string{"PENDING", "APPROVED", "PROVISIONED"}, b.events.requestStatuses(t, r.ID))
+	require.Equal(t, []string{"PENDING", "APPROVED", "PROVISIONED"}, requestStatuses(t, b.events, r.ID))
 
 	// An identity no request created is not an error.
 	none, err := b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, uuid.New())
@@ -289,7 +289,7 @@ func TestReject(t *testing.T) {
 	require.Contains(t, ns[0].Body, "Reason: Use the agency login instead.")
 	require.Equal(t, 0, b.count(t, "identities", "TRUE"))
 	require.Equal(t, 1, b.count(t, "audit_events", "kind = ? AND target_id = ?", request.KindRejected, r.ID))
-	require.Equal(t, []string{"PENDING", "REJECTED"}, b.events.requestStatuses(t, r.ID))
+	require.Equal(t, []string{"PENDING", "REJECTED"}, requestStatuses(t, b.events, r.ID))
 
 	_, err = b.svc.Approve(ctx, owner, r.ID, nil, &request.Credentials{Username: "u", Password: "p"})
 	fe := requireFault(t, err, fault.CodeConflict, r.ID.String())

@@ -74,7 +74,7 @@ func TestExpiryAndReminder(t *testing.T) {
 	require.Len(t, ns, 1)
 	require.Equal(t, "Your access request for Meta Ads expired", ns[0].Title)
 	require.Contains(t, ns[0].Body, "You may submit a new request.")
-	require.Equal(t, []string{"PENDING", "EXPIRED"}, b.events.requestStatuses(t, r.ID))
+	require.Equal(t, []string{"PENDING", "EXPIRED"}, requestStatuses(t, b.events, r.ID))
 	require.Equal(t, 1, b.count(t, "audit_events", "kind = ? AND target_id = ?", request.KindExpired, r.ID))
 
 	expired, _, err = b.svc.ExpireDue(ctx, uuid.Nil)

@@ -22,37 +22,11 @@ import (
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
-// recorder is an event.Publisher that keeps what it is given.
-type recorder struct {
-	mu     sync.Mutex
-	events []event.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e event.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-// of returns the recorded events of a topic.
-func (r *recorder) of(topic event.Topic) []event.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []event.Event
-	for _, e := range r.events {
-		if e.Topic == topic {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // requestStatuses returns the statuses accessRequestUpdated published for one request, in order.
-func (r *recorder) requestStatuses(t *testing.T, id uuid.UUID) []string {
+func requestStatuses(t *testing.T, events *testenv.Events, id uuid.UUID) []string {
 	t.Helper()
 	var out []string
-	for _, e := range r.of(event.TopicAccessRequestUpdated) {
+	for _, e := range events.Of(event.TopicAccessRequestUpdated) {
 		var v map[string]any
 		require.NoError(t, json.Unmarshal(e.Data, &v))
 		if v["id"] == id.String() {
@@ -83,7 +57,7 @@ func (c *clock) Advance(d time.Duration) {
 type bundle struct {
 	db       *bun.DB
 	seed     *demo.Seeded
-	events   *recorder
+	events   *testenv.Events
 	sender   *notify.CaptureSender
 	notifier *notify.Notifier
 	idents   *identity.Service
@@ -101,7 +75,7 @@ func setup(t *testing.T) *bundle {
 	require.NoError(t, err)
 	keys, err := vault.NewKeyring([]vault.MasterKey{mk})
 	require.NoError(t, err)
-	rec := &recorder{}
+	rec := &testenv.Events{}
 	idents := identity.NewService(bdb, vault.NewStore(keys), rec, nil)
 	idents.ProvisionManaged = true
 	sender := notify.NewCaptureSender(nil)

@@ -64,13 +64,13 @@ func TestSubmitNotifiesOwnerAndAdmin(t *testing.T) {
 	require.Equal(t, 2, b.count(t, "outbox", "task_type = ?", job.TypeSendNotification))
 
 	// Published after commit: the request on its client's key, the notifications on the users'.
-	evs := b.events.of(event.TopicAccessRequestUpdated)
+	evs := b.events.Of(event.TopicAccessRequestUpdated)
 	require.Len(t, evs, 1)
 	require.Equal(t, b.seed.Acme.ID.String(), evs[0].Key)
 	require.Equal(t, b.seed.Demo.ID, evs[0].AgencyID)
-	require.Equal(t, []string{"PENDING"}, b.events.requestStatuses(t, r.ID))
+	require.Equal(t, []string{"PENDING"}, requestStatuses(t, b.events, r.ID))
 	var keys []string
-	for _, e := range b.events.of(event.TopicNotificationAdded) {
+	for _, e := range b.events.Of(event.TopicNotificationAdded) {
 		keys = append(keys, e.Key)
 	}
 	require.ElementsMatch(t, []string{b.user(t, "owner@demo.test").String(), b.user(t, "admin@demo.test").String()}, keys)

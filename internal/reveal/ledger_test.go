@@ -12,7 +12,6 @@ import (
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/demo"
-	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
@@ -20,14 +19,6 @@ import (
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 )
-
-// recorder is an event.Publisher that keeps what it is given.
-type recorder struct{ events []event.Event }
-
-func (r *recorder) Publish(_ context.Context, e event.Event) error {
-	r.events = append(r.events, e)
-	return nil
-}
 
 type bundle struct {
 	db      *bun.DB
@@ -37,14 +28,6 @@ type bundle struct {
 	reveals *reveal.Service
 	// Actors of the demo users, by role.
 	owner, admin, member, alice, rival *auth.Actor
-}
-
-func actorOf(u *auth.User) *auth.Actor {
-	a := &auth.Actor{UserID: u.ID, AgencyID: u.AgencyID, Role: u.Role, Email: u.Email, Name: u.Name, IP: "192.0.2.1", UserAgent: "ledger-test"}
-	if u.ClientID != nil {
-		a.ClientID = *u.ClientID
-	}
-	return a
 }
 
 func setup(t *testing.T) bundle {
@@ -61,10 +44,10 @@ func setup(t *testing.T) bundle {
 	u := seed.UsersByEmail
 	return bundle{
 		db: bdb, seed: seed, store: store,
-		ids:     identity.NewService(bdb, store, &recorder{}, slog.New(slog.DiscardHandler)),
+		ids:     identity.NewService(bdb, store, &testenv.Events{}, slog.New(slog.DiscardHandler)),
 		reveals: reveal.NewService(bdb, store, auth.NewLimiter(testenv.Redis(t), testenv.Prefix(t))),
-		owner:   actorOf(u["owner@demo.test"]), admin: actorOf(u["admin@demo.test"]), member: actorOf(u["member@demo.test"]),
-		alice: actorOf(u["alice@acme.test"]), rival: actorOf(u["owner@rival.test"]),
+		owner:   testenv.ActorOf(u["owner@demo.test"]), admin: testenv.ActorOf(u["admin@demo.test"]), member: testenv.ActorOf(u["member@demo.test"]),
+		alice: testenv.ActorOf(u["alice@acme.test"]), rival: testenv.ActorOf(u["owner@rival.test"]),
 	}
 }
 

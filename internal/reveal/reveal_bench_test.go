@@ -11,16 +11,11 @@ import (
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/demo"
-	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/reveal"
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 )
-
-type nopPublisher struct{}
-
-func (nopPublisher) Publish(context.Context, event.Event) error { return nil }
 
 // BenchmarkReveal measures one reveal end to end below GraphQL: the permission check, the
 // ledger row, the audit event and the decryption, in one transaction on a real PostgreSQL.
@@ -36,7 +31,7 @@ func BenchmarkReveal(b *testing.B) {
 	store := vault.NewStore(keys)
 	admin := seed.UsersByEmail["admin@demo.test"]
 	actor := &auth.Actor{UserID: admin.ID, AgencyID: admin.AgencyID, Role: admin.Role}
-	ids := identity.NewService(bdb, store, nopPublisher{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ids := identity.NewService(bdb, store, &testenv.Events{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	acme := seed.Acme.ID
 	ident, err := ids.Create(ctx, actor, identity.CreateInput{ClientID: &acme, Platform: "META_ADS", Type: identity.TypeExternalLogin,
 		Username: "bench@acme.example", Password: "bench-Pa55word!", TOTPSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"})
