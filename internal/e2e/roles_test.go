@@ -56,18 +56,7 @@ func TestRoleTable(t *testing.T) {
 		subs[rl.role] = sub
 	}
 
-	type row struct {
-		op    string
-		query string
-		// vars returns the operation's variables for a role (nil: none).
-		vars func(role string) map[string]any
-		// want maps each role to allowed or the error code it gets.
-		want map[string]string
-		// check inspects an allowed answer.
-		check func(t *testing.T, role string, r e2e.Response)
-		// written counts, after the call, the rows the role's call would have written.
-		written func(role string) int
-	}
+	type row = roleCase
 	staffOnly := func(code string) map[string]string {
 		return map[string]string{"AGENCY_OWNER": allowed, "ADMIN": allowed, "MEMBER": allowed, "CLIENT_USER": code}
 	}
@@ -210,35 +199,7 @@ func TestRoleTable(t *testing.T) {
 		},
 	}
 
-	for _, rw := range rows {
-		for _, rl := range roleLogins {
-			t.Run(rw.op+"/"+rl.role, func(t *testing.T) {
-				want, ok := rw.want[rl.role]
-				require.True(t, ok, "row %s has no expectation for %s", rw.op, rl.role)
-				var vars map[string]any
-				if rw.vars != nil {
-					vars = rw.vars(rl.role)
-				}
-				r := clients[rl.role].Do(rw.query, vars)
-				if want == allowed {
-					require.Empty(t, r.Errors, "%s may %s", rl.role, rw.op)
-					if rw.check != nil {
-						rw.check(t, rl.role, r)
-					}
-				} else {
-					requireCode(t, r, want)
-					require.Equal(t, "null", string(r.Data), "a refused operation returns no data")
-				}
-				if rw.written != nil {
-					n := 0
-					if want == allowed {
-						n = 1
-					}
-					require.Equal(t, n, rw.written(rl.role), "rows written by %s's %s", rl.role, rw.op)
-				}
-			})
-		}
-	}
+	runRoleTable(t, clients, rows)
 
 	// Refused connectPlatform calls left the connections as they were.
 	require.Zero(t, countRows(t, sys, `SELECT count(*) FROM platform_connections WHERE platform_key = 'LINKEDIN_ADS'`))

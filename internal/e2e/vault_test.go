@@ -722,15 +722,7 @@ func TestVaultIdentityRoleTable(t *testing.T) {
 		return s
 	}
 
-	type row struct {
-		op    string
-		query string
-		vars  func(role string) map[string]any
-		want  map[string]string
-		check func(t *testing.T, role string, r e2e.Response)
-		// after checks the effect (or its absence) once the role's call returned.
-		after func(t *testing.T, role string, allowed bool)
-	}
+	type row = roleCase
 	rows := []row{
 		{
 			op: "createIdentity", query: `mutation($in:CreateIdentityInput!){ createIdentity(input:$in){ id scope } }`,
@@ -808,31 +800,7 @@ func TestVaultIdentityRoleTable(t *testing.T) {
 		{op: "identity(Acme PENDING identity)", query: `query($id:ID!){ identity(id:$id){ id } }`, vars: id(acmePending), want: staff(allowed)},
 		{op: "identity(Globex identity)", query: `query($id:ID!){ identity(id:$id){ id } }`, vars: id(globexExt.ID), want: staff("NOT_FOUND")},
 	}
-	for _, rw := range rows {
-		for _, rl := range roleLogins {
-			t.Run(rw.op+"/"+rl.role, func(t *testing.T) {
-				want, ok := rw.want[rl.role]
-				require.True(t, ok, "row %s has no expectation for %s", rw.op, rl.role)
-				var vars map[string]any
-				if rw.vars != nil {
-					vars = rw.vars(rl.role)
-				}
-				r := clients[rl.role].Do(rw.query, vars)
-				if want == allowed {
-					require.Empty(t, r.Errors, "%s may %s", rl.role, rw.op)
-					if rw.check != nil {
-						rw.check(t, rl.role, r)
-					}
-				} else {
-					requireCode(t, r, want)
-					require.Equal(t, "null", string(r.Data), "a refused operation returns no data")
-				}
-				if rw.after != nil {
-					rw.after(t, rl.role, want == allowed)
-				}
-			})
-		}
-	}
+	runRoleTable(t, clients, rows)
 	// The last allowed rotation's password is what a reveal shows.
 	require.Equal(t, "rotated-by-ADMIN", vReveal(t, admin, acmeExt.ID)["password"])
 	require.Equal(t, "tok-upd-ADMIN", vReveal(t, admin, agencyTok.ID)["token"])
