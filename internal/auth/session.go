@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
 )
 
@@ -211,7 +212,9 @@ func (s *Service) Logout(ctx context.Context, actor *Actor) error {
 	return nil
 }
 
-// RevokeUserSessions ends every session of a user at once (deactivation).
+// RevokeUserSessions ends every session of a user at once (deactivation, a password change).
+// After the transaction commits, the caller announces it with AnnounceRevocation so that open
+// websockets close at once.
 func RevokeUserSessions(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) error {
 	_, err := idb.NewUpdate().Table("sessions").Set("revoked_at = now()").
 		Where("user_id = ? AND agency_id = ? AND revoked_at IS NULL", userID, agencyID).Exec(ctx)
@@ -219,4 +222,17 @@ func RevokeUserSessions(ctx context.Context, idb bun.IDB, agencyID, userID uuid.
 		return fmt.Errorf("auth: revoke user sessions: %w", err)
 	}
 	return nil
+}
+
+// AnnounceRevocation tells every API replica, through pub, that sessions of the user ended
+// (logout, deactivation, a password change or reset), so that each closes the user's open
+// websockets whose session is no longer live at once instead of at its next periodic check.
+// Call it after the revocation committed; every caller of RevokeUserSessions, Logout or a
+// deactivation must. A failed publication is returned for logging only: the sockets still
+// re-check the session store before every operation and every few seconds.
+func AnnounceRevocation(ctx context.Context, pub event.Publisher, agencyID, userID uuid.UUID) error {
+	if pub == nil {
+		return nil
+	}
+	return pub.Publish(ctx, event.Event{Topic: event.TopicSessionRevoked, AgencyID: agencyID, Key: userID.String(), Data: []byte("{}")})
 }
