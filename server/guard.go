@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -105,6 +106,13 @@ const (
 	// CodeMethodNotAllowed refuses a mutation or a secret over GET.
 	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
 )
+
+func init() {
+	// gqlgen's GET transport answers request errors of the protocol kind with a 4xx status.
+	for _, c := range []string{CodeOperationLimit, CodeIntrospectionDisabled, CodeMethodNotAllowed} {
+		errcode.RegisterErrorType(c, errcode.KindProtocol)
+	}
+}
 
 // guard is the gqlgen extension that enforces AnonymousMutations and GuardLimits.
 type guard struct {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -184,11 +185,32 @@ func (s *Server) checkOrigin(next http.Handler) http.Handler {
 }
 
 func (s *Server) originAllowed(origin string) bool {
+	o, ok := parseOrigin(origin)
+	return ok && s.origins[o]
+}
+
+// parseOrigin parses an Origin header strictly, as RFC 6454 serializes one: "scheme://host" or
+// "scheme://host:port", http or https, and nothing else — no user info ("http://allowed@evil"),
+// path, query, fragment or stray characters. It returns the lower-cased origin.
+func parseOrigin(origin string) (string, bool) {
 	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
-		return false
+	if err != nil || u.Opaque != "" || u.User != nil || u.Host == "" || u.Path != "" ||
+		u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.ContainsAny(origin, "@\\ \t") {
+		return "", false
 	}
-	return s.origins[strings.ToLower(u.Scheme+"://"+u.Host)]
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", false
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", false
+		}
+	}
+	o := strings.ToLower(u.Scheme + "://" + u.Host)
+	if o != strings.ToLower(origin) {
+		return "", false
+	}
+	return o, true
 }
 
 // originHosts returns the allowed origins' hosts, for the websocket library's own check.
