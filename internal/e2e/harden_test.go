@@ -119,9 +119,13 @@ func TestOperationLimits(t *testing.T) {
 
 	requireCode(t, sys.NewClient(0).Do(`{ __schema { types { name } } }`, nil), "UNAUTHENTICATED")
 
-	// 25 aliases are within the alias cap, but 25 introspections of 20 fields are not within
-	// the complexity limit, which gqlgen alone would not count.
-	r := admin.Raw("application/json", introspectionFlood(25))
+	// 28 aliases are within the alias cap, but 28 selections of 20 introspection fields are
+	// not within the complexity limit, which gqlgen alone would not count.
+	var deep strings.Builder
+	for i := range 28 {
+		fmt.Fprintf(&deep, " t%d: types { name kind description fields { name description args { name description type { name kind ofType { name kind } } } type { name kind ofType { name kind } } } }", i)
+	}
+	r := admin.Do("{ __schema {"+deep.String()+" } }", nil)
 	requireCode(t, r, server.CodeOperationLimit)
 	require.Contains(t, r.Errors[0].Message, "complexity")
 
@@ -231,8 +235,13 @@ func TestRevokedSessionStopsItsSocketsOnEveryReplica(t *testing.T) {
 		_, err := sys.DB.Exec(`UPDATE sessions SET revoked_at = now() WHERE user_id = ?`, sys.Seed.UsersByEmail["alice@acme.test"].ID)
 		require.NoError(t, err)
 		sock.Start("2", reveal, vars)
-		ev, ok = sock.Next(10 * time.Second)
-		require.True(t, ok, "no answer to the operation")
+		for {
+			ev, ok = sock.Next(10 * time.Second)
+			require.True(t, ok, "no answer to the operation")
+			if !ev.Complete { // skip the first operation's end
+				break
+			}
+		}
 		require.NotContains(t, string(ev.Data), password)
 		require.NotEmpty(t, ev.Errors)
 		require.Equal(t, "UNAUTHENTICATED", ev.Errors[0].Extensions["code"])
