@@ -2,9 +2,11 @@ package chaos
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -155,53 +157,69 @@ func TestAPIKilledMidMutation(t *testing.T) {
 	for i, id := range pre {
 		ids[i] = id
 	}
-	var answered, transport atomic.Int32
-	stop := make(chan struct{})
+	// Four streams of mutations on the victim. A refused connection (the victim is down) sent
+	// nothing and is tried again; a request cut off by the kill has an unknown outcome, which is
+	// what the invariants then judge.
+	var answered, cutOff atomic.Int32
 	var wg sync.WaitGroup
 	for w := 0; w < 4; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := w; i < n; i += 4 {
-				select {
-				case <-stop:
-					return
-				default:
-				}
 				p := pairs[i]
-				var err error
-				if i < half {
-					var r Response
-					r, err = approve(ctx, admin.Session(victim.URL()), ids[i], p)
-					if err == nil && r.Err() != nil {
-						t.Errorf("approve on the victim: %v", r.Err())
+				for {
+					var err error
+					if i < half {
+						var r Response
+						r, err = approve(ctx, admin.Session(victim.URL()), ids[i], p)
+						if err == nil && r.Err() != nil {
+							t.Errorf("approve on the victim: %v", r.Err())
+						}
+					} else {
+						var id uuid.UUID
+						id, err = submit(ctx, sessions[p.Requester].Session(victim.URL()), p)
+						if err == nil {
+							mu.Lock()
+							ids[i] = id
+							mu.Unlock()
+						}
 					}
-				} else {
-					var id uuid.UUID
-					id, err = submit(ctx, sessions[p.Requester].Session(victim.URL()), p)
-					if err == nil {
-						mu.Lock()
-						ids[i] = id
-						mu.Unlock()
+					if errors.Is(err, syscall.ECONNREFUSED) {
+						time.Sleep(50 * time.Millisecond)
+						continue
 					}
+					if err != nil {
+						cutOff.Add(1)
+					} else {
+						answered.Add(1)
+					}
+					break
 				}
-				if err != nil {
-					transport.Add(1) // the replica died under the request (or was down)
-				} else {
-					answered.Add(1)
-				}
-				time.Sleep(time.Duration(rand.IntN(40)) * time.Millisecond)
+				time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
 			}
 		}()
 	}
+	streamsDone := make(chan struct{})
+	go func() { wg.Wait(); close(streamsDone) }()
+	// Kill while mutations flow: each time some were answered since the last start.
 	for k := 0; k < kills; k++ {
-		time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
+		base := answered.Load()
+		for answered.Load() < base+2 {
+			select {
+			case <-streamsDone:
+			case <-time.After(10 * time.Millisecond):
+				continue
+			}
+			break
+		}
+		time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
 		victim.Kill()
 		victim.Start()
 	}
-	close(stop)
-	wg.Wait()
-	t.Logf("victim started %d times; %d mutations answered, %d cut off by a kill", victim.Starts, answered.Load(), transport.Load())
+	<-streamsDone
+	t.Logf("victim started %d times; %d mutations answered, %d cut off by a kill", victim.Starts, answered.Load(), cutOff.Load())
+	require.Positive(t, cutOff.Load(), "some mutations were in flight when the victim died")
 
 	// Nothing half-done, whatever was cut off.
 	settle(t, e, settleTimeout)

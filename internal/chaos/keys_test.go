@@ -122,11 +122,17 @@ func TestMasterKeyRotationUnderLoad(t *testing.T) {
 	var loadWG sync.WaitGroup
 	failf := func(format string, args ...any) { t.Errorf(format, args...) }
 
+	// Every session is opened before the first restart.
+	readerSessions := make([]*Client, len(members))
 	for r, email := range members {
+		readerSessions[r] = MustLogin(t, apis[r%2].URL(), email)
+	}
+	updaterSessions := []*Client{MustLogin(t, apiA.URL(), "admin@demo.test"), MustLogin(t, apiB.URL(), "admin@demo.test")}
+	for r := range members {
 		loadWG.Add(1)
 		go func() {
 			defer loadWG.Done()
-			c := MustLogin(t, apis[r%2].URL(), email)
+			c := readerSessions[r]
 			tick := time.NewTicker(2100 * time.Millisecond) // under 30 a minute
 			defer tick.Stop()
 			for n := 0; ; n++ {
@@ -146,7 +152,9 @@ func TestMasterKeyRotationUnderLoad(t *testing.T) {
 					continue
 				}
 				var out struct {
-					RevealCredentials struct{ Fields []struct{ Name, Value string } }
+					RevealCredentials struct {
+						Fields []struct{ Name, Value string }
+					}
 				}
 				if err := res.Decode(&out); err != nil {
 					failf("reveal of identity %d failed: %v", i, err)
@@ -173,7 +181,7 @@ func TestMasterKeyRotationUnderLoad(t *testing.T) {
 		loadWG.Add(1)
 		go func() {
 			defer loadWG.Done()
-			c := MustLogin(t, apis[u].URL(), "admin@demo.test")
+			c := updaterSessions[u]
 			for n := 1; ; n++ {
 				select {
 				case <-stop:
