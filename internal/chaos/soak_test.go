@@ -302,13 +302,15 @@ func TestSoak(t *testing.T) {
 			pause(gap)
 		}
 	})
-	// Reveals of provisioned identities by their client users (30 a minute each at most).
+	// Reveals of provisioned identities by their client users, each at most one every 2.5 s
+	// (reveals are limited to 30 a minute per user).
 	wg.Go(func() {
+		last := map[string]time.Time{}
 		for i := 0; running(); i++ {
 			var ident uuid.UUID
 			var owner string
 			approvedIDs.Range(func(k, v any) bool {
-				if rand.IntN(4) == 0 {
+				if rand.IntN(4) == 0 && time.Since(last[v.(Pair).Requester]) > 2500*time.Millisecond {
 					var got []uuid.UUID
 					_ = e.DB.NewSelect().Table("access_requests").Column("identity_id").
 						Where("id = ? AND status = 'PROVISIONED'", k).Scan(ctx, &got)
@@ -320,6 +322,7 @@ func TestSoak(t *testing.T) {
 				return true
 			})
 			if ident != uuid.Nil {
+				last[owner] = time.Now()
 				do("reveal", requesters[owner].Session(apis[i%2].URL()), revealOp, map[string]any{"id": ident}, nil)
 			}
 			pause(500 * time.Millisecond)
