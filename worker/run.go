@@ -54,7 +54,8 @@ func isFailure(err error) bool { return err != nil && !errors.Is(err, errRequeue
 // attempt after Config.RetryDelay. A task whose worker died under it (asynq's recoverer hands
 // it back with ErrLeaseExpired, a minute or two after the crash) comes back as soon as a
 // requeue: the job did not fail, its process did, and it has waited long enough already. It
-// still counts as an attempt, so a task that kills every worker that runs it ends FAILED.
+// still counts as an attempt, so a task that kills every worker that runs it is not retried
+// forever: asynq archives it once its retries are spent.
 func (w *Worker) retryDelay(n int, err error, t *asynq.Task) time.Duration {
 	if errors.Is(err, errRequeue) || errors.Is(err, asynq.ErrLeaseExpired) {
 		d := w.cfg.BusyRetryDelay
