@@ -460,7 +460,9 @@ func TestStaffDataByRole(t *testing.T) {
 	member := sys.Login("member@demo.test")
 
 	requireCode(t, member.Do(`{ users { nodes { email role } } }`, nil), "FORBIDDEN")
-	var users struct{ Users struct{ Nodes []struct{ Email string } } }
+	var users struct {
+		Users struct{ Nodes []struct{ Email string } }
+	}
 	admin.Do(`{ users { nodes { email role } } }`, nil).Decode(t, &users)
 	require.NotEmpty(t, users.Users.Nodes)
 
