@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench load withenv compose-config
+.PHONY: help run test build generate check-generated lint bench load withenv compose-config fuzz-short fuzz-long soak
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -17,8 +17,21 @@ build: ## build bin/accesshive
 withenv:
 	@$(GO) build -o bin/withenv ./internal/devenv/cmd/withenv
 
-test: withenv ## run every test against a throwaway PostgreSQL and Redis
+test: withenv ## run every test against a throwaway PostgreSQL and Redis, then a short run of every fuzz target
 	bin/withenv -- $(GO) test -p 2 -count=1 -timeout 15m $(PKGS)
+	$(MAKE) fuzz-short
+
+FUZZTIME      ?= 4s
+SOAK_FUZZTIME ?= 3m
+
+fuzz-short: withenv ## run every Go fuzz target for $(FUZZTIME) (about 2 minutes in all)
+	bin/withenv -- scripts/fuzz.sh $(FUZZTIME)
+
+fuzz-long: withenv ## run every Go fuzz target for $(SOAK_FUZZTIME) (about 50 minutes in all)
+	bin/withenv -- scripts/fuzz.sh $(SOAK_FUZZTIME)
+
+soak: ## the long, bounded suites (run by CI on a schedule)
+	$(MAKE) fuzz-long
 
 generate: ## regenerate gqlgen code from schema.graphqls
 	$(GO) tool gqlgen generate
