@@ -101,10 +101,11 @@ var isolationHints = map[string]map[string]any{
 	"submitAccessRequest": {
 		"input.platform": "META_ADS", "input.identityType": "EXTERNAL_LOGIN", "input.justification": "isolation probe",
 	},
-	"approveAccessRequest":    {"credentials": omitted},
-	"createRoleTemplate":      {"input.name": "Mole template"},
-	"updateAgencySettings":    {"input.accessRequestExpiryHours": 48},
-	"configureIdentitySource": {"input.managedOu": "/AccessHive"},
+	"approveAccessRequest": {"credentials": omitted},
+	"createRoleTemplate":   {"input.name": "Mole template"},
+	"updateAgencySettings": {"input.accessRequestExpiryHours": 48},
+	// Not META_ADS, which createIdentity names: Rival's own connection stays OPERATIONAL.
+	"connectPlatform": {"input.platform": "TIKTOK_ADS", "input.state": "OPERATIONAL"},
 }
 
 // attacker is one caller of the walk with what it must never see.
@@ -183,13 +184,16 @@ func TestIsolationGenerated(t *testing.T) {
 	gwsAwaitState(t, admin, approved.Identity.ID, "PROVISIONED")
 	arReveal(t, admin, ext.ID)
 	var tpl struct{ CreateRoleTemplate struct{ ID string } }
-	admin.Do(arTemplateOp, map[string]any{"in": map[string]any{"name": "Acme Ads Template", "platform": "META_ADS", "identityType": "EXTERNAL_LOGIN"}}).Decode(t, &tpl)
+	admin.Do(arTemplateOp, map[string]any{"in": map[string]any{"name": "Ads Template", "platform": "META_ADS", "identityType": "EXTERNAL_LOGIN"}}).Decode(t, &tpl)
 	src := gwsSources(t, admin)
 	require.NotEmpty(t, src)
 	var sync struct{ SyncDirectory struct{ ID string } }
 	gwsSync(admin, src[0].ID).Decode(t, &sync)
 	gwsAwaitJob(t, admin, "SYNC_DIRECTORY", sync.SyncDirectory.ID)
 	require.NotEmpty(t, gwsReports(t, admin, 1), "the sync stored a report")
+	for _, p := range []string{"LINKEDIN_ADS", "TIKTOK_ADS"} {
+		admin.Do(`mutation($p: PlatformKey!){ connectPlatform(input:{platform: $p, state: OPERATIONAL}) { key } }`, map[string]any{"p": p}).Decode(t, &struct{}{})
+	}
 	pending := arSubmit(t, alice, "LINKEDIN_ADS", "EXTERNAL_LOGIN", "Acme wants LinkedIn")
 	waitQuiet(t, sys)
 
@@ -259,7 +263,7 @@ func TestIsolationGenerated(t *testing.T) {
 		bobSecrets = append(bobSecrets, bobIDs[k]...)
 	}
 	rivalSecrets = append(rivalSecrets, demoID, "Demo Agency", "Acme", "Globex", "@demo.test", "@acme.test", "@globex.test",
-		"acme-meta-password-1", "acme-google-token-1", "agency-password-1", "ads@acme.example", "Demo shared login", "Acme Ads Template")
+		"acme-meta-password-1", "acme-google-token-1", "agency-password-1", "ads@acme.example", "Demo shared login", "Ads Template")
 	bobSecrets = append(bobSecrets, "Acme", "@acme.test", "Alice Acme", "admin@demo.test", "owner@demo.test", "member@demo.test",
 		"acme-meta-password-1", "acme-google-token-1", "agency-password-1", "ads@acme.example", "Demo shared login")
 	for _, l := range demo.Logins {
@@ -291,6 +295,13 @@ func TestIsolationGenerated(t *testing.T) {
 	}
 	require.Empty(t, unclassified, "every root field must be classified in isolationClasses (how it treats other tenants' ids)")
 
+	hints := map[string]map[string]any{}
+	for k, v := range isolationHints {
+		hints[k] = v
+	}
+	// A valid key, so that configuring its own source succeeds for Rival's owner and admin.
+	keyJSON, _ := gwsServiceAccountKey(t, "mole@rival-project.iam.gserviceaccount.com")
+	hints["configureIdentitySource"] = map[string]any{"input.managedOu": "/AccessHive", "input.serviceAccountKey": keyJSON}
 	seq := 0
 	calls := 0
 	for _, root := range []struct{ name, kind string }{{schema.Query, "query"}, {schema.Mutation, "mutation"}} {
@@ -298,9 +309,9 @@ func TestIsolationGenerated(t *testing.T) {
 			class := isolationClasses[f.Name]
 			for _, a := range attackers {
 				t.Run(f.Name+"/"+a.name, func(t *testing.T) {
-					op := schema.buildOp(root.kind, f, isolationHints[f.Name], &seq)
+					op := schema.buildOp(root.kind, f, hints[f.Name], &seq)
 					vs := op.variants(a.candidates)
-					if class != refuse {
+					if class != refuse && op.optionalSlotsOnly() {
 						vs = append(vs, variant{ids: map[int]string{}, desc: "bare"})
 					}
 					before := victimRows(t, sys, a.mine)
@@ -317,7 +328,7 @@ func TestIsolationGenerated(t *testing.T) {
 						}
 						r := c.Do(op.query, vars)
 						desc := fmt.Sprintf("%s as %s with %s: %s", f.Name, a.name, v.desc, summarize(r))
-						checkAnswer(t, a, class, f.Name, r, desc)
+						checkAnswer(t, a, class, f.Name, r, desc, op.victimFields(v))
 						if class == refuse && len(v.ids) > 0 {
 							// The answer for the victim's id is the answer for an id that does
 							// not exist: nothing tells that the object is there.
@@ -370,7 +381,7 @@ func TestIsolationGenerated(t *testing.T) {
 				return a.candidates(kind)
 			}
 			vs := op.variants(ids)
-			if class != refuse {
+			if class != refuse && op.optionalSlotsOnly() {
 				vs = append(vs, variant{ids: map[int]string{}, desc: "bare"})
 			}
 			for _, v := range vs {
@@ -408,7 +419,7 @@ func TestIsolationGenerated(t *testing.T) {
 	arOne(t, arApprove(admin, req.ID, arStr("ok"), map[string]any{"token": "acme-tiktok-token-1"}))
 	r := admin.Do(`mutation($id:ID!){ rotateCredentials(identityId:$id){ id } }`, map[string]any{"id": approved.Identity.ID})
 	require.Empty(t, r.Errors)
-	admin.Do(`mutation { connectPlatform(input:{platform: LINKEDIN_ADS, state: OPERATIONAL}) { key } }`, nil).Decode(t, &struct{}{})
+	admin.Do(`mutation { connectPlatform(input:{platform: GA4, state: DEGRADED}) { key } }`, nil).Decode(t, &struct{}{})
 	for _, w := range []*e2e.Sub{witnessJobs, witnessReqs, witnessNotes, witnessIdent, witnessTick} {
 		ev, ok := w.Next(arTimeout)
 		require.True(t, ok, "the victim's own subscriber got its event")
@@ -443,7 +454,12 @@ func TestIsolationGenerated(t *testing.T) {
 }
 
 // checkAnswer applies a field class to one answer.
-func checkAnswer(t *testing.T, a *attacker, class fieldClass, field string, r e2e.Response, desc string) {
+//
+// A refusal is NOT_FOUND or FORBIDDEN, or BAD_USER_INPUT naming the very input field that held
+// the victim's id ("clientId: no such client"): an unresolvable reference inside an input is an
+// input error, and the comparison with a random id shows it teaches nothing. An own or list
+// field may also meet a CONFLICT with the caller's own objects (their ids are searched too).
+func checkAnswer(t *testing.T, a *attacker, class fieldClass, field string, r e2e.Response, desc string, victimFields []string) {
 	t.Helper()
 	body := string(r.Data)
 	for _, e := range r.Errors {
@@ -454,7 +470,11 @@ func checkAnswer(t *testing.T, a *attacker, class fieldClass, field string, r e2
 	switch class {
 	case refuse:
 		require.NotEmpty(t, r.Errors, "%s: must be refused", desc)
-		require.Contains(t, []string{"NOT_FOUND", "FORBIDDEN"}, r.Code(), desc)
+		if r.Code() == "BAD_USER_INPUT" {
+			require.Contains(t, victimFields, r.Field(), "%s: refused for an input error other than the victim's id", desc)
+		} else {
+			require.Contains(t, []string{"NOT_FOUND", "FORBIDDEN"}, r.Code(), desc)
+		}
 		require.Equal(t, "null", string(r.Data), desc)
 	case session:
 		if field == "login" {
@@ -464,7 +484,7 @@ func checkAnswer(t *testing.T, a *attacker, class fieldClass, field string, r e2
 		}
 	default:
 		if len(r.Errors) > 0 {
-			require.Contains(t, []string{"NOT_FOUND", "FORBIDDEN"}, r.Code(), desc)
+			require.Contains(t, []string{"NOT_FOUND", "FORBIDDEN", "CONFLICT"}, r.Code(), desc)
 		}
 	}
 }

@@ -394,6 +394,30 @@ func (op generatedOp) variants(candidates func(kind string) []string) []variant 
 	return out
 }
 
+// optionalSlotsOnly reports whether every ID argument may be left out, so that a call without
+// any of the victim's ids (a plain list, say) can be made.
+func (op generatedOp) optionalSlotsOnly() bool {
+	if len(op.slots) == 0 {
+		return false // the single variant already has no ids
+	}
+	for _, sl := range op.slots {
+		if sl.required {
+			return false
+		}
+	}
+	return true
+}
+
+// victimFields returns the names of the input fields that hold an id in v.
+func (op generatedOp) victimFields(v variant) []string {
+	var out []string
+	for i := range v.ids {
+		p := op.slots[i].path
+		out = append(out, p[strings.LastIndex(p, ".")+1:])
+	}
+	return out
+}
+
 // materialize replaces the placeholders of v by the variant's ids, leaving out unset ones.
 func materialize(v any, ids map[int]string) (any, bool) {
 	switch x := v.(type) {
