@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench load soak withenv compose-config
+.PHONY: help run test build generate check-generated lint bench load soak withenv compose-config fuzz-short fuzz-long
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -17,8 +17,18 @@ build: ## build bin/accesshive
 withenv:
 	@$(GO) build -o bin/withenv ./internal/devenv/cmd/withenv
 
-test: withenv ## run every test against a throwaway PostgreSQL and Redis
+test: withenv ## run every test against a throwaway PostgreSQL and Redis, then a short run of every fuzz target
 	bin/withenv -- $(GO) test -p 2 -count=1 -timeout 15m $(PKGS)
+	$(MAKE) fuzz-short
+
+FUZZTIME      ?= 4s
+SOAK_FUZZTIME ?= 90s
+
+fuzz-short: withenv ## run every Go fuzz target for $(FUZZTIME) (about 2 minutes in all)
+	bin/withenv -- scripts/fuzz.sh $(FUZZTIME)
+
+fuzz-long: withenv ## run every Go fuzz target for $(SOAK_FUZZTIME) (about 25 minutes in all)
+	bin/withenv -- scripts/fuzz.sh $(SOAK_FUZZTIME)
 
 generate: ## regenerate gqlgen code from schema.graphqls
 	$(GO) tool gqlgen generate
@@ -33,8 +43,9 @@ lint: ## gofmt and go vet
 load: ## drive a running system (make run) with 16 clients for 20 s and print latencies
 	$(GO) run ./bench/load -c 16 -d 20s
 
-soak: withenv ## the long fault suites and SOAK_DURATION (default 1h) of mixed traffic (README "Fault suites and soak")
+soak: withenv ## the long fault suites and SOAK_DURATION (default 1h) of mixed traffic (README "Fault suites and soak"), then make fuzz-long
 	bench/soak/soak.sh
+	$(MAKE) fuzz-long
 
 bench: withenv ## run the benchmarks (results go to docs/BENCHMARKS.md by hand, with the machine)
 	bin/withenv -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)
