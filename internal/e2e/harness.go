@@ -26,6 +26,7 @@ import (
 	"github.com/accesshive/accesshive/internal/app"
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
+	"github.com/accesshive/accesshive/internal/devenv"
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
 	"github.com/accesshive/accesshive/internal/notify"
@@ -76,6 +77,9 @@ type Options struct {
 	// Keys is the vault keyring's master keys, oldest first (the last one seals); none means
 	// one generated key. Rewrap tests configure an older key beside the newest.
 	Keys []vault.MasterKey
+	// Env, when set, is a PostgreSQL and Redis of the test's own (see StartEnv) instead of the
+	// servers every test shares: outage tests freeze and restart it.
+	Env *devenv.Env
 }
 
 // SyncBuffer is a goroutine-safe bytes.Buffer.
@@ -104,11 +108,18 @@ func Start(t testing.TB, opts Options) *System {
 	if opts.Replicas == 0 {
 		opts.Replicas = 1
 	}
-	bdb, schema := testenv.DBWithSchema(t)
-	rdbNum := testenv.RedisDB(t)
+	dbURL, redisAddr := "", ""
+	if opts.Env != nil {
+		dbURL, redisAddr = opts.Env.DatabaseURL, opts.Env.RedisAddr
+	} else {
+		dbURL, redisAddr = testenv.DatabaseURL(t), testenv.RedisAddr(t)
+	}
+	bdb, schema := testenv.DBWithSchemaAt(t, dbURL)
+	rdbNum := testenv.RedisDBAt(t, redisAddr)
 	prefix := testenv.Prefix(t)
 	cfg := config.Config{
-		RedisAddr:         testenv.RedisAddr(t),
+		DatabaseURL:       dbURL,
+		RedisAddr:         redisAddr,
 		RedisDB:           rdbNum,
 		KeyPrefix:         prefix,
 		AllowedOrigins:    []string{Origin},
@@ -121,6 +132,8 @@ func Start(t testing.TB, opts Options) *System {
 		AllowDirectoryEndpoint: true,
 		ProvisionStuckAfter:    time.Minute,
 		RepairMaxShare:         0.5,
+		// Generous on a loaded CI machine under -race; outage tests set the production one.
+		Deadlines: config.Deadlines{Request: 30 * time.Second},
 	}
 	if opts.TuneConfig != nil {
 		opts.TuneConfig(&cfg)
@@ -154,9 +167,9 @@ func Start(t testing.TB, opts Options) *System {
 	for i := 0; i < opts.Replicas; i++ {
 		pool := bdb
 		if i > 0 {
-			pool = testenv.OpenSchema(t, schema)
+			pool = testenv.OpenSchemaAt(t, dbURL, schema)
 		}
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DB: rdbNum})
+		rdb := app.OpenRedis(cfg)
 		t.Cleanup(func() { _ = rdb.Close() })
 		// Every replica's emails land in one capture the test reads.
 		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i), app.WithSender(s.Mail))
@@ -190,6 +203,18 @@ func Start(t testing.TB, opts Options) *System {
 		go func() { defer wg.Done(); _ = w.Run(ctx) }()
 	}
 	return s
+}
+
+// StartEnv starts a PostgreSQL and Redis of the test's own, which it may freeze and restart
+// without disturbing other tests, and stops them when the test ends.
+func StartEnv(t testing.TB) *devenv.Env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	env, err := devenv.Start(ctx, devenv.Options{RedisDatabases: 16})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = env.Stop() })
+	return env
 }
 
 // Client is one browser session against one API replica.
