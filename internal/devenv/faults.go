@@ -1,9 +1,14 @@
 package devenv
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -19,12 +24,69 @@ func (e *Env) FreezeRedis() error { return e.signalGroup(e.redisServer(), syscal
 // ThawRedis resumes a frozen Redis with SIGCONT.
 func (e *Env) ThawRedis() error { return e.signalGroup(e.redisServer(), syscall.SIGCONT) }
 
-// FreezePostgres stops PostgreSQL — the postmaster and every backend, its whole process group —
-// with SIGSTOP until ThawPostgres.
-func (e *Env) FreezePostgres() error { return e.signalGroup(e.pgServer(), syscall.SIGSTOP) }
+// FreezePostgres stops PostgreSQL — the postmaster and every backend — with SIGSTOP until
+// ThawPostgres. Backends put themselves in sessions of their own (setsid), so they are found
+// as the postmaster's children rather than by process group; the postmaster is stopped first,
+// so that it forks no new one meanwhile.
+func (e *Env) FreezePostgres() error {
+	s := e.pgServer()
+	if err := e.signalGroup(s, syscall.SIGSTOP); err != nil {
+		return err
+	}
+	for _, pid := range descendants(s.cmd.Process.Pid) {
+		_ = syscall.Kill(pid, syscall.SIGSTOP)
+	}
+	return nil
+}
 
-// ThawPostgres resumes a frozen PostgreSQL with SIGCONT.
-func (e *Env) ThawPostgres() error { return e.signalGroup(e.pgServer(), syscall.SIGCONT) }
+// ThawPostgres resumes a frozen PostgreSQL with SIGCONT, backends first.
+func (e *Env) ThawPostgres() error {
+	s := e.pgServer()
+	if s == nil || s.exited() {
+		return errors.New("devenv: server is not running")
+	}
+	for _, pid := range descendants(s.cmd.Process.Pid) {
+		_ = syscall.Kill(pid, syscall.SIGCONT)
+	}
+	return e.signalGroup(s, syscall.SIGCONT)
+}
+
+// descendants lists the processes below pid, from /proc.
+func descendants(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	children := map[int][]int{}
+	for _, ent := range entries {
+		p, err := strconv.Atoi(ent.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", ent.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The command name, in parentheses, may hold spaces: the fields after its closing
+		// parenthesis are "state ppid ...".
+		rest := string(b[bytes.LastIndexByte(b, ')')+1:])
+		f := strings.Fields(rest)
+		if len(f) < 2 {
+			continue
+		}
+		if ppid, err := strconv.Atoi(f[1]); err == nil {
+			children[ppid] = append(children[ppid], p)
+		}
+	}
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			out = append(out, c)
+			queue = append(queue, c)
+		}
+	}
+	return out
+}
 
 // RestartPostgres stops PostgreSQL (fast shutdown: open connections are closed) and starts it
 // again on the same port and data, so that DatabaseURL stays valid; clients must reconnect.
@@ -33,7 +95,7 @@ func (e *Env) RestartPostgres(ctx context.Context) error {
 	if old == nil {
 		return errors.New("devenv: postgres is not running")
 	}
-	_ = syscall.Kill(-old.cmd.Process.Pid, syscall.SIGCONT)
+	_ = e.ThawPostgres()
 	if err := old.stop(); err != nil {
 		return err
 	}
@@ -76,6 +138,9 @@ func (e *Env) signalGroup(s *server, sig syscall.Signal) error {
 func (e *Env) thawAll() {
 	for _, s := range []*server{e.pgServer(), e.redisServer()} {
 		if s != nil && !s.exited() {
+			for _, pid := range descendants(s.cmd.Process.Pid) {
+				_ = syscall.Kill(pid, syscall.SIGCONT)
+			}
 			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGCONT)
 		}
 	}
