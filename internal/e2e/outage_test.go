@@ -12,6 +12,7 @@ import (
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/e2e"
+	"github.com/accesshive/accesshive/internal/gws/fake"
 )
 
 // Dependency outages (issue 11, item 2). Each test runs a whole system over a PostgreSQL and
@@ -188,3 +189,40 @@ func TestPostgresFrozenAndRestarted(t *testing.T) {
 	code, _ = readyz(t, alice)
 	require.Equal(t, 200, code)
 }
+
+// directoryOutage approves three MANAGED_GWS requests while the fake directory answers rate
+// limits, backend errors and answers slower than the directory deadline for d: every
+// provisioning job backs off and finishes once the directory is back, none is marked FAILED
+// for the transient errors, and each identity has exactly one directory user.
+func directoryOutage(t *testing.T, d time.Duration) {
+	sys := e2e.Start(t, e2e.Options{TuneConfig: func(c *config.Config) {
+		c.Deadlines.Directory = time.Second
+	}})
+	admin := sys.Login("admin@demo.test")
+	alice := sys.Login("alice@acme.test")
+	bob := sys.Login("bob@globex.test")
+	var reqs []arView
+	for _, r := range []struct {
+		c        *e2e.Client
+		platform string
+	}{{alice, "GA4"}, {bob, "GA4"}, {alice, "GOOGLE_ADS"}} {
+		reqs = append(reqs, arSubmit(t, r.c, r.platform, "MANAGED_GWS", "During a directory outage."))
+	}
+
+	sys.Directory.DisruptFor(d, fake.RateLimited, fake.BackendError, fake.Slow(1500*time.Millisecond))
+	outageEnds := time.Now().Add(d)
+	for _, r := range reqs {
+		require.Empty(t, arApprove(admin, r.ID, nil, nil).Errors)
+	}
+	for _, r := range reqs {
+		e2e.Eventually(t, d+90*time.Second, func() bool { return arGet(t, admin, r.ID).Status == "PROVISIONED" }, "request %s provisioned", r.ID)
+	}
+	t.Logf("all provisioned %s after the outage ended", time.Since(outageEnds).Round(time.Millisecond))
+	require.Zero(t, countRows(t, sys, `SELECT count(*) FROM jobs WHERE status = 'FAILED'`), "no job failed for a transient error")
+	require.Zero(t, countRows(t, sys, `SELECT count(*) FROM identities WHERE provisioning_state = 'FAILED'`))
+	require.Equal(t, 3, sys.Directory.Count(), "one directory user per identity")
+	calls := sys.Directory.Calls()
+	require.Greater(t, calls[fake.CallInsert]+calls[fake.CallGet]+calls[fake.CallList], 3, "the outage was met and retried")
+}
+
+func TestDirectoryOutage(t *testing.T) { directoryOutage(t, 5*time.Second) }
