@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench load withenv compose-config
+.PHONY: help run test test-race soak build generate check-generated lint bench load withenv compose-config
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -19,6 +19,12 @@ withenv:
 
 test: withenv ## run every test against a throwaway PostgreSQL and Redis
 	bin/withenv -- $(GO) test -p 2 -count=1 -timeout 15m $(PKGS)
+
+test-race: withenv ## make test under the race detector (CI runs it beside make test)
+	bin/withenv -- $(GO) test -race -p 2 -count=1 -timeout 80m $(PKGS)
+
+soak: withenv ## the long reliability runs (TestSoak*: minute-long directory and Redis outages), bounded at 60 min
+	ACCESSHIVE_SOAK=1 bin/withenv -- $(GO) test -count=1 -timeout 60m -run '^TestSoak' -v ./internal/e2e
 
 generate: ## regenerate gqlgen code from schema.graphqls
 	$(GO) tool gqlgen generate
