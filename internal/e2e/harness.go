@@ -132,8 +132,12 @@ func Start(t testing.TB, opts Options) *System {
 		AllowDirectoryEndpoint: true,
 		ProvisionStuckAfter:    time.Minute,
 		RepairMaxShare:         0.5,
-		// Generous on a loaded CI machine under -race; outage tests set the production one.
-		Deadlines: config.Deadlines{Request: 30 * time.Second},
+		// Generous on a loaded CI machine under -race; outage tests set production ones.
+		Deadlines: config.Deadlines{
+			Request: 30 * time.Second, DBConnect: 15 * time.Second,
+			RedisDial: 10 * time.Second, RedisRead: 10 * time.Second, RedisWrite: 10 * time.Second,
+			Publish: 5 * time.Second,
+		},
 	}
 	if opts.TuneConfig != nil {
 		opts.TuneConfig(&cfg)

@@ -32,9 +32,9 @@ func TestSoakDirectoryOutage(t *testing.T) {
 func TestSoakRedisAway(t *testing.T) {
 	requireSoak(t)
 	sys, env := startOutageSystem(t)
-	admin := sys.Login("admin@demo.test")
-	alice := sys.Login("alice@acme.test")
-	bob := sys.Login("bob@globex.test")
+	admin := login(t, sys, "admin@demo.test")
+	alice := login(t, sys, "alice@acme.test")
+	bob := login(t, sys, "bob@globex.test")
 	var reqs []arView
 	for _, r := range []struct {
 		c        *e2e.Client

@@ -97,7 +97,7 @@ func DBWithSchemaAt(t testing.TB, url string) (*bun.DB, string) {
 	schema := SchemaAt(t, url)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	bdb, err := db.Open(ctx, url, db.Options{SearchPath: schema, MaxOpenConns: 10})
+	bdb, err := db.Open(ctx, url, db.Options{SearchPath: schema, MaxOpenConns: 10, ConnectTimeout: 15 * time.Second})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
@@ -117,7 +117,7 @@ func OpenSchema(t testing.TB, schema string) *bun.DB {
 // OpenSchemaAt is OpenSchema in the database at url.
 func OpenSchemaAt(t testing.TB, url, schema string) *bun.DB {
 	t.Helper()
-	bdb, err := db.Open(context.Background(), url, db.Options{SearchPath: schema, MaxOpenConns: 10})
+	bdb, err := db.Open(context.Background(), url, db.Options{SearchPath: schema, MaxOpenConns: 10, ConnectTimeout: 15 * time.Second})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
