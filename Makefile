@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test test-race soak build generate check-generated lint bench load withenv compose-config
+.PHONY: help run test test-race build generate check-generated lint bench load soak withenv compose-config
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -23,9 +23,6 @@ test: withenv ## run every test against a throwaway PostgreSQL and Redis
 test-race: withenv ## make test under the race detector (CI runs it beside make test)
 	bin/withenv -- $(GO) test -race -p 2 -count=1 -timeout 80m $(PKGS)
 
-soak: withenv ## the long reliability runs (TestSoak*: minute-long directory and Redis outages), bounded at 60 min
-	ACCESSHIVE_SOAK=1 bin/withenv -- $(GO) test -count=1 -timeout 60m -run '^TestSoak' -v ./internal/e2e
-
 generate: ## regenerate gqlgen code from schema.graphqls
 	$(GO) tool gqlgen generate
 
@@ -38,6 +35,10 @@ lint: ## gofmt and go vet
 
 load: ## drive a running system (make run) with 16 clients for 20 s and print latencies
 	$(GO) run ./bench/load -c 16 -d 20s
+
+soak: withenv ## the long fault suites and SOAK_DURATION (default 1h) of mixed traffic (README "Fault suites and soak")
+	bench/soak/soak.sh
+	bench/soak/outages.sh
 
 bench: withenv ## run the benchmarks (results go to docs/BENCHMARKS.md by hand, with the machine)
 	bin/withenv -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)
