@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench load soak withenv compose-config fuzz-short fuzz-long
+.PHONY: help run test test-race build generate check-generated lint bench load soak withenv compose-config fuzz-short fuzz-long
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ fuzz-short: withenv ## run every Go fuzz target for $(FUZZTIME) (about 2 minutes
 fuzz-long: withenv ## run every Go fuzz target for $(SOAK_FUZZTIME) (about 25 minutes in all)
 	bin/withenv -- scripts/fuzz.sh $(SOAK_FUZZTIME)
 
+test-race: withenv ## make test under the race detector (CI runs it beside make test)
+	bin/withenv -- $(GO) test -race -p 2 -count=1 -timeout 80m $(PKGS)
+
 generate: ## regenerate gqlgen code from schema.graphqls
 	$(GO) tool gqlgen generate
 
@@ -45,6 +48,7 @@ load: ## drive a running system (make run) with 16 clients for 20 s and print la
 
 soak: withenv ## the long fault suites and SOAK_DURATION (default 1h) of mixed traffic (README "Fault suites and soak"), then make fuzz-long
 	bench/soak/soak.sh
+	bench/soak/outages.sh
 	$(MAKE) fuzz-long
 
 bench: withenv ## run the benchmarks (results go to docs/BENCHMARKS.md by hand, with the machine)

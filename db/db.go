@@ -3,10 +3,12 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,6 +24,12 @@ type Options struct {
 	SearchPath string
 	// MaxOpenConns bounds the pool; 0 means 20.
 	MaxOpenConns int
+	// ConnectTimeout bounds opening one connection (TCP connect and PostgreSQL's startup
+	// handshake), so that a frozen server fails a request instead of hanging it; 0 means 3s.
+	ConnectTimeout time.Duration
+	// StatementTimeout is PostgreSQL's statement_timeout on every connection: the server's own
+	// bound on one statement, lock waits included; 0 means 30s.
+	StatementTimeout time.Duration
 }
 
 // Open connects to PostgreSQL at dsn and checks that it answers.
@@ -33,6 +41,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*bun.DB, error) {
 	if opts.SearchPath != "" {
 		cfg.RuntimeParams["search_path"] = opts.SearchPath
 	}
+	cfg.ConnectTimeout = cmp.Or(opts.ConnectTimeout, 3*time.Second)
+	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(cmp.Or(opts.StatementTimeout, 30*time.Second).Milliseconds(), 10)
 	sqldb := stdlib.OpenDB(*cfg)
 	maxOpen := opts.MaxOpenConns
 	if maxOpen == 0 {

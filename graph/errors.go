@@ -23,6 +23,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var fe *fault.Error
 		if errors.As(err, &fe) {
+			if fe.Code == fault.CodeUnavailable {
+				logger.WarnContext(ctx, "dependency unavailable", "path", gqlErr.Path.String(), "error", err)
+			}
 			field := fe.Field
 			if field == "" && fe.Code == fault.CodeBadUserInput {
 				// Errors of argument coercion (e.g. the strict String) name the field by path.
@@ -71,6 +74,15 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.Is(err, context.Canceled) {
 			gqlErr.Message = "request cancelled"
 			gqlErr.Extensions = map[string]any{"code": "CANCELLED"}
+			return gqlErr
+		}
+		if fault.IsDependencyDown(err) {
+			// PostgreSQL or Redis did not answer in time: a clear, retryable error that names
+			// no host, port or driver message; the cause goes to the log.
+			errID := uuid.NewString()
+			logger.WarnContext(ctx, "dependency unavailable", "error_id", errID, "path", gqlErr.Path.String(), "error", err)
+			gqlErr.Message = fault.UnavailableMessage + " (id " + errID + ")"
+			gqlErr.Extensions = map[string]any{"code": string(fault.CodeUnavailable), "errorId": errID}
 			return gqlErr
 		}
 		errID := uuid.NewString()

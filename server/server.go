@@ -61,6 +61,9 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed when one of them is the
 	// connection's peer (see clientIP); none means the peer is always the client.
 	TrustedProxies []netip.Prefix
+	// RequestTimeout bounds a GraphQL request over HTTP, and the session check of a websocket
+	// upgrade; 0 means 5s.
+	RequestTimeout time.Duration
 }
 
 // Deps are the services the HTTP side uses.
@@ -106,6 +109,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxDepth == 0 {
 		cfg.MaxDepth = 12
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 5 * time.Second
+	}
 	s := &Server{cfg: cfg, deps: deps, mux: http.NewServeMux(), origins: map[string]bool{}}
 	for _, o := range cfg.AllowedOrigins {
 		s.origins[strings.TrimRight(strings.ToLower(o), "/")] = true
@@ -115,7 +121,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	gql := s.graphqlHandler()
-	s.mux.Handle("/graphql", withSocketDeadlines(noStore(s.withSession(s.limitBody(gqlMethod(gql))))))
+	s.mux.Handle("/graphql", withSocketDeadlines(noStore(s.withDeadline(s.withSession(s.limitBody(gqlMethod(gql)))))))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -137,21 +143,57 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.observe(s.checkOrigin(s.mux)).ServeHTTP(w, r)
 }
 
-// readyz answers 200 when PostgreSQL and Redis both answer.
+// readyzTimeout bounds each of readyz's checks.
+const readyzTimeout = 2 * time.Second
+
+// readyz answers 200 when PostgreSQL and Redis both answer, and 503 naming the one that does
+// not ("unreachable") otherwise. The two are checked at once, each with its own deadline, so a
+// frozen one neither delays nor masks the other.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	checks := map[string]string{"postgres": "ok", "redis": "ok"}
+	checks := map[string]func(context.Context) error{
+		"postgres": s.deps.DB.PingContext,
+		"redis":    func(ctx context.Context) error { return s.deps.Redis.Ping(ctx).Err() },
+	}
+	type result struct {
+		name string
+		err  error
+	}
+	results := make(chan result, len(checks))
+	for name, check := range checks {
+		go func() {
+			ctx, cancel := context.WithTimeout(r.Context(), readyzTimeout)
+			defer cancel()
+			results <- result{name, check(ctx)}
+		}()
+	}
+	out := map[string]string{}
 	code := http.StatusOK
-	if err := s.deps.DB.PingContext(ctx); err != nil {
-		checks["postgres"] = "unreachable"
-		code = http.StatusServiceUnavailable
+	for range checks {
+		res := <-results
+		out[res.name] = "ok"
+		if res.err != nil {
+			out[res.name] = "unreachable"
+			code = http.StatusServiceUnavailable
+			s.deps.Logger.WarnContext(r.Context(), "readiness check failed", "dependency", res.name, "error", res.err)
+		}
 	}
-	if err := s.deps.Redis.Ping(ctx).Err(); err != nil {
-		checks["redis"] = "unreachable"
-		code = http.StatusServiceUnavailable
-	}
-	writeJSON(w, code, checks)
+	writeJSON(w, code, out)
+}
+
+// withDeadline bounds a GraphQL request over HTTP, every call it makes to PostgreSQL and Redis
+// included, so that a frozen dependency makes it answer UNAVAILABLE instead of hanging. A
+// websocket upgrade is left unbounded: its context is the connection's, which lives as long
+// as its subscriptions.
+func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -122,7 +122,18 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		ip, ua := clientIP(r, s.cfg.TrustedProxies), r.UserAgent()
 		ctx = graph.WithRequestMeta(ctx, graph.RequestMeta{IP: ip, UserAgent: ua})
 		if c, err := r.Cookie(CookieName); err == nil && strings.TrimSpace(c.Value) != "" {
-			actor, err := s.deps.Sessions.Authenticate(ctx, c.Value, ip, ua)
+			// A websocket upgrade has no request deadline (see withDeadline); its session check
+			// gets one of its own.
+			actx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+			actor, err := s.deps.Sessions.Authenticate(actx, c.Value, ip, ua)
+			cancel()
+			if err != nil && !errors.Is(err, fault.ErrUnauthenticated) {
+				// The session could not be checked (the database did not answer): say so,
+				// rather than answer UNAUTHENTICATED and make the app drop a live session.
+				s.deps.Logger.WarnContext(ctx, "session check failed", "error", err)
+				writeGraphQLError(w, http.StatusServiceUnavailable, string(fault.CodeUnavailable), fault.UnavailableMessage)
+				return
+			}
 			if err == nil {
 				ctx = auth.WithActor(ctx, actor)
 				ctx = context.WithValue(ctx, sessionTokenKey{}, c.Value)

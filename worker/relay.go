@@ -20,6 +20,9 @@ const (
 	relayEnqueueTimeout = 5 * time.Second
 	// relayMaxBackoff is the longest Run waits between passes while Redis or Postgres fails.
 	relayMaxBackoff = 5 * time.Second
+	// relayPassTimeout bounds one pass, its transaction included, so that a frozen PostgreSQL
+	// ends the pass (and its locks) instead of hanging the relay until it thaws.
+	relayPassTimeout = 30 * time.Second
 )
 
 // Relay moves outbox rows, committed with the state changes that need them, to asynq. Nothing is
@@ -131,7 +134,9 @@ func (r *Relay) enqueue(ctx context.Context, row *job.OutboxRow) error {
 func (r *Relay) Run(ctx context.Context, every time.Duration) {
 	wait := every
 	for {
-		n, err := r.RunOnce(ctx)
+		pctx, cancel := context.WithTimeout(ctx, relayPassTimeout)
+		n, err := r.RunOnce(pctx)
+		cancel()
 		switch {
 		case ctx.Err() != nil:
 			return

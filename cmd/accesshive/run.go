@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/term"
@@ -46,11 +45,11 @@ func open(ctx context.Context, cfg config.Config, keys *vault.Keyring) (*app.App
 	if cfg.DatabaseURL == "" {
 		return nil, nil, errors.New("DATABASE_URL is not set")
 	}
-	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{})
+	bdb, err := app.OpenDB(ctx, cfg, db.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
+	rdb := app.OpenRedis(cfg)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := rdb.Ping(pingCtx).Err(); err != nil {
@@ -164,7 +163,9 @@ func cmdMigrate(ctx context.Context, args []string) error {
 	if cfg.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is not set")
 	}
-	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: 2})
+	// A migration may rewrite a large table: it gets an hour, not the statement timeout of
+	// requests and jobs.
+	bdb, err := app.OpenDB(ctx, cfg, db.Options{MaxOpenConns: 2, StatementTimeout: time.Hour})
 	if err != nil {
 		return err
 	}
@@ -253,7 +254,7 @@ func cmdCreateAgency(ctx context.Context, args []string) error {
 	if cfg.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is not set")
 	}
-	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxOpenConns: 2})
+	bdb, err := app.OpenDB(ctx, cfg, db.Options{MaxOpenConns: 2})
 	if err != nil {
 		return err
 	}

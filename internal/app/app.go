@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -69,7 +70,8 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	bus := event.New(rdb, event.Options{Prefix: cfg.KeyPrefix, Logger: logger})
+	deadlines := cfg.Deadlines.WithDefaults()
+	bus := event.New(rdb, event.Options{Prefix: cfg.KeyPrefix, Logger: logger, PublishTimeout: deadlines.Publish})
 	reg.MustRegister(bus.Collectors()...)
 	limiter := auth.NewLimiter(rdb, cfg.KeyPrefix)
 	store := vault.NewStore(keys)
@@ -95,7 +97,12 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 	limiters := gws.NewLimiters(0)
 	a.GWS = gws.NewService(gws.Deps{
 		DB: bdb, Vault: store, Identities: a.Identities, Limiters: limiters, Logger: logger,
-		Dial: gws.Dialer(limiters, gws.Config{}, cfg.AllowDirectoryEndpoint),
+		Dial: gws.Dialer(limiters, gws.Config{
+			// The client's own timeout backs up the per-attempt context deadline, for the token
+			// requests that run outside it.
+			HTTPClient:     &http.Client{Timeout: deadlines.Directory},
+			AttemptTimeout: deadlines.Directory,
+		}, cfg.AllowDirectoryEndpoint),
 		// An identity reaching PROVISIONED (or FAILED, or DELETED) moves the access request that
 		// created it; the job fails and retries if that does not commit.
 		AfterIdentityChange: func(ctx context.Context, agencyID, identityID uuid.UUID) error {
@@ -122,7 +129,10 @@ func newSender(cfg config.Config, logger *slog.Logger) notify.Sender {
 // RedisOpt is asynq's view of the configured Redis.
 func (a *App) RedisOpt() asynq.RedisClientOpt {
 	o := a.Redis.Options()
-	return asynq.RedisClientOpt{Addr: o.Addr, Password: o.Password, DB: o.DB}
+	return asynq.RedisClientOpt{
+		Addr: o.Addr, Password: o.Password, DB: o.DB,
+		DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout, WriteTimeout: o.WriteTimeout,
+	}
 }
 
 // API builds an API replica's HTTP handler. The caller must also run the event bus (RunBus)
@@ -137,6 +147,7 @@ func (a *App) API() (*server.Server, error) {
 		TrustedProxies: a.Config.TrustedProxies,
 		Limits:         server.GuardLimits{Introspection: a.Config.Introspection},
 		MetricsToken:   a.Config.MetricsToken,
+		RequestTimeout: a.Config.Deadlines.WithDefaults().Request,
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
 		Identities: a.Identities, Reveals: a.Reveals, GWS: a.GWS, Requests: a.Requests, Notifier: a.Notifier,

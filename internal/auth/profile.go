@@ -152,3 +152,23 @@ func recordAudit(ctx context.Context, idb bun.IDB, actor *Actor, kind, targetTyp
 	}
 	return nil
 }
+
+// HoldActive locks the acting user's row against deactivation until tx ends (FOR SHARE), and
+// refuses with UNAUTHENTICATED when the user was deactivated since the request's session was
+// checked. A change that must not be made by a deactivated user (a decision on an access
+// request) calls it first: a concurrent DeactivateUser, which locks the row FOR UPDATE, then
+// either waits for the change to commit or commits first and the change is refused — never a
+// change committed after the deactivation.
+func HoldActive(ctx context.Context, tx bun.IDB, actor *Actor) error {
+	var n int
+	err := tx.NewSelect().Table("users").ColumnExpr("1").
+		Where("id = ? AND agency_id = ? AND deactivated_at IS NULL", actor.UserID, actor.AgencyID).
+		For("SHARE").Scan(ctx, &n)
+	if db.IsNoRows(err) {
+		return fault.Unauthenticated("your account has been deactivated")
+	}
+	if err != nil {
+		return fmt.Errorf("auth: hold active user: %w", err)
+	}
+	return nil
+}

@@ -6,9 +6,14 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/accesshive/accesshive/internal/fault"
 )
 
-// Limiter counts attempts in fixed windows shared by every API replica through Redis.
+// Limiter counts attempts in fixed windows shared by every API replica through Redis. It fails
+// closed: when Redis does not answer, Allow returns an UNAVAILABLE error and the attempt (a
+// login, a reveal) is refused, because an attacker who can make Redis slow must not thereby
+// lift the limit on password guessing or on reading secrets.
 type Limiter struct {
 	rdb    redis.UniversalClient
 	prefix string
@@ -28,7 +33,9 @@ func (l *Limiter) Allow(ctx context.Context, key string, limit int, window time.
 	pipe.ExpireNX(ctx, k, window)
 	ttl := pipe.PTTL(ctx, k)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return false, 0, fmt.Errorf("auth: rate limit: %w", err)
+		// Fail closed: without its counter the limit cannot be kept, so the attempt is refused
+		// (README "When Redis is away").
+		return false, 0, fault.Unavailable("this action is rate limited and the limiter is unavailable; try again in a few seconds", fmt.Errorf("auth: rate limit: %w", err))
 	}
 	if incr.Val() > int64(limit) {
 		return false, ttl.Val(), nil

@@ -164,6 +164,14 @@ func (e *Env) baseEnv(keys string) []string {
 		"ACCESSHIVE_LOG_FORMAT=json",
 		// The API serves /metrics only with the operators' token (the worker on its own address).
 		"ACCESSHIVE_METRICS_TOKEN=" + MetricsToken,
+		// Generous deadlines: these suites inject crashes, not slowness, and run on a loaded
+		// machine, sometimes under -race.
+		"ACCESSHIVE_REQUEST_TIMEOUT=30s",
+		"ACCESSHIVE_DB_CONNECT_TIMEOUT=15s",
+		"ACCESSHIVE_REDIS_DIAL_TIMEOUT=10s",
+		"ACCESSHIVE_REDIS_READ_TIMEOUT=10s",
+		"ACCESSHIVE_REDIS_WRITE_TIMEOUT=10s",
+		"ACCESSHIVE_PUBLISH_TIMEOUT=5s",
 	}
 	if lvl := os.Getenv("CHAOS_LOG_LEVEL"); lvl != "" {
 		env = append(env, "ACCESSHIVE_LOG_LEVEL="+lvl)

@@ -86,6 +86,9 @@ type Config struct {
 	SMTPFrom     string
 	SMTPUser     string
 	SMTPPassword string
+	// Deadlines bound every call to PostgreSQL, Redis and the Directory API (README
+	// "Deadlines"). Zero fields take their defaults (DefaultDeadlines).
+	Deadlines Deadlines
 	// LogLevel and LogFormat shape the logs (ACCESSHIVE_LOG_LEVEL default info; ACCESSHIVE_LOG_FORMAT json|text, default json).
 	LogLevel  string
 	LogFormat string
@@ -156,6 +159,9 @@ func Load() (Config, error) {
 		return c, err
 	}
 	if c.DeleteOnDeprovision, err = boolEnv("ACCESSHIVE_GWS_DELETE_ON_DEPROVISION", false); err != nil {
+		return c, err
+	}
+	if c.Deadlines, err = loadDeadlines(); err != nil {
 		return c, err
 	}
 	c.RepairMaxShare = 0.1

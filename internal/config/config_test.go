@@ -3,6 +3,7 @@ package config
 import (
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -54,4 +55,29 @@ func TestLoadTrustedProxies(t *testing.T) {
 	_, err = Load()
 	require.ErrorContains(t, err, "ACCESSHIVE_TRUSTED_PROXIES")
 	require.ErrorContains(t, err, "lb.internal")
+}
+
+func TestDeadlines(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Deadlines != DefaultDeadlines() {
+		t.Fatalf("defaults: got %+v", c.Deadlines)
+	}
+	t.Setenv("ACCESSHIVE_REQUEST_TIMEOUT", "3s")
+	t.Setenv("ACCESSHIVE_REDIS_READ_TIMEOUT", "500ms")
+	if c, err = Load(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Deadlines.Request != 3*time.Second || c.Deadlines.RedisRead != 500*time.Millisecond || c.Deadlines.DBConnect != DefaultDeadlines().DBConnect {
+		t.Fatalf("got %+v", c.Deadlines)
+	}
+	t.Setenv("ACCESSHIVE_DB_STATEMENT_TIMEOUT", "-1s")
+	if _, err := Load(); err == nil {
+		t.Fatal("a negative timeout is refused")
+	}
+	if (Deadlines{Publish: 5 * time.Second}).WithDefaults().Publish != 5*time.Second || (Deadlines{}).WithDefaults() != DefaultDeadlines() {
+		t.Fatal("WithDefaults fills only the zero fields")
+	}
 }

@@ -74,6 +74,8 @@ type Env struct {
 	Dir string
 
 	logger   *slog.Logger
+	opts     Options // as Start was given them, Dir filled in (RestartPostgres reuses them)
+	pgPort   int
 	tempDir  bool
 	spawner  *spawner
 	pg       *server
@@ -81,7 +83,7 @@ type Env struct {
 	stopOnce sync.Once
 	stopErr  error
 
-	mu      sync.Mutex
+	mu      sync.Mutex  // guards closers, and pg and redis once Start returned
 	closers []io.Closer // log files, closed by Stop
 }
 
@@ -107,12 +109,13 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		opts.RedisDatabases = DefaultRedisDatabases
 	}
 
-	e := &Env{logger: logger, spawner: newSpawner()}
+	e := &Env{logger: logger, spawner: newSpawner(), opts: opts}
 	if err := e.prepareDir(opts.Dir); err != nil {
 		_ = e.Stop()
 		return nil, err
 	}
 	opts.Dir = e.Dir
+	e.opts.Dir = e.Dir
 
 	var (
 		wg               sync.WaitGroup
@@ -199,12 +202,17 @@ func firstCause(errs ...error) error {
 func (e *Env) Stop() error {
 	e.stopOnce.Do(func() {
 		begin := time.Now()
+		// A server a test froze (SIGSTOP) would not hear the stop signal.
+		e.thawAll()
+		e.mu.Lock()
+		pg, rs := e.pg, e.redis
+		e.mu.Unlock()
 		var wg sync.WaitGroup
 		var pgErr, redisErr error
 		for _, s := range []struct {
 			srv *server
 			err *error
-		}{{e.pg, &pgErr}, {e.redis, &redisErr}} {
+		}{{pg, &pgErr}, {rs, &redisErr}} {
 			if s.srv == nil {
 				continue
 			}

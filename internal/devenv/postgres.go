@@ -100,6 +100,7 @@ func (e *Env) startPostgres(ctx context.Context, opts Options) error {
 		err = e.waitPostgres(ctx, srv, port, url)
 		if err == nil {
 			e.DatabaseURL = url
+			e.pgPort = port
 			e.logger.Info("postgres ready", "duration", time.Since(begin).Round(time.Millisecond), "port", port)
 			return nil
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/accesshive/accesshive/internal/app"
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
+	"github.com/accesshive/accesshive/internal/devenv"
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
 	"github.com/accesshive/accesshive/internal/notify"
@@ -82,6 +83,9 @@ type Options struct {
 	// Keys is the vault keyring's master keys, oldest first (the last one seals); none means
 	// one generated key. Rewrap tests configure an older key beside the newest.
 	Keys []vault.MasterKey
+	// Env, when set, is a PostgreSQL and Redis of the test's own (see StartEnv) instead of the
+	// servers every test shares: outage tests freeze and restart it.
+	Env *devenv.Env
 }
 
 // SyncBuffer is a goroutine-safe bytes.Buffer.
@@ -110,11 +114,18 @@ func Start(t testing.TB, opts Options) *System {
 	if opts.Replicas == 0 {
 		opts.Replicas = 1
 	}
-	bdb, schema := testenv.DBWithSchema(t)
-	rdbNum := testenv.RedisDB(t)
+	dbURL, redisAddr := "", ""
+	if opts.Env != nil {
+		dbURL, redisAddr = opts.Env.DatabaseURL, opts.Env.RedisAddr
+	} else {
+		dbURL, redisAddr = testenv.DatabaseURL(t), testenv.RedisAddr(t)
+	}
+	bdb, schema := testenv.DBWithSchemaAt(t, dbURL)
+	rdbNum := testenv.RedisDBAt(t, redisAddr)
 	prefix := testenv.Prefix(t)
 	cfg := config.Config{
-		RedisAddr:         testenv.RedisAddr(t),
+		DatabaseURL:       dbURL,
+		RedisAddr:         redisAddr,
 		RedisDB:           rdbNum,
 		KeyPrefix:         prefix,
 		AllowedOrigins:    []string{Origin},
@@ -129,6 +140,12 @@ func Start(t testing.TB, opts Options) *System {
 		RepairMaxShare:         0.5,
 		// /metrics is served on the API's address only with this bearer token (MetricsGet).
 		MetricsToken: MetricsToken,
+		// Generous on a loaded CI machine under -race; outage tests set production ones.
+		Deadlines: config.Deadlines{
+			Request: 30 * time.Second, DBConnect: 15 * time.Second,
+			RedisDial: 10 * time.Second, RedisRead: 10 * time.Second, RedisWrite: 10 * time.Second,
+			Publish: 5 * time.Second,
+		},
 	}
 	if opts.TuneConfig != nil {
 		opts.TuneConfig(&cfg)
@@ -162,9 +179,9 @@ func Start(t testing.TB, opts Options) *System {
 	for i := 0; i < opts.Replicas; i++ {
 		pool := bdb
 		if i > 0 {
-			pool = testenv.OpenSchema(t, schema)
+			pool = testenv.OpenSchemaAt(t, dbURL, schema)
 		}
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DB: rdbNum})
+		rdb := app.OpenRedis(cfg)
 		t.Cleanup(func() { _ = rdb.Close() })
 		// Every replica's emails land in one capture the test reads.
 		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i), app.WithSender(s.Mail))
@@ -201,6 +218,18 @@ func Start(t testing.TB, opts Options) *System {
 		go func() { defer wg.Done(); _ = w.Run(ctx) }()
 	}
 	return s
+}
+
+// StartEnv starts a PostgreSQL and Redis of the test's own, which it may freeze and restart
+// without disturbing other tests, and stops them when the test ends.
+func StartEnv(t testing.TB) *devenv.Env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	env, err := devenv.Start(ctx, devenv.Options{RedisDatabases: 16})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = env.Stop() })
+	return env
 }
 
 // Client is one browser session against one API replica.

@@ -46,7 +46,22 @@ type Options struct {
 	// BufferSize is the capacity of each subscriber's channel; zero or less means
 	// DefaultBufferSize.
 	BufferSize int
+	// PublishTimeout bounds one Publish; zero or less means DefaultPublishTimeout.
+	PublishTimeout time.Duration
 }
+
+// DefaultPublishTimeout bounds one Publish when Options.PublishTimeout is not set.
+const DefaultPublishTimeout = time.Second
+
+// publishCooldown is how long Publish fails at once after a publish failed for want of Redis:
+// a request that announces several changes while Redis is frozen then waits for one timeout,
+// not one per event. Events are best effort anyway (the state they announce is committed and
+// queried again by clients), so dropping them for a second costs nothing that waiting would
+// have saved.
+const publishCooldown = time.Second
+
+// ErrUnavailable is returned by Publish while Redis did not answer a recent publish.
+var ErrUnavailable = errors.New("event: redis unavailable")
 
 // Bus publishes events to Redis and, once Run is running, fans the events it receives out to
 // the subscribers of this process. The worker only publishes; an API replica also runs Run.
@@ -58,6 +73,10 @@ type Bus struct {
 	bufferSize int
 	// healthCheck is healthCheckInterval; tests shorten it.
 	healthCheck time.Duration
+	// publishTimeout bounds one Publish; downUntil (unix nanoseconds) is when publishes are
+	// tried again after one failed.
+	publishTimeout time.Duration
+	downUntil      atomic.Int64
 
 	started   atomic.Bool
 	ready     chan struct{}
@@ -99,14 +118,19 @@ func New(rdb redis.UniversalClient, opts Options) *Bus {
 		size = DefaultBufferSize
 	}
 	channel := opts.Prefix + channelName
+	timeout := opts.PublishTimeout
+	if timeout <= 0 {
+		timeout = DefaultPublishTimeout
+	}
 	return &Bus{
-		rdb:         rdb,
-		channel:     channel,
-		log:         logger.With(slog.String("channel", channel)),
-		bufferSize:  size,
-		healthCheck: healthCheckInterval,
-		ready:       make(chan struct{}),
-		routes:      make(map[route]*group),
+		publishTimeout: timeout,
+		rdb:            rdb,
+		channel:        channel,
+		log:            logger.With(slog.String("channel", channel)),
+		bufferSize:     size,
+		healthCheck:    healthCheckInterval,
+		ready:          make(chan struct{}),
+		routes:         make(map[route]*group),
 	}
 }
 
@@ -114,7 +138,8 @@ var _ Publisher = (*Bus)(nil)
 
 // Publish sends e to every replica with one PUBLISH. It refuses an event without a topic
 // (ErrNoTopic) or an agency (ErrNoAgency). A nil error means Redis accepted the event, not that
-// anyone received it.
+// anyone received it. It waits at most the publish timeout; after a failure, publishes fail at
+// once with ErrUnavailable for publishCooldown.
 func (b *Bus) Publish(ctx context.Context, e Event) error {
 	if err := e.validate(); err != nil {
 		return err
@@ -123,7 +148,16 @@ func (b *Bus) Publish(ctx context.Context, e Event) error {
 	if err != nil {
 		return fmt.Errorf("event: encode %s: %w", e.Topic, err)
 	}
-	if err := b.rdb.Publish(ctx, b.channel, payload).Err(); err != nil {
+	if time.Now().UnixNano() < b.downUntil.Load() {
+		return fmt.Errorf("event: publish %s: %w", e.Topic, ErrUnavailable)
+	}
+	pctx, cancel := context.WithTimeout(ctx, b.publishTimeout)
+	defer cancel()
+	if err := b.rdb.Publish(pctx, b.channel, payload).Err(); err != nil {
+		if ctx.Err() == nil {
+			// Redis, not the caller, failed: spare the next publishes the same wait.
+			b.downUntil.Store(time.Now().Add(publishCooldown).UnixNano())
+		}
 		return fmt.Errorf("event: publish %s: %w", e.Topic, err)
 	}
 	return nil

@@ -19,6 +19,9 @@ const (
 	CodeConflict        Code = "CONFLICT"
 	CodeRateLimited     Code = "RATE_LIMITED"
 	CodeInternal        Code = "INTERNAL"
+	// CodeUnavailable: a dependency (PostgreSQL, Redis) did not answer in time; the request
+	// may be retried shortly. Nothing about the dependency is shown.
+	CodeUnavailable Code = "UNAVAILABLE"
 )
 
 // Error is a domain error whose message is safe to show to the caller.
@@ -57,6 +60,7 @@ var (
 	ErrBadUserInput    = &Error{Code: CodeBadUserInput}
 	ErrConflict        = &Error{Code: CodeConflict}
 	ErrRateLimited     = &Error{Code: CodeRateLimited}
+	ErrUnavailable     = &Error{Code: CodeUnavailable}
 )
 
 // Unauthenticated is returned when no valid session is present or a login fails.

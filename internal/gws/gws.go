@@ -15,6 +15,7 @@
 package gws
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -90,6 +91,9 @@ type Config struct {
 	// BaseBackoff is the first retry's backoff ceiling; zero means
 	// DefaultBaseBackoff.
 	BaseBackoff time.Duration
+	// AttemptTimeout bounds one HTTP attempt; a timed-out attempt is retried
+	// like a 5xx. Zero means 60s.
+	AttemptTimeout time.Duration
 }
 
 // Client talks to one customer's Directory API on behalf of one agency. It is
@@ -156,7 +160,7 @@ func New(ctx context.Context, cfg Config, limiter *rate.Limiter) (*Client, error
 		ou:             ou,
 		maxRetries:     cfg.MaxRetries,
 		baseBackoff:    cfg.BaseBackoff,
-		attemptTimeout: defaultAttemptTimeout,
+		attemptTimeout: cmp.Or(cfg.AttemptTimeout, defaultAttemptTimeout),
 	}
 	if c.customer == "" {
 		c.customer = myCustomer

@@ -190,6 +190,11 @@ func (s *Service) decide(ctx context.Context, actor *auth.Actor, id uuid.UUID, r
 		expired *Request
 	)
 	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		// A decider deactivated while deciding: the decision commits before the deactivation
+		// or not at all.
+		if err := auth.HoldActive(ctx, tx, actor); err != nil {
+			return err
+		}
 		r, err := lock(ctx, tx, actor.AgencyID, id)
 		if err != nil {
 			return err

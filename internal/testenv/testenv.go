@@ -50,8 +50,14 @@ func RandomName(prefix string) string {
 // Schema creates an empty schema, registers its removal, and returns its name.
 func Schema(t testing.TB) string {
 	t.Helper()
+	return SchemaAt(t, DatabaseURL(t))
+}
+
+// SchemaAt is Schema in the database at url (a test's own PostgreSQL).
+func SchemaAt(t testing.TB, url string) string {
+	t.Helper()
 	ctx := context.Background()
-	admin, err := db.Open(ctx, DatabaseURL(t), db.Options{MaxOpenConns: 1})
+	admin, err := db.Open(ctx, url, db.Options{MaxOpenConns: 1})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
@@ -61,7 +67,7 @@ func Schema(t testing.TB) string {
 		t.Fatalf("testenv: create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		c, err := db.Open(context.Background(), DatabaseURL(t), db.Options{MaxOpenConns: 1})
+		c, err := db.Open(context.Background(), url, db.Options{MaxOpenConns: 1})
 		if err != nil {
 			return
 		}
@@ -82,10 +88,16 @@ func DB(t testing.TB) *bun.DB {
 // (e.g. a second API server).
 func DBWithSchema(t testing.TB) (*bun.DB, string) {
 	t.Helper()
-	schema := Schema(t)
+	return DBWithSchemaAt(t, DatabaseURL(t))
+}
+
+// DBWithSchemaAt is DBWithSchema in the database at url (a test's own PostgreSQL).
+func DBWithSchemaAt(t testing.TB, url string) (*bun.DB, string) {
+	t.Helper()
+	schema := SchemaAt(t, url)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	bdb, err := db.Open(ctx, DatabaseURL(t), db.Options{SearchPath: schema, MaxOpenConns: 10})
+	bdb, err := db.Open(ctx, url, db.Options{SearchPath: schema, MaxOpenConns: 10, ConnectTimeout: 15 * time.Second})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
@@ -99,7 +111,13 @@ func DBWithSchema(t testing.TB) (*bun.DB, string) {
 // OpenSchema opens another pool on an existing test schema.
 func OpenSchema(t testing.TB, schema string) *bun.DB {
 	t.Helper()
-	bdb, err := db.Open(context.Background(), DatabaseURL(t), db.Options{SearchPath: schema, MaxOpenConns: 10})
+	return OpenSchemaAt(t, DatabaseURL(t), schema)
+}
+
+// OpenSchemaAt is OpenSchema in the database at url.
+func OpenSchemaAt(t testing.TB, url, schema string) *bun.DB {
+	t.Helper()
+	bdb, err := db.Open(context.Background(), url, db.Options{SearchPath: schema, MaxOpenConns: 10, ConnectTimeout: 15 * time.Second})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
@@ -114,8 +132,13 @@ func RedisAddr(t testing.TB) string { return mustEnv(t, EnvRedisAddr) }
 // flushes it again when the test ends.
 func RedisDB(t testing.TB) int {
 	t.Helper()
+	return RedisDBAt(t, RedisAddr(t))
+}
+
+// RedisDBAt is RedisDB on the Redis server at addr (a test's own).
+func RedisDBAt(t testing.TB, addr string) int {
+	t.Helper()
 	ctx := context.Background()
-	addr := RedisAddr(t)
 	c0 := redis.NewClient(&redis.Options{Addr: addr})
 	defer c0.Close()
 	n, err := c0.Incr(ctx, "accesshive:test:redis-db-counter").Result()

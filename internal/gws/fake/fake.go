@@ -141,6 +141,14 @@ func (s *Server) serveDirectory(w http.ResponseWriter, r *http.Request) {
 	s.calls[kind]++
 	latency := s.faults.latency
 	injected, hit := s.faults.take(r.Method, r.URL.Path)
+	if !hit {
+		if d, on := s.faults.takeDisruption(time.Now()); on {
+			latency += d.Delay
+			if d.Status != 0 {
+				injected, hit = newError(d.Status, d.Reason, ""), true
+			}
+		}
+	}
 	s.mu.Unlock()
 
 	if latency > 0 {

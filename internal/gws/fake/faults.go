@@ -16,6 +16,39 @@ type faults struct {
 	eventual int
 	// lostCreates are inserts that create the user but answer an error.
 	lostCreates []failRule
+	// disruptUntil ends an outage of DisruptFor; disruptions are its answers, in turn, and
+	// disruptNext the index of the next one.
+	disruptUntil time.Time
+	disruptions  []Disruption
+	disruptNext  int
+}
+
+// Disruption is one answer of a directory outage (DisruptFor): after Delay, Status with
+// Google's error body for Reason (empty: the usual one for Status), or, when Status is 0, the
+// real answer — a slow but correct response.
+type Disruption struct {
+	Status int
+	Reason string
+	Delay  time.Duration
+}
+
+// Common disruptions: Google's per-user rate limit, a backend error, a slow answer.
+var (
+	RateLimited  = Disruption{Status: 403, Reason: "userRateLimitExceeded"}
+	BackendError = Disruption{Status: 503, Reason: "backendError"}
+)
+
+// Slow is a correct answer after d.
+func Slow(d time.Duration) Disruption { return Disruption{Delay: d} }
+
+// takeDisruption returns the disruption of a request arriving at now, if an outage is on.
+func (f *faults) takeDisruption(now time.Time) (Disruption, bool) {
+	if len(f.disruptions) == 0 || !now.Before(f.disruptUntil) {
+		return Disruption{}, false
+	}
+	d := f.disruptions[f.disruptNext%len(f.disruptions)]
+	f.disruptNext++
+	return d, true
 }
 
 // failRule answers the next n matching requests with an error. An empty
@@ -92,6 +125,18 @@ func (s *Server) FailNextOn(method, pathPrefix string, n, status int, reason str
 		n:          n,
 		err:        newError(status, reason, ""),
 	})
+}
+
+// DisruptFor answers every directory request for the next d with the disruptions in turn
+// (e.g. RateLimited, BackendError, Slow(2*time.Second)), as a directory having a bad minute
+// does; afterwards it answers normally again. Rules of FailNext still apply first. No
+// disruptions, or d <= 0, ends an outage at once.
+func (s *Server) DisruptFor(d time.Duration, disruptions ...Disruption) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.disruptUntil = time.Now().Add(d)
+	s.faults.disruptions = append([]Disruption(nil), disruptions...)
+	s.faults.disruptNext = 0
 }
 
 // SetLatency delays every directory request by d before it is answered (or
