@@ -121,6 +121,7 @@ func Start(t testing.TB, opts Options) *System {
 		AllowDirectoryEndpoint: true,
 		ProvisionStuckAfter:    time.Minute,
 		RepairMaxShare:         0.5,
+		PublicURL:              Origin,
 	}
 	if opts.TuneConfig != nil {
 		opts.TuneConfig(&cfg)
