@@ -25,7 +25,7 @@ const (
 	KindEmailChangeRequested  = "user.email_change_requested"
 	KindEmailChanged          = "user.email_changed"
 	KindEmailChangeRefused    = "user.email_change_refused"
-	KindInvitationInsteadOfPw = "user.created_as_invitation"
+	KindUserCreated           = "user.created"
 )
 
 // TokenPurpose is what a one-time link does.
@@ -247,10 +247,10 @@ func (s *Service) Invite(ctx context.Context, actor *Actor, in InviteInput) (*Us
 	if err := s.allow(ctx, limInvitePerActor, actor.UserID.String()); err != nil {
 		return nil, err
 	}
-	return s.invite(ctx, actor, in, KindUserInvited)
+	return s.invite(ctx, actor, in)
 }
 
-func (s *Service) invite(ctx context.Context, actor *Actor, in InviteInput, kind string) (*User, error) {
+func (s *Service) invite(ctx context.Context, actor *Actor, in InviteInput) (*User, error) {
 	var (
 		u     *User
 		token string
@@ -270,7 +270,7 @@ func (s *Service) invite(ctx context.Context, actor *Actor, in InviteInput, kind
 		if name, err = agencyName(ctx, tx, actor.AgencyID); err != nil {
 			return err
 		}
-		return recordAudit(ctx, tx, actor, kind, "user", u.ID, map[string]any{"email": u.Email, "role": u.Role, "clientId": u.ClientID})
+		return recordAudit(ctx, tx, actor, KindUserInvited, "user", u.ID, map[string]any{"email": u.Email, "role": u.Role, "clientId": u.ClientID})
 	})
 	if err != nil {
 		return nil, err
@@ -282,14 +282,50 @@ func (s *Service) invite(ctx context.Context, actor *Actor, in InviteInput, kind
 
 // CreateUser is createUser: a user with a password set by an owner or admin (the CLI and
 // tests). When the address already signs in for a user of another agency, the user is created
-// as an invitation instead (no password; a link goes to the address), and the answer is the
-// same as for a free address, so that no agency learns which addresses others use.
+// as an invitation instead (no password; a link goes to the address), with the same answer and
+// the same audit event as for a free address, so that no agency learns which addresses others
+// use. Both are audited as "user.created".
 func (s *Service) CreateUser(ctx context.Context, actor *Actor, in NewUser) (*User, error) {
-	u, err := CreateUser(ctx, s.db, actor, in)
-	if !errors.Is(err, errLoginTaken) {
-		return u, err
+	if err := actor.Require(ActionManage); err != nil {
+		return nil, err
 	}
-	return s.invite(ctx, actor, InviteInput{Email: in.Email, Name: in.Name, Role: in.Role, ClientID: in.ClientID}, KindInvitationInsteadOfPw)
+	if in.Role == RoleOwner && actor.Role != RoleOwner {
+		return nil, fault.Forbidden("only an agency owner can create another owner")
+	}
+	var (
+		u           *User
+		token, name string
+	)
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		u, err = insertUser(ctx, tx, actor.AgencyID, in)
+		if errors.Is(err, errLoginTaken) {
+			if u, err = prepareUser(ctx, tx, actor.AgencyID, NewUser{Email: in.Email, Name: in.Name, Role: in.Role, ClientID: in.ClientID}, false); err != nil {
+				return err
+			}
+			if err = insertPrepared(ctx, tx, u); err != nil {
+				return err
+			}
+			if token, err = issueToken(ctx, tx, actor, u.ID, PurposeInvitation, "", SetPasswordLinkTTL); err != nil {
+				return err
+			}
+			if name, err = agencyName(ctx, tx, actor.AgencyID); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, actor, KindUserCreated, "user", u.ID, map[string]any{"email": u.Email, "role": u.Role, "clientId": u.ClientID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		// Sent in the background, so that the answer takes no longer than for a free address.
+		go func() { _ = s.mailSetPassword(context.WithoutCancel(ctx), u.Email, PurposeInvitation, name, token) }()
+	}
+	return u, nil
 }
 
 // CompletePasswordSetup sets a password through an invitation or reset link, without a
