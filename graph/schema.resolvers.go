@@ -497,7 +497,7 @@ func (r *mutationResolver) RotateRevealedBy(ctx context.Context, userID string) 
 
 // InviteUser is the resolver for the inviteUser field.
 func (r *mutationResolver) InviteUser(ctx context.Context, input model.InviteUserInput) (*model.User, error) {
-		actor, err := auth.RequireActor(ctx)
+	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +516,7 @@ func (r *mutationResolver) InviteUser(ctx context.Context, input model.InviteUse
 
 // CompletePasswordSetup is the resolver for the completePasswordSetup field.
 func (r *mutationResolver) CompletePasswordSetup(ctx context.Context, token string, password string) (bool, error) {
-		meta := requestMetaFrom(ctx)
+	meta := requestMetaFrom(ctx)
 	if err := r.Sessions.CompletePasswordSetup(ctx, token, password, meta.IP, meta.UserAgent); err != nil {
 		return false, err
 	}
@@ -525,7 +525,7 @@ func (r *mutationResolver) CompletePasswordSetup(ctx context.Context, token stri
 
 // ChangePassword is the resolver for the changePassword field.
 func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword string, newPassword string) (bool, error) {
-		actor, err := auth.RequireActor(ctx)
+	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -537,7 +537,7 @@ func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword s
 
 // SendPasswordReset is the resolver for the sendPasswordReset field.
 func (r *mutationResolver) SendPasswordReset(ctx context.Context, userID string) (bool, error) {
-		actor, err := auth.RequireActor(ctx)
+	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -553,7 +553,7 @@ func (r *mutationResolver) SendPasswordReset(ctx context.Context, userID string)
 
 // ConfirmEmailChange is the resolver for the confirmEmailChange field.
 func (r *mutationResolver) ConfirmEmailChange(ctx context.Context, token string) (bool, error) {
-		meta := requestMetaFrom(ctx)
+	meta := requestMetaFrom(ctx)
 	if err := r.Sessions.ConfirmEmailChange(ctx, token, meta.IP, meta.UserAgent); err != nil {
 		return false, err
 	}
@@ -562,7 +562,7 @@ func (r *mutationResolver) ConfirmEmailChange(ctx context.Context, token string)
 
 // RenameClient is the resolver for the renameClient field.
 func (r *mutationResolver) RenameClient(ctx context.Context, id string, name string) (*model.Client, error) {
-		actor, err := auth.RequireActor(ctx)
+	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -579,7 +579,7 @@ func (r *mutationResolver) RenameClient(ctx context.Context, id string, name str
 
 // OffboardClient is the resolver for the offboardClient field.
 func (r *mutationResolver) OffboardClient(ctx context.Context, id string, reason *string) (*model.Client, error) {
-		actor, err := auth.RequireActor(ctx)
+	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -596,7 +596,7 @@ func (r *mutationResolver) OffboardClient(ctx context.Context, id string, reason
 
 // UpdateRoleTemplate is the resolver for the updateRoleTemplate field.
 func (r *mutationResolver) UpdateRoleTemplate(ctx context.Context, id string, input model.UpdateRoleTemplateInput) (*model.RoleTemplate, error) {
-		actor, err := auth.RequireActor(ctx)
+	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -622,7 +622,7 @@ func (r *mutationResolver) UpdateRoleTemplate(ctx context.Context, id string, in
 
 // DeleteRoleTemplate is the resolver for the deleteRoleTemplate field.
 func (r *mutationResolver) DeleteRoleTemplate(ctx context.Context, id string) (bool, error) {
-		actor, err := auth.RequireActor(ctx)
+	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -1127,7 +1127,7 @@ func (r *userResolver) Agency(ctx context.Context, obj *model.User) (*model.Agen
 
 // PendingEmail is the resolver for the pendingEmail field.
 func (r *userResolver) PendingEmail(ctx context.Context, obj *model.User) (*string, error) {
-		// Only your own pending address is shown (a login answer, before the cookie, shows none).
+	// Only your own pending address is shown (a login answer, before the cookie, shows none).
 	actor, ok := auth.ActorFrom(ctx)
 	if !ok || obj.ID != actor.UserID.String() {
 		return nil, nil

@@ -18,14 +18,14 @@ import (
 
 // Audit kinds of account actions. Their data never holds a token or a password.
 const (
-	KindUserInvited           = "user.invited"
-	KindPasswordSet           = "user.password_set"
-	KindPasswordChanged       = "user.password_changed"
-	KindPasswordResetSent     = "user.password_reset_sent"
-	KindEmailChangeRequested  = "user.email_change_requested"
-	KindEmailChanged          = "user.email_changed"
-	KindEmailChangeRefused    = "user.email_change_refused"
-	KindUserCreated           = "user.created"
+	KindUserInvited          = "user.invited"
+	KindPasswordSet          = "user.password_set"
+	KindPasswordChanged      = "user.password_changed"
+	KindPasswordResetSent    = "user.password_reset_sent"
+	KindEmailChangeRequested = "user.email_change_requested"
+	KindEmailChanged         = "user.email_changed"
+	KindEmailChangeRefused   = "user.email_change_refused"
+	KindUserCreated          = "user.created"
 )
 
 // TokenPurpose is what a one-time link does.

@@ -300,7 +300,9 @@ func TestEmailChangeRevealsNothing(t *testing.T) {
 			}
 		}
 		// Nobody else sees alice's pending address.
-		var me struct{ Me struct{ PendingEmail *string } }
+		var me struct {
+			Me struct{ PendingEmail *string }
+		}
 		bob.Do(acMeOp, nil).Decode(t, &me)
 		require.Nil(t, me.Me.PendingEmail)
 	})
@@ -361,7 +363,9 @@ func TestAgencyIdentityOnePerPlatform(t *testing.T) {
 	meta := map[string]any{"platform": "META_ADS", "type": "API_TOKEN", "token": "agency-token-1", "displayName": "Agency Meta"}
 	wide := map[string]any{"type": "EXTERNAL_LOGIN", "username": "ops@demo.example", "password": "agency-wide-1", "displayName": "Agency wide"}
 
-	var first, firstWide struct{ CreateIdentity struct{ ID, ProvisioningState string } }
+	var first, firstWide struct {
+		CreateIdentity struct{ ID, ProvisioningState string }
+	}
 	create(admin, meta).Decode(t, &first)
 	create(admin, wide).Decode(t, &firstWide)
 	r := create(admin, map[string]any{"platform": "META_ADS", "type": "EXTERNAL_LOGIN", "username": "u", "password": "p", "displayName": "Second Meta"})
@@ -548,7 +552,9 @@ func TestClientRenameAndOffboard(t *testing.T) {
 		require.Equal(t, 2, list.Clients.TotalCount)
 		rival.Do(listOp, map[string]any{"a": true}).Decode(t, &list)
 		require.Zero(t, list.Clients.TotalCount)
-		var one struct{ Client struct{ ArchivedAt *time.Time } }
+		var one struct {
+			Client struct{ ArchivedAt *time.Time }
+		}
 		admin.Do(`query($id:ID!){ client(id:$id){ archivedAt } }`, map[string]any{"id": acme}).Decode(t, &one)
 		require.NotNil(t, one.Client.ArchivedAt)
 

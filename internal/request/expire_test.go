@@ -135,7 +135,7 @@ func TestReminderWindowIsAtMost24Hours(t *testing.T) {
 	_, err = b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(720)})
 	require.NoError(t, err)
 	b.submit(t, "bob@globex.test", "META_ADS", identity.TypeExternalLogin) // 30 days: reminded 24 h before.
-	b.clock.Advance(720*time.Hour - 25*time.Hour) // 25 h left for bob's.
+	b.clock.Advance(720*time.Hour - 25*time.Hour)                          // 25 h left for bob's.
 	expired, reminded, err = b.svc.ExpireDue(ctx, uuid.Nil)
 	require.NoError(t, err)
 	require.Zero(t, expired)
