@@ -232,3 +232,33 @@ func TestDeactivateUserRules(t *testing.T) {
 	_, err = auth.DeactivateUser(ctx, b.db, b.owner, second.ID)
 	require.NoError(t, err)
 }
+
+// TestLinksOfDeactivatedUsersDie: a deactivated user's invitation answers like an unknown link,
+// and a newer link replaces an older one.
+func TestLinksOfDeactivatedUsersDie(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	box := &mailbox{}
+	b.sessions.WithMail(box.send, "https://console.example/")
+
+	u, err := b.sessions.Invite(ctx, b.admin, auth.InviteInput{Email: "temp@demo.test", Name: "Temp", Role: auth.RoleMember})
+	require.NoError(t, err)
+	first := linkToken.FindStringSubmatch(box.to("temp@demo.test")[0].body)[1]
+	require.Contains(t, box.to("temp@demo.test")[0].body, "https://console.example/set-password?token=")
+	require.NoError(t, b.sessions.SendPasswordReset(ctx, b.admin, u.ID))
+	msgs := box.to("temp@demo.test")
+	require.Len(t, msgs, 2)
+	require.Equal(t, "Your AccessHive invitation", msgs[1].subject, "a user without a password is invited again")
+	second := linkToken.FindStringSubmatch(msgs[1].body)[1]
+	unknown := b.sessions.CompletePasswordSetup(ctx, "nope", "long-enough-password", "192.0.2.1", "t")
+	requireField(t, unknown, "token")
+	require.Equal(t, unknown.Error(), b.sessions.CompletePasswordSetup(ctx, first, "long-enough-password", "192.0.2.1", "t").Error())
+
+	_, err = auth.DeactivateUser(ctx, b.db, b.admin, u.ID)
+	require.NoError(t, err)
+	require.Equal(t, unknown.Error(), b.sessions.CompletePasswordSetup(ctx, second, "long-enough-password", "192.0.2.1", "t").Error())
+	// Resetting a deactivated user is a conflict; another agency's user is not found.
+	require.ErrorIs(t, b.sessions.SendPasswordReset(ctx, b.admin, u.ID), fault.ErrConflict)
+	require.ErrorIs(t, b.sessions.SendPasswordReset(ctx, b.rival, u.ID), fault.ErrNotFound)
+}

@@ -658,10 +658,20 @@ func TestVaultIdentityRoleTable(t *testing.T) {
 	agencyTok := vCreate(t, admin, map[string]any{"type": "API_TOKEN", "platform": "GOOGLE_ADS", "token": "agency-tok-0", "displayName": "Agency token"})
 	acmeExt := vCreate(t, admin, map[string]any{"clientId": acme, "platform": "META_ADS", "type": "EXTERNAL_LOGIN", "username": "ads@acme.example", "password": "acme-Pa55"})
 	globexExt := vCreate(t, admin, map[string]any{"clientId": globex, "platform": "META_ADS", "type": "EXTERNAL_LOGIN", "username": "ads@globex.example", "password": "globex-Pa55"})
-	delTargets := map[string]string{}
-	for _, rl := range roleLogins {
-		delTargets[rl.role] = vCreate(t, admin, map[string]any{"type": "API_TOKEN", "token": "del-" + rl.role, "displayName": "Delete target " + rl.role}).ID
+	// An agency has one live identity per platform (and one agency-wide): the rows below need
+	// every platform, so TikTok and LinkedIn are made operational, and the roles refused a
+	// deletion share one target.
+	for _, p := range []string{"TIKTOK_ADS", "LINKEDIN_ADS"} {
+		_, err := sys.DB.ExecContext(context.Background(), `INSERT INTO platform_connections (agency_id, platform_key, state) VALUES (?, ?, 'OPERATIONAL')
+			ON CONFLICT (agency_id, platform_key) DO UPDATE SET state = 'OPERATIONAL'`, sys.Seed.Demo.ID, p)
+		require.NoError(t, err)
 	}
+	delTargets := map[string]string{}
+	for role, platform := range map[string]any{"AGENCY_OWNER": nil, "ADMIN": "META_ADS", "MEMBER": "GA4"} {
+		delTargets[role] = vCreate(t, admin, map[string]any{"type": "API_TOKEN", "platform": platform, "token": "del-" + role, "displayName": "Delete target " + role}).ID
+	}
+	delTargets["CLIENT_USER"] = delTargets["MEMBER"]
+	createOn := map[string]string{"AGENCY_OWNER": "TIKTOK_ADS", "ADMIN": "LINKEDIN_ADS", "MEMBER": "TIKTOK_ADS", "CLIENT_USER": "TIKTOK_ADS"}
 	// An Acme identity that is not PROVISIONED: approved through an access request without
 	// credentials, it waits in PENDING.
 	var sub struct{ SubmitAccessRequest struct{ ID string } }
@@ -725,7 +735,7 @@ func TestVaultIdentityRoleTable(t *testing.T) {
 		{
 			op: "createIdentity", query: `mutation($in:CreateIdentityInput!){ createIdentity(input:$in){ id scope } }`,
 			vars: func(role string) map[string]any {
-				return map[string]any{"in": map[string]any{"type": "API_TOKEN", "token": "tok-" + role, "displayName": "Made by " + role}}
+				return map[string]any{"in": map[string]any{"type": "API_TOKEN", "platform": createOn[role], "token": "tok-" + role, "displayName": "Made by " + role}}
 			},
 			want: managers,
 			after: func(t *testing.T, role string, ok bool) {
