@@ -24,7 +24,7 @@ func toUser(u *auth.User) *model.User {
 }
 
 func toClient(c *agency.Client) *model.Client {
-	return &model.Client{ID: c.ID.String(), Name: c.Name, CreatedAt: c.CreatedAt}
+	return &model.Client{ID: c.ID.String(), Name: c.Name, CreatedAt: c.CreatedAt, ArchivedAt: c.ArchivedAt}
 }
 
 func toClientConnection(r page.Result[agency.Client]) *model.ClientConnection {

@@ -121,7 +121,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 			return nil, err
 		}
 	}
-	u, err := auth.CreateUser(ctx, r.DB, actor, in)
+	u, err := r.Sessions.CreateUser(ctx, actor, in)
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +451,7 @@ func (r *mutationResolver) UpdateProfile(ctx context.Context, input model.Update
 	if err != nil {
 		return nil, err
 	}
-	u, err := auth.UpdateProfile(ctx, r.DB, actor, auth.ProfileInput{Name: input.Name, Email: input.Email})
+	u, err := r.Sessions.UpdateProfile(ctx, actor, auth.ProfileInput{Name: input.Name, Email: input.Email})
 	if err != nil {
 		return nil, err
 	}
@@ -497,6 +497,149 @@ func (r *mutationResolver) RotateRevealedBy(ctx context.Context, userID string) 
 	return &model.RotationRun{JobIds: uuidStrings(jobs), ManualIdentityIds: uuidStrings(manual)}, nil
 }
 
+// InviteUser is the resolver for the inviteUser field.
+func (r *mutationResolver) InviteUser(ctx context.Context, input model.InviteUserInput) (*model.User, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := auth.InviteInput{Email: input.Email, Name: input.Name, Role: auth.Role(input.Role)}
+	if input.ClientID != nil {
+		if in.ClientID, err = parseID("clientId", *input.ClientID); err != nil {
+			return nil, err
+		}
+	}
+	u, err := r.Sessions.Invite(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	return toUser(u), nil
+}
+
+// CompletePasswordSetup is the resolver for the completePasswordSetup field.
+func (r *mutationResolver) CompletePasswordSetup(ctx context.Context, token string, password string) (bool, error) {
+	meta := requestMetaFrom(ctx)
+	if err := r.Sessions.CompletePasswordSetup(ctx, token, password, meta.IP, meta.UserAgent); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// ChangePassword is the resolver for the changePassword field.
+func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword string, newPassword string) (bool, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Sessions.ChangePassword(ctx, actor, currentPassword, newPassword); err != nil {
+		return false, err
+	}
+	r.announceRevocation(ctx, actor.AgencyID, actor.UserID)
+	return true, nil
+}
+
+// SendPasswordReset is the resolver for the sendPasswordReset field.
+func (r *mutationResolver) SendPasswordReset(ctx context.Context, userID string) (bool, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return false, err
+	}
+	uid, err := parseID("userId", userID)
+	if err != nil {
+		return false, err
+	}
+	if err := r.Sessions.SendPasswordReset(ctx, actor, uid); err != nil {
+		return false, err
+	}
+	r.announceRevocation(ctx, actor.AgencyID, uid)
+	return true, nil
+}
+
+// ConfirmEmailChange is the resolver for the confirmEmailChange field.
+func (r *mutationResolver) ConfirmEmailChange(ctx context.Context, token string) (bool, error) {
+	meta := requestMetaFrom(ctx)
+	if err := r.Sessions.ConfirmEmailChange(ctx, token, meta.IP, meta.UserAgent); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// RenameClient is the resolver for the renameClient field.
+func (r *mutationResolver) RenameClient(ctx context.Context, id string, name string) (*model.Client, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := agency.RenameClient(ctx, r.DB, actor, cid, name)
+	if err != nil {
+		return nil, err
+	}
+	return toClient(c), nil
+}
+
+// OffboardClient is the resolver for the offboardClient field.
+func (r *mutationResolver) OffboardClient(ctx context.Context, id string, reason *string) (*model.Client, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.RequestService.OffboardClient(ctx, actor, cid, reason)
+	if err != nil {
+		return nil, err
+	}
+	return toClient(c), nil
+}
+
+// UpdateRoleTemplate is the resolver for the updateRoleTemplate field.
+func (r *mutationResolver) UpdateRoleTemplate(ctx context.Context, id string, input model.UpdateRoleTemplateInput) (*model.RoleTemplate, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tid, err := parseID("id", id)
+	if err != nil {
+		return nil, err
+	}
+	in := request.RoleTemplateUpdate{Name: input.Name, DefaultJustification: input.DefaultJustification}
+	if input.Platform != nil {
+		p := string(*input.Platform)
+		in.Platform = &p
+	}
+	if input.IdentityType != nil {
+		t := identity.Type(*input.IdentityType)
+		in.IdentityType = &t
+	}
+	t, err := r.RequestService.UpdateRoleTemplate(ctx, actor, tid, in)
+	if err != nil {
+		return nil, err
+	}
+	return toRoleTemplate(t), nil
+}
+
+// DeleteRoleTemplate is the resolver for the deleteRoleTemplate field.
+func (r *mutationResolver) DeleteRoleTemplate(ctx context.Context, id string) (bool, error) {
+	actor, err := auth.RequireActor(ctx)
+	if err != nil {
+		return false, err
+	}
+	tid, err := parseID("id", id)
+	if err != nil {
+		return false, err
+	}
+	if err := r.RequestService.DeleteRoleTemplate(ctx, actor, tid); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 	actor, err := auth.RequireActor(ctx)
@@ -511,12 +654,12 @@ func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 }
 
 // Clients is the resolver for the clients field.
-func (r *queryResolver) Clients(ctx context.Context, first *int, after *string) (*model.ClientConnection, error) {
+func (r *queryResolver) Clients(ctx context.Context, includeArchived *bool, first *int, after *string) (*model.ClientConnection, error) {
 	actor, err := auth.RequireActor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res, err := agency.ListClients(ctx, r.DB, actor, pageArgs(first, after))
+	res, err := agency.ListClients(ctx, r.DB, actor, includeArchived != nil && *includeArchived, pageArgs(first, after))
 	if err != nil {
 		return nil, err
 	}
@@ -987,6 +1130,20 @@ func (r *userResolver) Agency(ctx context.Context, obj *model.User) (*model.Agen
 		return nil, err
 	}
 	return &model.Agency{ID: a.ID.String(), Name: a.Name}, nil
+}
+
+// PendingEmail is the resolver for the pendingEmail field.
+func (r *userResolver) PendingEmail(ctx context.Context, obj *model.User) (*string, error) {
+	// Only your own pending address is shown (a login answer, before the cookie, shows none).
+	actor, ok := auth.ActorFrom(ctx)
+	if !ok || obj.ID != actor.UserID.String() {
+		return nil, nil
+	}
+	email, err := auth.PendingEmail(ctx, r.DB, actor)
+	if err != nil || email == "" {
+		return nil, err
+	}
+	return &email, nil
 }
 
 // AccessRequest returns AccessRequestResolver implementation.

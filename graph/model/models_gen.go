@@ -71,6 +71,8 @@ type Client struct {
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"createdAt"`
+	// When the client was offboarded; null for a live client.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 }
 
 type ClientConnection struct {
@@ -206,6 +208,14 @@ type IdentitySource struct {
 	LastCheckAt         *time.Time          `json:"lastCheckAt,omitempty"`
 	LastSyncAt          *time.Time          `json:"lastSyncAt,omitempty"`
 	LastError           *string             `json:"lastError,omitempty"`
+}
+
+type InviteUserInput struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  Role   `json:"role"`
+	// Required for CLIENT_USER, refused otherwise.
+	ClientID *string `json:"clientId,omitempty"`
 }
 
 // A recorded run of a background job. Input, result and progress never hold secrets.
@@ -380,6 +390,13 @@ type UpdateCredentialsInput struct {
 type UpdateProfileInput struct {
 	Name  *string `json:"name,omitempty"`
 	Email *string `json:"email,omitempty"`
+}
+
+type UpdateRoleTemplateInput struct {
+	Name                 *string       `json:"name,omitempty"`
+	Platform             *PlatformKey  `json:"platform,omitempty"`
+	IdentityType         *IdentityType `json:"identityType,omitempty"`
+	DefaultJustification *string       `json:"defaultJustification,omitempty"`
 }
 
 type UserConnection struct {

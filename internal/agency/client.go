@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -24,7 +26,19 @@ type Client struct {
 	AgencyID  uuid.UUID `bun:"agency_id,type:uuid,notnull"`
 	Name      string    `bun:"name,notnull"`
 	CreatedAt time.Time `bun:"created_at,notnull,default:now()"`
+	// ArchivedAt is set when the client was offboarded; its history stays.
+	ArchivedAt    *time.Time `bun:"archived_at"`
+	ArchiveReason *string    `bun:"archive_reason"`
 }
+
+// Audit kinds of client changes.
+const (
+	KindClientRenamed    = "client.renamed"
+	KindClientOffboarded = "client.offboarded"
+)
+
+// MaxArchiveReason bounds an offboarding reason.
+const MaxArchiveReason = 1000
 
 // Cursor is the client's position in lists.
 func (c *Client) Cursor() page.Cursor { return page.Cursor{At: c.CreatedAt, ID: c.ID} }
@@ -100,22 +114,120 @@ func ClientsByIDs(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, ids []uu
 	return cs, nil
 }
 
-// ListClients pages through the clients the actor may see, oldest first.
-func ListClients(ctx context.Context, idb bun.IDB, actor *auth.Actor, args page.Args) (page.Result[Client], error) {
+// ListClients pages through the clients the actor may see, oldest first; archived
+// (offboarded) clients only when includeArchived.
+func ListClients(ctx context.Context, idb bun.IDB, actor *auth.Actor, includeArchived bool, args page.Args) (page.Result[Client], error) {
 	if err := actor.Require(auth.ActionReadAgency); err != nil {
 		return page.Result[Client]{}, err
 	}
+	scope := func(q *bun.SelectQuery) *bun.SelectQuery {
+		q = scopeClients(q, actor)
+		if !includeArchived {
+			q = q.Where("c.archived_at IS NULL")
+		}
+		return q
+	}
 	var cs []Client
-	q, first, err := page.Apply(scopeClients(idb.NewSelect().Model(&cs), actor), "c", args)
+	q, first, err := page.Apply(scope(idb.NewSelect().Model(&cs)), "c", args)
 	if err != nil {
 		return page.Result[Client]{}, err
 	}
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[Client]{}, fmt.Errorf("agency: list clients: %w", err)
 	}
-	total, err := scopeClients(idb.NewSelect().Model((*Client)(nil)), actor).Count(ctx)
+	total, err := scope(idb.NewSelect().Model((*Client)(nil))).Count(ctx)
 	if err != nil {
 		return page.Result[Client]{}, fmt.Errorf("agency: count clients: %w", err)
 	}
 	return page.Build(cs, first, int(total), func(c Client) page.Cursor { return c.Cursor() }), nil
+}
+
+// RenameClient gives a client of the actor's agency a new name (owners and admins); the name is
+// unique within the agency, whatever its case (CONFLICT naming the holder). Audited with both
+// names.
+func RenameClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, id uuid.UUID, name string) (*Client, error) {
+	if err := actor.Require(auth.ActionManage); err != nil {
+		return nil, err
+	}
+	name, err := auth.ValidateName("name", name, 200)
+	if err != nil {
+		return nil, err
+	}
+	c := new(Client)
+	err = db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockClient(ctx, tx, actor, id, c); err != nil {
+			return err
+		}
+		if c.Name == name {
+			return nil
+		}
+		var holder uuid.UUID
+		err := tx.NewSelect().Model((*Client)(nil)).Column("id").
+			Where("agency_id = ? AND lower(name) = lower(?) AND id <> ?", actor.AgencyID, name, id).Limit(1).Scan(ctx, &holder)
+		if err == nil {
+			return fault.Conflict("a client with this name exists", holder.String())
+		}
+		if !db.IsNoRows(err) {
+			return fmt.Errorf("agency: check client name: %w", err)
+		}
+		before := c.Name
+		if _, err := tx.NewUpdate().Model(c).WherePK().Set("name = ?", name).Returning("*").Exec(ctx); err != nil {
+			if db.IsCode(err, db.CodeUniqueViolation) {
+				return fault.Conflict("a client with this name exists", "")
+			}
+			return fmt.Errorf("agency: rename client: %w", err)
+		}
+		return audit.Record(ctx, tx, actor, KindClientRenamed, "client", c.ID, map[string]any{"from": before, "to": name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// lockClient loads a client of the actor's agency into c under a row lock, or NOT_FOUND.
+func lockClient(ctx context.Context, tx bun.IDB, actor *auth.Actor, id uuid.UUID, c *Client) error {
+	err := tx.NewSelect().Model(c).Where("c.agency_id = ? AND c.id = ?", actor.AgencyID, id).For("UPDATE").Scan(ctx)
+	if db.IsNoRows(err) {
+		return fault.NotFound("client")
+	}
+	if err != nil {
+		return fmt.Errorf("agency: lock client: %w", err)
+	}
+	return nil
+}
+
+// CheckArchiveReason trims an offboarding reason and checks its length; empty means none.
+func CheckArchiveReason(reason *string) (*string, error) {
+	if reason == nil {
+		return nil, nil
+	}
+	r := strings.TrimSpace(*reason)
+	if r == "" {
+		return nil, nil
+	}
+	if utf8.RuneCountInString(r) > MaxArchiveReason {
+		return nil, fault.Invalid("reason", fmt.Sprintf("must be at most %d characters", MaxArchiveReason))
+	}
+	return &r, nil
+}
+
+// ArchiveClientInTx marks a client of the actor's agency archived within the caller's
+// transaction (owners and admins): the first step of offboarding (request.Service.OffboardClient
+// runs the others in the same transaction). An archived client is a CONFLICT.
+func ArchiveClientInTx(ctx context.Context, tx bun.IDB, actor *auth.Actor, id uuid.UUID, reason *string) (*Client, error) {
+	if err := actor.Require(auth.ActionManage); err != nil {
+		return nil, err
+	}
+	c := new(Client)
+	if err := lockClient(ctx, tx, actor, id, c); err != nil {
+		return nil, err
+	}
+	if c.ArchivedAt != nil {
+		return nil, fault.Conflict("this client is already offboarded", c.ID.String())
+	}
+	if _, err := tx.NewUpdate().Model(c).WherePK().Set("archived_at = clock_timestamp()").Set("archive_reason = ?", reason).Returning("*").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("agency: archive client: %w", err)
+	}
+	return c, audit.Record(ctx, tx, actor, KindClientOffboarded, "client", c.ID, map[string]any{"name": c.Name, "reason": reason})
 }

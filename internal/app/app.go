@@ -93,6 +93,11 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 		a.Sender = newSender(cfg, logger)
 	}
 	a.Notifier = notify.New(bdb, bus, a.Sender, logger)
+	// Account links (invitations, resets, email confirmations) go out at once through the same
+	// sender: their token must not sit in a job record.
+	a.Sessions.WithMail(func(ctx context.Context, to, subject, body string) error {
+		return a.Sender.Send(ctx, notify.Email{To: to, Subject: subject, Body: body})
+	}, cfg.PublicURL)
 	a.Requests = request.NewService(bdb, a.Identities, a.Notifier, bus, logger)
 	limiters := gws.NewLimiters(0)
 	a.GWS = gws.NewService(gws.Deps{

@@ -21,14 +21,20 @@ const (
 // ProfileInput changes the actor's own profile; nil fields stay as they are.
 type ProfileInput struct {
 	Name *string
-	// Email is the address AccessHive's notifications go to, and the login.
+	// Email is the address AccessHive's notifications go to, and the login. A change takes
+	// effect only when the link sent to the new address is followed (ConfirmEmailChange).
 	Email *string
 }
 
-// UpdateProfile changes the actor's own name and email, in any role. The email is normalized
-// (trimmed, lowercased) and must be unused by any other user (logins are by email alone),
-// else BAD_USER_INPUT on field "email". The change is audited as "user.profile_updated".
-func UpdateProfile(ctx context.Context, idb bun.IDB, actor *Actor, in ProfileInput) (*User, error) {
+// UpdateProfile changes the actor's own profile, in any role. A new name applies at once. A new
+// email address (normalized: trimmed, lowercased) does not: a confirmation link goes to it, and
+// the login moves only when that link is followed. The answer and the work are the same
+// whether the address is free, used in this agency or used in another, so that nobody learns
+// which addresses exist; the address is checked when the link is followed, by its owner.
+// Profile changes are limited per user (and email changes more tightly, as each sends mail to
+// an address the caller chose). Changes are audited as "user.profile_updated" and
+// "user.email_change_requested".
+func (s *Service) UpdateProfile(ctx context.Context, actor *Actor, in ProfileInput) (*User, error) {
 	var name, email string
 	var err error
 	if in.Name != nil {
@@ -41,47 +47,44 @@ func UpdateProfile(ctx context.Context, idb bun.IDB, actor *Actor, in ProfileInp
 			return nil, err
 		}
 	}
+	if in.Name == nil && in.Email == nil {
+		return GetUser(ctx, s.db, actor, actor.UserID)
+	}
+	if err := s.allow(ctx, limProfilePerUser, actor.UserID.String()); err != nil {
+		return nil, err
+	}
 	u := new(User)
-	err = db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
+	var token, oldEmail string
+	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		if err := lockUser(ctx, tx, actor.AgencyID, actor.UserID, u); err != nil {
 			return err
 		}
-		var changed []string
-		q := tx.NewUpdate().Model(u).WherePK()
-		if in.Name != nil && name != u.Name {
-			q = q.Set("name = ?", name)
-			changed = append(changed, "name")
-		}
 		if in.Email != nil && email != u.Email {
-			n, err := tx.NewSelect().Model((*User)(nil)).Where("lower(email) = ? AND id <> ?", email, u.ID).Count(ctx)
-			if err != nil {
-				return fmt.Errorf("auth: check email: %w", err)
+			if err := s.allow(ctx, limEmailChangePerUser, actor.UserID.String()); err != nil {
+				return err
 			}
-			if n > 0 {
-				return errEmailTaken
+			var err error
+			if token, err = requestEmailChange(ctx, tx, actor, u, email); err != nil {
+				return err
 			}
-			q = q.Set("email = ?", email)
-			changed = append(changed, "email")
+			oldEmail = u.Email
 		}
-		if len(changed) == 0 {
+		if in.Name == nil || name == u.Name {
 			return nil
 		}
-		if _, err := q.Returning("*").Exec(ctx); err != nil {
-			// Two users claiming one address at once: the unique index decides.
-			if db.IsCode(err, db.CodeUniqueViolation) {
-				return errEmailTaken
-			}
+		if _, err := tx.NewUpdate().Model(u).WherePK().Set("name = ?", name).Returning("*").Exec(ctx); err != nil {
 			return fmt.Errorf("auth: update profile: %w", err)
 		}
-		return recordAudit(ctx, tx, actor, KindProfileUpdated, "user", u.ID, map[string]any{"fields": changed})
+		return recordAudit(ctx, tx, actor, KindProfileUpdated, "user", u.ID, map[string]any{"fields": []string{"name"}})
 	})
 	if err != nil {
 		return nil, err
 	}
+	if token != "" {
+		s.mailEmailChange(ctx, oldEmail, email, token)
+	}
 	return u, nil
 }
-
-var errEmailTaken = fault.Invalid("email", "is already used by another user")
 
 // DeactivateUser ends a user's access (owners and admins): it sets deactivated_at and revokes
 // every session of the user in the same transaction, so that the person is logged out at once
@@ -111,6 +114,9 @@ func DeactivateUser(ctx context.Context, idb bun.IDB, actor *Actor, userID uuid.
 			return fmt.Errorf("auth: deactivate user: %w", err)
 		}
 		if err := RevokeUserSessions(ctx, tx, u.AgencyID, u.ID); err != nil {
+			return err
+		}
+		if err := revokeTokens(ctx, tx, u.ID); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, actor, KindUserDeactivated, "user", u.ID, map[string]any{"role": u.Role})
@@ -171,4 +177,32 @@ func HoldActive(ctx context.Context, tx bun.IDB, actor *Actor) error {
 		return fmt.Errorf("auth: hold active user: %w", err)
 	}
 	return nil
+}
+
+// DeactivateClientUsersInTx deactivates every active user of a client of the actor's agency
+// within the caller's transaction (offboarding): their sessions and open links end at once,
+// and each is audited as "user.deactivated". It returns the users' ids.
+func DeactivateClientUsersInTx(ctx context.Context, tx bun.IDB, actor *Actor, clientID uuid.UUID) ([]uuid.UUID, error) {
+	if err := actor.Require(ActionManage); err != nil {
+		return nil, err
+	}
+	var ids []uuid.UUID
+	err := tx.NewUpdate().Table("users").Set("deactivated_at = now()").
+		Where("agency_id = ? AND client_id = ? AND deactivated_at IS NULL", actor.AgencyID, clientID).
+		Returning("id").Scan(ctx, &ids)
+	if err != nil && !db.IsNoRows(err) {
+		return nil, fmt.Errorf("auth: deactivate client users: %w", err)
+	}
+	for _, id := range ids {
+		if err := RevokeUserSessions(ctx, tx, actor.AgencyID, id); err != nil {
+			return nil, err
+		}
+		if err := revokeTokens(ctx, tx, id); err != nil {
+			return nil, err
+		}
+		if err := recordAudit(ctx, tx, actor, KindUserDeactivated, "user", id, map[string]any{"role": RoleClientUser, "offboardedClientId": clientID}); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
 }

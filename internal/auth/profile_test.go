@@ -3,7 +3,9 @@ package auth_test
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -51,17 +53,62 @@ func auditKinds(t *testing.T, b bundle, target uuid.UUID) []string {
 	return kinds
 }
 
+// mailbox collects the account mails a Service sends.
+type mailbox struct {
+	mu   sync.Mutex
+	msgs []mailMsg
+}
+
+type mailMsg struct{ to, subject, body string }
+
+func (m *mailbox) send(_ context.Context, to, subject, body string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.msgs = append(m.msgs, mailMsg{to, subject, body})
+	return nil
+}
+
+func (m *mailbox) to(addr string) []mailMsg {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []mailMsg
+	for _, x := range m.msgs {
+		if x.to == addr {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+var linkToken = regexp.MustCompile(`token=([A-Za-z0-9_-]+)`)
+
 func TestUpdateProfile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t)
+	box := &mailbox{}
+	b.sessions.WithMail(box.send, "https://console.example")
 
-	u, err := auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("  Alice A. "), Email: new(" Alice.New@Acme.TEST ")})
+	// A new name applies at once; a new address only once confirmed.
+	u, err := b.sessions.UpdateProfile(ctx, b.alice, auth.ProfileInput{Name: new("  Alice A. "), Email: new(" Alice.New@Acme.TEST ")})
 	require.NoError(t, err)
 	require.Equal(t, "Alice A.", u.Name)
-	require.Equal(t, "alice.new@acme.test", u.Email)
+	require.Equal(t, "alice@acme.test", u.Email)
 	require.Equal(t, auth.RoleClientUser, u.Role)
-	require.Equal(t, []string{auth.KindProfileUpdated}, auditKinds(t, b, b.alice.UserID))
+	require.ElementsMatch(t, []string{auth.KindEmailChangeRequested, auth.KindProfileUpdated}, auditKinds(t, b, b.alice.UserID))
+	pending, err := auth.PendingEmail(ctx, b.db, b.alice)
+	require.NoError(t, err)
+	require.Equal(t, "alice.new@acme.test", pending)
+	_, _, err = b.sessions.Login(ctx, "alice.new@acme.test", demo.Password, "192.0.2.9", "test")
+	require.ErrorIs(t, err, fault.ErrUnauthenticated, "an unconfirmed address is no login")
+
+	msgs := box.to("alice.new@acme.test")
+	require.Len(t, msgs, 1)
+	require.Contains(t, msgs[0].body, "https://console.example/confirm-email?token=")
+	require.Len(t, box.to("alice@acme.test"), 1, "the old address hears of the change")
+	token := linkToken.FindStringSubmatch(msgs[0].body)[1]
+	require.NoError(t, b.sessions.ConfirmEmailChange(ctx, token, "192.0.2.9", "test"))
+	requireField(t, b.sessions.ConfirmEmailChange(ctx, token, "192.0.2.9", "test"), "token")
 
 	// The new address is the login; the old one no longer is.
 	_, _, err = b.sessions.Login(ctx, "alice.new@acme.test", demo.Password, "192.0.2.9", "test")
@@ -69,17 +116,28 @@ func TestUpdateProfile(t *testing.T) {
 	_, _, err = b.sessions.Login(ctx, "alice@acme.test", demo.Password, "192.0.2.9", "test")
 	require.ErrorIs(t, err, fault.ErrUnauthenticated)
 
-	// Name alone; nothing; the same values again: no change is audited.
-	u, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("Alice")})
+	// Addresses in use, here or in another agency, answer exactly as a free one does; the
+	// link then refuses, to the mailbox's owner only.
+	for _, addr := range []string{"bob@globex.test", "owner@rival.test", "free@acme.test"} {
+		got, err := b.sessions.UpdateProfile(ctx, b.bob, auth.ProfileInput{Email: new(addr)})
+		require.NoError(t, err, addr)
+		require.Equal(t, "bob@globex.test", got.Email)
+	}
+	rivalMsgs := box.to("owner@rival.test")
+	require.Len(t, rivalMsgs, 1)
+	rivalToken := linkToken.FindStringSubmatch(rivalMsgs[0].body)[1]
+	requireField(t, b.sessions.ConfirmEmailChange(ctx, rivalToken, "192.0.2.9", "test"), "token") // a newer link replaced it
+
+	// Followed, a link to an address another agency's user signs in with changes nothing.
+	_, err = b.sessions.UpdateProfile(ctx, b.member, auth.ProfileInput{Email: new("owner@rival.test")})
 	require.NoError(t, err)
-	require.Equal(t, "Alice", u.Name)
-	require.Equal(t, "alice.new@acme.test", u.Email)
-	u, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{})
+	rivalMsgs = box.to("owner@rival.test")
+	require.Len(t, rivalMsgs, 2)
+	err = b.sessions.ConfirmEmailChange(ctx, linkToken.FindStringSubmatch(rivalMsgs[1].body)[1], "192.0.2.9", "test")
+	requireField(t, err, "token")
+	got, err := auth.GetUser(ctx, b.db, b.member, b.member.UserID)
 	require.NoError(t, err)
-	require.Equal(t, "Alice", u.Name)
-	_, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("Alice"), Email: new("ALICE.NEW@acme.test")})
-	require.NoError(t, err)
-	require.Len(t, auditKinds(t, b, b.alice.UserID), 2)
+	require.Equal(t, "member@demo.test", got.Email)
 
 	for _, tc := range []struct {
 		name  string
@@ -91,18 +149,10 @@ func TestUpdateProfile(t *testing.T) {
 		{"empty email", auth.ProfileInput{Email: new("")}, "email"},
 		{"bad email", auth.ProfileInput{Email: new("not an email")}, "email"},
 		{"display-name email", auth.ProfileInput{Email: new("Bob <x@acme.test>")}, "email"},
-		{"taken in the agency", auth.ProfileInput{Email: new("BOB@globex.test")}, "email"},
-		{"taken in another agency", auth.ProfileInput{Email: new("owner@rival.test")}, "email"},
 	} {
-		_, err := auth.UpdateProfile(ctx, b.db, b.alice, tc.in)
+		_, err := b.sessions.UpdateProfile(ctx, b.member, tc.in)
 		requireField(t, err, tc.field)
 	}
-	// A refused change changes nothing, not even the valid half.
-	_, err = auth.UpdateProfile(ctx, b.db, b.alice, auth.ProfileInput{Name: new("Changed"), Email: new("bob@globex.test")})
-	requireField(t, err, "email")
-	got, err := auth.GetUser(ctx, b.db, b.alice, b.alice.UserID)
-	require.NoError(t, err)
-	require.Equal(t, "Alice", got.Name)
 }
 
 func TestDeactivateUserEndsSessions(t *testing.T) {
@@ -181,4 +231,34 @@ func TestDeactivateUserRules(t *testing.T) {
 	require.NoError(t, err)
 	_, err = auth.DeactivateUser(ctx, b.db, b.owner, second.ID)
 	require.NoError(t, err)
+}
+
+// TestLinksOfDeactivatedUsersDie: a deactivated user's invitation answers like an unknown link,
+// and a newer link replaces an older one.
+func TestLinksOfDeactivatedUsersDie(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	box := &mailbox{}
+	b.sessions.WithMail(box.send, "https://console.example/")
+
+	u, err := b.sessions.Invite(ctx, b.admin, auth.InviteInput{Email: "temp@demo.test", Name: "Temp", Role: auth.RoleMember})
+	require.NoError(t, err)
+	first := linkToken.FindStringSubmatch(box.to("temp@demo.test")[0].body)[1]
+	require.Contains(t, box.to("temp@demo.test")[0].body, "https://console.example/set-password?token=")
+	require.NoError(t, b.sessions.SendPasswordReset(ctx, b.admin, u.ID))
+	msgs := box.to("temp@demo.test")
+	require.Len(t, msgs, 2)
+	require.Equal(t, "Your AccessHive invitation", msgs[1].subject, "a user without a password is invited again")
+	second := linkToken.FindStringSubmatch(msgs[1].body)[1]
+	unknown := b.sessions.CompletePasswordSetup(ctx, "nope", "long-enough-password", "192.0.2.1", "t")
+	requireField(t, unknown, "token")
+	require.Equal(t, unknown.Error(), b.sessions.CompletePasswordSetup(ctx, first, "long-enough-password", "192.0.2.1", "t").Error())
+
+	_, err = auth.DeactivateUser(ctx, b.db, b.admin, u.ID)
+	require.NoError(t, err)
+	require.Equal(t, unknown.Error(), b.sessions.CompletePasswordSetup(ctx, second, "long-enough-password", "192.0.2.1", "t").Error())
+	// Resetting a deactivated user is a conflict; another agency's user is not found.
+	require.ErrorIs(t, b.sessions.SendPasswordReset(ctx, b.admin, u.ID), fault.ErrConflict)
+	require.ErrorIs(t, b.sessions.SendPasswordReset(ctx, b.rival, u.ID), fault.ErrNotFound)
 }

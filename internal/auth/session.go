@@ -72,6 +72,9 @@ type Service struct {
 	limiter *Limiter
 	cfg     Config
 	log     *slog.Logger
+	// mail and publicURL send the account links (WithMail).
+	mail      MailFunc
+	publicURL string
 }
 
 // NewService returns the session service; zero fields of cfg take DefaultConfig's values.
@@ -97,7 +100,7 @@ func NewService(idb bun.IDB, limiter *Limiter, cfg Config, log *slog.Logger) *Se
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = DefaultConfig.LoginWindow
 	}
-	return &Service{db: idb, limiter: limiter, cfg: cfg, log: log}
+	return &Service{db: idb, limiter: limiter, cfg: cfg, log: log, publicURL: "http://127.0.0.1:8080"}
 }
 
 // Config returns the service's effective configuration.
@@ -148,7 +151,9 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		}
 	}
 	u := new(User)
-	err = s.db.NewSelect().Model(u).Where("lower(email) = ?", key).Scan(ctx)
+	// Only a user holding a password signs in with an address (at most one, across agencies:
+	// users_login_email_key); an invited user who has not chosen one yet does not.
+	err = s.db.NewSelect().Model(u).Where("lower(email) = ? AND password_hash <> ''", key).Scan(ctx)
 	if err != nil && !db.IsNoRows(err) {
 		return "", nil, fmt.Errorf("auth: find user: %w", err)
 	}

@@ -122,6 +122,24 @@ func CreateSeedUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in New
 }
 
 func insertUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser) (*User, error) {
+	u, err := prepareUser(ctx, idb, agencyID, in, true)
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash, err = HashPassword(in.Password); err != nil {
+		return nil, err
+	}
+	// In a savepoint, so that a caller's transaction survives an address that signs in
+	// elsewhere (Service.CreateUser then invites instead).
+	if err := db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error { return insertPrepared(ctx, tx, u) }); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// prepareUser validates a new user of the agency: its address (unused in the agency), name,
+// role and client (a live client of the same agency, for a client user only).
+func prepareUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser, withPassword bool) (*User, error) {
 	email, err := NormalizeEmail("email", in.Email)
 	if err != nil {
 		return nil, err
@@ -133,8 +151,10 @@ func insertUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser
 	if !in.Role.Valid() {
 		return nil, fault.Invalid("role", "unknown role")
 	}
-	if err := ValidatePassword("password", in.Password); err != nil {
-		return nil, err
+	if withPassword {
+		if err := ValidatePassword("password", in.Password); err != nil {
+			return nil, err
+		}
 	}
 	u := &User{AgencyID: agencyID, Email: email, Name: name, Role: in.Role}
 	switch {
@@ -143,7 +163,8 @@ func insertUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser
 	case in.Role != RoleClientUser && in.ClientID != uuid.Nil:
 		return nil, fault.Invalid("clientId", "only a CLIENT_USER belongs to a client")
 	case in.Role == RoleClientUser:
-		n, err := idb.NewSelect().Table("clients").Where("id = ? AND agency_id = ?", in.ClientID, agencyID).Count(ctx)
+		// An archived (offboarded) client takes no new users.
+		n, err := idb.NewSelect().Table("clients").Where("id = ? AND agency_id = ? AND archived_at IS NULL", in.ClientID, agencyID).Count(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("auth: check client: %w", err)
 		}
@@ -153,16 +174,30 @@ func insertUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUser
 		c := in.ClientID
 		u.ClientID = &c
 	}
-	if u.PasswordHash, err = HashPassword(in.Password); err != nil {
-		return nil, err
+	// Within the agency an address is one user's (its users list shows them all anyway).
+	n, err := idb.NewSelect().Model((*User)(nil)).Where("agency_id = ? AND lower(email) = ?", agencyID, email).Count(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("auth: check email: %w", err)
 	}
-	if _, err := idb.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
-		if db.IsCode(err, db.CodeUniqueViolation) {
-			return nil, fault.Invalid("email", "is already used by another user")
-		}
-		return nil, fmt.Errorf("auth: insert user: %w", err)
+	if n > 0 {
+		return nil, errAddressUsedInAgency
 	}
 	return u, nil
+}
+
+// insertPrepared inserts a prepared user. A clash with another agency's login is errLoginTaken
+// (never shown: the caller invites instead); a clash within the agency is BAD_USER_INPUT.
+func insertPrepared(ctx context.Context, tx bun.IDB, u *User) error {
+	if _, err := tx.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
+		if db.IsCode(err, db.CodeUniqueViolation) {
+			if db.ConstraintName(err) == "users_login_email_key" {
+				return errLoginTaken
+			}
+			return errAddressUsedInAgency
+		}
+		return fmt.Errorf("auth: insert user: %w", err)
+	}
+	return nil
 }
 
 // GetUser returns a user of the actor's agency.

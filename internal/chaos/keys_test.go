@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun"
 
+	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/identity"
@@ -45,7 +46,7 @@ func parseSecret(s string) (i, v int, ok bool) {
 }
 
 // TestMasterKeyRotationUnderLoad rotates the vault's master key the documented way while
-// members reveal and an admin updates credentials without pause through two API replicas,
+// admins reveal and another admin updates credentials without pause through two API replicas,
 // and a reader in the test opens every secret straight from the database in a loop:
 //
 //  1. every process runs with k1;
@@ -85,8 +86,15 @@ func TestMasterKeyRotationUnderLoad(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			// An agency holds one live identity per platform, a client one per platform: each
+			// identity is dedicated to a client of its own.
+			c, err := agency.CreateClient(ctx, e.DB, testenv.ActorOf(owner), fmt.Sprintf("Rotation client %05d", i))
+			if err != nil {
+				t.Errorf("create client %d: %v", i, err)
+				return
+			}
 			ident, err := svc.Create(ctx, testenv.ActorOf(owner), identity.CreateInput{
-				Platform: "META_ADS", Type: identity.TypeExternalLogin, DisplayName: fmt.Sprintf("Rotation %05d", i),
+				ClientID: &c.ID, Platform: "META_ADS", Type: identity.TypeExternalLogin, DisplayName: fmt.Sprintf("Rotation %05d", i),
 				Username: fmt.Sprintf("user-%05d@example.test", i), Password: secretOf(i, 0),
 			})
 			if err != nil {
@@ -99,13 +107,14 @@ func TestMasterKeyRotationUnderLoad(t *testing.T) {
 	wg.Wait()
 	require.False(t, t.Failed())
 
-	// Reveals are limited to 30 a minute per user: readers are many members.
+	// Reveals are limited to 30 a minute per user: readers are many admins (who, unlike
+	// members, reveal client-dedicated identities).
 	const readers = 12
 	var members []string
 	require.NoError(t, e.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for r := 0; r < readers; r++ {
 			email := fmt.Sprintf("reader%02d@demo.test", r)
-			if _, err := auth.CreateSeedUser(ctx, tx, e.Seed.Demo.ID, auth.NewUser{Email: email, Name: email, Password: demo.Password, Role: auth.RoleMember}); err != nil {
+			if _, err := auth.CreateSeedUser(ctx, tx, e.Seed.Demo.ID, auth.NewUser{Email: email, Name: email, Password: demo.Password, Role: auth.RoleAdmin}); err != nil {
 				return err
 			}
 			members = append(members, email)

@@ -89,6 +89,10 @@ type Config struct {
 	// Deadlines bound every call to PostgreSQL, Redis and the Directory API (README
 	// "Deadlines"). Zero fields take their defaults (DefaultDeadlines).
 	Deadlines Deadlines
+	// PublicURL is the console's address as people reach it, the base of every link AccessHive
+	// mails (invitations, password resets, email confirmations) (ACCESSHIVE_PUBLIC_URL, default
+	// http://127.0.0.1:8080).
+	PublicURL string
 	// LogLevel and LogFormat shape the logs (ACCESSHIVE_LOG_LEVEL default info; ACCESSHIVE_LOG_FORMAT json|text, default json).
 	LogLevel  string
 	LogFormat string
@@ -114,6 +118,7 @@ func Load() (Config, error) {
 		SMTPUser:          env("ACCESSHIVE_SMTP_USER", ""),
 		SMTPPassword:      env("ACCESSHIVE_SMTP_PASSWORD", ""),
 		LogFormat:         env("ACCESSHIVE_LOG_FORMAT", "json"),
+		PublicURL:         env("ACCESSHIVE_PUBLIC_URL", "http://127.0.0.1:8080"),
 	}
 	var err error
 	if c.RedisDB, err = intEnv("REDIS_DB", 0); err != nil {

@@ -138,6 +138,7 @@ func Start(t testing.TB, opts Options) *System {
 		AllowDirectoryEndpoint: true,
 		ProvisionStuckAfter:    time.Minute,
 		RepairMaxShare:         0.5,
+		PublicURL:              Origin,
 		// /metrics is served on the API's address only with this bearer token (MetricsGet).
 		MetricsToken: MetricsToken,
 		// Generous on a loaded CI machine under -race; outage tests set production ones.

@@ -357,26 +357,22 @@ func TestVaultAuditLedgerProfileCredentialsRateLimit(t *testing.T) {
 		var out struct{ UpdateProfile me }
 		member.Do(profile, map[string]any{"in": map[string]any{"name": "  Mia M. Member ", "email": " Mia.Member@Demo.TEST"}}).Decode(t, &out)
 		require.Equal(t, uid("member@demo.test"), out.UpdateProfile.ID)
-		require.Equal(t, "mia.member@demo.test", out.UpdateProfile.Email)
+		require.Equal(t, "member@demo.test", out.UpdateProfile.Email, "a new address waits for its confirmation link")
 		require.Equal(t, "Mia M. Member", out.UpdateProfile.Name)
 		var got struct{ Me me }
 		member.Do(`{ me { id email name role } }`, nil).Decode(t, &got)
 		require.Equal(t, out.UpdateProfile, got.Me)
 		require.Equal(t, "MEMBER", got.Me.Role)
 
-		// The new address is the login from now on; the old one is not.
-		fresh := sys.NewClient(0)
-		require.Empty(t, fresh.Do(loginQuery, map[string]any{"e": "mia.member@demo.test", "p": "accesshive-demo"}).Errors)
-		requireCode(t, sys.NewClient(0).Do(loginQuery, map[string]any{"e": "member@demo.test", "p": "accesshive-demo"}), "UNAUTHENTICATED")
+		// Until confirmed (TestEmailChangeRevealsNothing), the old address stays the login.
+		requireCode(t, sys.NewClient(0).Do(loginQuery, map[string]any{"e": "mia.member@demo.test", "p": "accesshive-demo"}), "UNAUTHENTICATED")
+		require.Empty(t, sys.NewClient(0).Do(loginQuery, map[string]any{"e": "member@demo.test", "p": "accesshive-demo"}).Errors)
 
-		// Refusals name the field and change nothing.
+		// Malformed input is refused, naming the field, and changes nothing.
 		for _, in := range []map[string]any{
 			{"email": "not-an-email"},
 			{"email": "Mia <mia@demo.test>"},
-			{"email": ""},
-			{"email": "ADMIN@demo.test"},  // another user's address, in another case
-			{"email": "owner@rival.test"}, // another agency's user: logins are by email alone
-			{"name": "Taken", "email": "alice@acme.test"},
+			{"name": "Taken", "email": ""},
 		} {
 			r := member.Do(profile, map[string]any{"in": in})
 			requireCode(t, r, "BAD_USER_INPUT")
@@ -394,7 +390,9 @@ func TestVaultAuditLedgerProfileCredentialsRateLimit(t *testing.T) {
 		require.Equal(t, "bob@globex.test", bobOut.UpdateProfile.Email)
 		ev := vAudit(t, admin, map[string]any{"kind": "user.profile_updated", "userId": uid("member@demo.test")})
 		require.Equal(t, 1, ev.TotalCount)
-		require.ElementsMatch(t, []any{"name", "email"}, ev.Nodes[0].Data["fields"])
+		require.ElementsMatch(t, []any{"name"}, ev.Nodes[0].Data["fields"])
+		ev = vAudit(t, admin, map[string]any{"kind": "user.email_change_requested", "userId": uid("member@demo.test")})
+		require.Equal(t, 1, ev.TotalCount)
 	})
 
 	t.Run("updateCredentials per identity type", func(t *testing.T) {
@@ -660,10 +658,20 @@ func TestVaultIdentityRoleTable(t *testing.T) {
 	agencyTok := vCreate(t, admin, map[string]any{"type": "API_TOKEN", "platform": "GOOGLE_ADS", "token": "agency-tok-0", "displayName": "Agency token"})
 	acmeExt := vCreate(t, admin, map[string]any{"clientId": acme, "platform": "META_ADS", "type": "EXTERNAL_LOGIN", "username": "ads@acme.example", "password": "acme-Pa55"})
 	globexExt := vCreate(t, admin, map[string]any{"clientId": globex, "platform": "META_ADS", "type": "EXTERNAL_LOGIN", "username": "ads@globex.example", "password": "globex-Pa55"})
-	delTargets := map[string]string{}
-	for _, rl := range roleLogins {
-		delTargets[rl.role] = vCreate(t, admin, map[string]any{"type": "API_TOKEN", "token": "del-" + rl.role, "displayName": "Delete target " + rl.role}).ID
+	// An agency has one live identity per platform (and one agency-wide): the rows below need
+	// every platform, so TikTok and LinkedIn are made operational, and the roles refused a
+	// deletion share one target.
+	for _, p := range []string{"TIKTOK_ADS", "LINKEDIN_ADS"} {
+		_, err := sys.DB.ExecContext(context.Background(), `INSERT INTO platform_connections (agency_id, platform_key, state) VALUES (?, ?, 'OPERATIONAL')
+			ON CONFLICT (agency_id, platform_key) DO UPDATE SET state = 'OPERATIONAL'`, sys.Seed.Demo.ID, p)
+		require.NoError(t, err)
 	}
+	delTargets := map[string]string{}
+	for role, platform := range map[string]any{"AGENCY_OWNER": nil, "ADMIN": "META_ADS", "MEMBER": "GA4"} {
+		delTargets[role] = vCreate(t, admin, map[string]any{"type": "API_TOKEN", "platform": platform, "token": "del-" + role, "displayName": "Delete target " + role}).ID
+	}
+	delTargets["CLIENT_USER"] = delTargets["MEMBER"]
+	createOn := map[string]string{"AGENCY_OWNER": "TIKTOK_ADS", "ADMIN": "LINKEDIN_ADS", "MEMBER": "TIKTOK_ADS", "CLIENT_USER": "TIKTOK_ADS"}
 	// An Acme identity that is not PROVISIONED: approved through an access request without
 	// credentials, it waits in PENDING.
 	var sub struct{ SubmitAccessRequest struct{ ID string } }
@@ -727,7 +735,7 @@ func TestVaultIdentityRoleTable(t *testing.T) {
 		{
 			op: "createIdentity", query: `mutation($in:CreateIdentityInput!){ createIdentity(input:$in){ id scope } }`,
 			vars: func(role string) map[string]any {
-				return map[string]any{"in": map[string]any{"type": "API_TOKEN", "token": "tok-" + role, "displayName": "Made by " + role}}
+				return map[string]any{"in": map[string]any{"type": "API_TOKEN", "platform": createOn[role], "token": "tok-" + role, "displayName": "Made by " + role}}
 			},
 			want: managers,
 			after: func(t *testing.T, role string, ok bool) {

@@ -22,6 +22,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/event"
@@ -221,12 +222,15 @@ func (e *env) withConfig(cfg gws.ServiceConfig) *gws.Service {
 	return gws.NewService(e.deps, cfg)
 }
 
-// createManaged creates an agency-wide MANAGED_GWS identity named name (its address is the
-// name's slug @demo.test); a PROVISION_IDENTITY job is queued for it.
+// createManaged creates a MANAGED_GWS identity named name (its address is the name's slug
+// @demo.test) for META_ADS, dedicated to a client of its own (an agency has one live identity
+// per platform, a client one per platform); a PROVISION_IDENTITY job is queued for it.
 func (e *env) createManaged(name string) *identity.Identity {
 	e.tb.Helper()
+	c, err := agency.CreateClient(context.Background(), e.db, e.admin, "Client of "+name)
+	require.NoError(e.tb, err)
 	ident, err := e.ids.Create(context.Background(), e.admin, identity.CreateInput{
-		Platform: "META_ADS", Type: identity.TypeManagedGWS, DisplayName: name,
+		ClientID: &c.ID, Platform: "META_ADS", Type: identity.TypeManagedGWS, DisplayName: name,
 	})
 	require.NoError(e.tb, err)
 	require.Equal(e.tb, identity.StatePending, ident.State)

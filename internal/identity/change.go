@@ -100,6 +100,38 @@ func (s *Service) Delete(ctx context.Context, actor *auth.Actor, id uuid.UUID) (
 	return s.reloadAndPublish(ctx, ident.AgencyID, id)
 }
 
+// DeprovisionClientInTx starts removing every live identity of a client within the caller's
+// transaction (offboarding): each moves to DEPROVISIONING with its deprovision job in the
+// outbox, exactly as Delete does, and is audited as "identity.deleted". Identities already
+// being deprovisioned are left to their job. The caller publishes the returned identities
+// after commit (Published).
+func (s *Service) DeprovisionClientInTx(ctx context.Context, tx bun.IDB, actor *auth.Actor, clientID uuid.UUID) ([]*Identity, error) {
+	if err := actor.Require(auth.ActionManage); err != nil {
+		return nil, err
+	}
+	var ids []uuid.UUID
+	if err := tx.NewSelect().Table("identities").Column("id").
+		Where("agency_id = ? AND client_id = ? AND provisioning_state NOT IN (?)", actor.AgencyID, clientID, bun.In([]State{StateDeleted, StateDeprovisioning})).
+		OrderExpr("created_at, id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("identity: client identities: %w", err)
+	}
+	out := make([]*Identity, 0, len(ids))
+	for _, id := range ids {
+		ident, err := Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, "")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeDeprovisionIdentity, Input: ProvisionInput{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
+			return nil, err
+		}
+		if err := audit.Record(ctx, tx, actor, KindDeleted, "identity", id, map[string]any{"type": ident.Type, "platform": ident.Platform(), "offboardedClientId": clientID}); err != nil {
+			return nil, err
+		}
+		out = append(out, ident)
+	}
+	return out, nil
+}
+
 func (s *Service) reloadAndPublish(ctx context.Context, agencyID, id uuid.UUID) (*Identity, error) {
 	ident, err := Reload(ctx, s.db, agencyID, id)
 	if err != nil {
@@ -301,4 +333,12 @@ func (s *Service) RequestRotation(ctx context.Context, actor *auth.Actor, id uui
 		return audit.Record(ctx, tx, actor, KindRotationRequested, "identity", id, map[string]any{"jobId": rec.ID})
 	})
 	return rec, err
+}
+
+// PublishCurrent re-reads an identity after commit and announces it on identityUpdated; a
+// failure is logged (the change is committed either way).
+func (s *Service) PublishCurrent(ctx context.Context, agencyID, id uuid.UUID) {
+	if _, err := s.reloadAndPublish(ctx, agencyID, id); err != nil {
+		s.log.WarnContext(ctx, "publish identity update", "identity_id", id, "error", err)
+	}
 }

@@ -243,6 +243,9 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 			}
 			return nil, err
 		}
+		if c.ArchivedAt != nil {
+			return nil, fault.Invalid("clientId", "the client is offboarded")
+		}
 		ident.ClientID, ident.Scope, clientName = &c.ID, ScopeClient, c.Name
 	}
 	var creds Credentials
@@ -350,6 +353,20 @@ func (s *Service) insertConflict(ctx context.Context, tx bun.IDB, err error, ide
 		return fault.Conflict(fmt.Sprintf("this client already has a live %s identity", ident.Platform()), existing.String())
 	case "identities_live_email_key":
 		return fault.Conflict("the managed address is already used by another identity", "")
+	case "identities_one_live_agency_per_platform", "identities_one_live_agency_wide":
+		// SPEC "Identities": an agency identity is one per platform (and one agency-wide).
+		var existing uuid.UUID
+		q := s.db.NewSelect().Table("identities").Column("id").
+			Where("agency_id = ? AND client_id IS NULL AND provisioning_state <> 'DELETED'", ident.AgencyID)
+		what := "an agency-wide identity"
+		if ident.PlatformKey != nil {
+			q = q.Where("platform_key = ?", *ident.PlatformKey)
+			what = "an agency identity for " + *ident.PlatformKey
+		} else {
+			q = q.Where("platform_key IS NULL")
+		}
+		_ = q.Limit(1).Scan(ctx, &existing)
+		return fault.Conflict(fmt.Sprintf("the agency already has %s (delete it first)", what), existing.String())
 	}
 	return fmt.Errorf("identity: insert: %w", err)
 }

@@ -118,10 +118,6 @@ func TestReminderWindowIsAtMost24Hours(t *testing.T) {
 	ctx := context.Background()
 	// Default window: 168 hours, so a tenth (16.8 h) is the reminder window.
 	b.submit(t, "alice@acme.test", "META_ADS", identity.TypeExternalLogin)
-	_, err := b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(720)})
-	require.NoError(t, err)
-	b.submit(t, "bob@globex.test", "META_ADS", identity.TypeExternalLogin) // 30 days: reminded 24 h before.
-
 	b.clock.Advance(150 * time.Hour) // 18 h left for alice's: not yet.
 	_, reminded, err := b.svc.ExpireDue(ctx, uuid.Nil)
 	require.NoError(t, err)
@@ -130,14 +126,39 @@ func TestReminderWindowIsAtMost24Hours(t *testing.T) {
 	_, reminded, err = b.svc.ExpireDue(ctx, uuid.Nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, reminded)
-
-	b.clock.Advance(720*time.Hour - 152*time.Hour - 25*time.Hour) // 25 h left for bob's.
-	expired, reminded, err := b.svc.ExpireDue(ctx, uuid.Nil)
+	b.clock.Advance(17 * time.Hour)
+	expired, _, err := b.svc.ExpireDue(ctx, uuid.Nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, expired, "alice's")
+
+	// A window changed while nothing is pending applies to the next request.
+	_, err = b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(720)})
+	require.NoError(t, err)
+	b.submit(t, "bob@globex.test", "META_ADS", identity.TypeExternalLogin) // 30 days: reminded 24 h before.
+	b.clock.Advance(720*time.Hour - 25*time.Hour)                          // 25 h left for bob's.
+	expired, reminded, err = b.svc.ExpireDue(ctx, uuid.Nil)
+	require.NoError(t, err)
+	require.Zero(t, expired)
 	require.Zero(t, reminded)
 	b.clock.Advance(2 * time.Hour)
 	_, reminded, err = b.svc.ExpireDue(ctx, uuid.Nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, reminded, "bob's")
+}
+
+func TestNewWindowMovesPendingRequests(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	r := b.submit(t, "alice@acme.test", "META_ADS", identity.TypeExternalLogin)
+	b.clock.Advance(3 * time.Hour)
+	_, err := b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(2)})
+	require.NoError(t, err)
+	got, err := b.svc.Get(ctx, b.actor(t, "admin@demo.test"), r.ID)
+	require.NoError(t, err)
+	require.Equal(t, 2*time.Hour, got.ExpiresAt.Sub(got.CreatedAt))
+	expired, _, err := b.svc.ExpireDue(ctx, uuid.Nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, expired, "past due under the new window")
+	require.Len(t, b.notes(t, b.user(t, "alice@acme.test"), request.NoteExpired), 1)
 }

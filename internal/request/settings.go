@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
@@ -102,8 +103,11 @@ func ValidateNamingTemplate(t string) error {
 }
 
 // UpdateSettings changes the agency's settings (owner only). A new expiry window applies to
-// requests submitted from now on; a new naming template to managed identities created from now
-// on. The change is audited with the values before and after.
+// every request still PENDING as well as to new ones: each expires at its creation time plus
+// the new window (the guide's remedy for "Request expired before I could review it"), and one
+// thereby past due expires on the expiry job's next run, with the usual notification. A new
+// naming template applies to managed identities created from now on. The change is audited
+// with the values before and after and the number of pending requests rescheduled.
 func (s *Service) UpdateSettings(ctx context.Context, actor *auth.Actor, in SettingsInput) (*Settings, error) {
 	if err := actor.Require(auth.ActionChangeSettings); err != nil {
 		return nil, err
@@ -142,10 +146,34 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *auth.Actor, in Sett
 			Exec(ctx); err != nil {
 			return fmt.Errorf("request: update settings: %w", err)
 		}
-		return audit.Record(ctx, tx, actor, KindSettingsChanged, "agency", actor.AgencyID, map[string]any{"before": before, "after": next})
+		moved := 0
+		if next.AccessRequestExpiryHours != before.AccessRequestExpiryHours {
+			if moved, err = rescheduleExpiry(ctx, tx, actor.AgencyID, next.AccessRequestExpiryHours); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, actor, KindSettingsChanged, "agency", actor.AgencyID, map[string]any{"before": before, "after": next, "pendingRescheduled": moved})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// rescheduleExpiry moves every PENDING request of the agency to expire at its creation time
+// plus hours, and returns how many moved. A request whose expiry moves later may be reminded
+// again before its new expiry.
+func rescheduleExpiry(ctx context.Context, tx bun.IDB, agencyID uuid.UUID, hours int) (int, error) {
+	res, err := tx.NewUpdate().Table("access_requests").
+		Set("reminder_sent_at = CASE WHEN created_at + make_interval(hours => ?) > expires_at THEN NULL ELSE reminder_sent_at END", hours).
+		Set("expires_at = created_at + make_interval(hours => ?)", hours).
+		Set("updated_at = clock_timestamp()").
+		Where("agency_id = ? AND status = ?", agencyID, StatusPending).
+		Where("expires_at <> created_at + make_interval(hours => ?)", hours).
+		Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("request: reschedule pending expiry: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

@@ -34,7 +34,16 @@ type RoleTemplate struct {
 	DefaultJustification string        `bun:"default_justification,notnull" json:"defaultJustification"`
 	CreatedBy            *uuid.UUID    `bun:"created_by,type:uuid" json:"createdBy"`
 	CreatedAt            time.Time     `bun:"created_at,notnull,default:clock_timestamp()" json:"createdAt"`
+	UpdatedAt            *time.Time    `bun:"updated_at" json:"updatedAt"`
+	// DeletedAt is set by DeleteRoleTemplate; requests made from the template keep pointing at it.
+	DeletedAt *time.Time `bun:"deleted_at" json:"-"`
 }
+
+// Audit kinds of role template changes.
+const (
+	KindRoleTemplateUpdated = "role_template.updated"
+	KindRoleTemplateDeleted = "role_template.deleted"
+)
 
 // RoleTemplateInput is what createRoleTemplate takes.
 type RoleTemplateInput struct {
@@ -92,7 +101,7 @@ func (s *Service) CreateRoleTemplate(ctx context.Context, actor *auth.Actor, in 
 		// The failed insert aborted the transaction: the existing template is looked up after.
 		var existing uuid.UUID
 		if err := s.db.NewSelect().Model((*RoleTemplate)(nil)).Column("id").
-			Where("agency_id = ? AND lower(name) = lower(?)", actor.AgencyID, name).Scan(ctx, &existing); err != nil {
+			Where("agency_id = ? AND lower(name) = lower(?) AND deleted_at IS NULL", actor.AgencyID, name).Scan(ctx, &existing); err != nil {
 			return nil, fmt.Errorf("request: find duplicate role template: %w", err)
 		}
 		return nil, fault.Conflict(fmt.Sprintf("a role template named %q exists", name), existing.String())
@@ -110,7 +119,7 @@ func (s *Service) RoleTemplates(ctx context.Context, actor *auth.Actor) ([]RoleT
 		return nil, err
 	}
 	ts := []RoleTemplate{}
-	if err := s.db.NewSelect().Model(&ts).Where("rt.agency_id = ?", actor.AgencyID).OrderExpr("lower(rt.name), rt.id").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&ts).Where("rt.agency_id = ? AND rt.deleted_at IS NULL", actor.AgencyID).OrderExpr("lower(rt.name), rt.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("request: list role templates: %w", err)
 	}
 	return ts, nil
@@ -119,7 +128,7 @@ func (s *Service) RoleTemplates(ctx context.Context, actor *auth.Actor) ([]RoleT
 // getTemplate returns a role template of the agency; an unknown one is bad input of Submit.
 func getTemplate(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*RoleTemplate, error) {
 	t := new(RoleTemplate)
-	err := idb.NewSelect().Model(t).Where("rt.agency_id = ? AND rt.id = ?", agencyID, id).Scan(ctx)
+	err := idb.NewSelect().Model(t).Where("rt.agency_id = ? AND rt.id = ? AND rt.deleted_at IS NULL", agencyID, id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.Invalid("roleTemplateId", "no such role template")
 	}
@@ -127,4 +136,116 @@ func getTemplate(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Rol
 		return nil, fmt.Errorf("request: get role template: %w", err)
 	}
 	return t, nil
+}
+
+// RoleTemplateUpdate changes some fields of a role template; nil fields stay as they are.
+type RoleTemplateUpdate struct {
+	Name                 *string
+	Platform             *string
+	IdentityType         *identity.Type
+	DefaultJustification *string
+}
+
+// lockTemplate loads a live role template of the actor's agency under a row lock, or NOT_FOUND.
+func lockTemplate(ctx context.Context, tx bun.IDB, actor *auth.Actor, id uuid.UUID) (*RoleTemplate, error) {
+	t := new(RoleTemplate)
+	err := tx.NewSelect().Model(t).Where("rt.agency_id = ? AND rt.id = ? AND rt.deleted_at IS NULL", actor.AgencyID, id).For("UPDATE").Scan(ctx)
+	if db.IsNoRows(err) {
+		return nil, fault.NotFound("role template")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("request: lock role template: %w", err)
+	}
+	return t, nil
+}
+
+// UpdateRoleTemplate edits a role template (owners and admins) with the same rules as
+// CreateRoleTemplate. Requests already submitted from it keep the platform, identity type and
+// justification they were submitted with: they hold their own copy. Audited with the fields
+// before and after.
+func (s *Service) UpdateRoleTemplate(ctx context.Context, actor *auth.Actor, id uuid.UUID, in RoleTemplateUpdate) (*RoleTemplate, error) {
+	if err := actor.Require(auth.ActionManage); err != nil {
+		return nil, err
+	}
+	var t *RoleTemplate
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if t, err = lockTemplate(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		before := *t
+		if in.Name != nil {
+			if t.Name, err = auth.ValidateName("name", *in.Name, MaxTemplateName); err != nil {
+				return err
+			}
+		}
+		if in.Platform != nil {
+			p := strings.TrimSpace(*in.Platform)
+			if _, err := agency.GetPlatform(ctx, tx, actor.AgencyID, p); err != nil {
+				return err
+			}
+			t.PlatformKey = p
+		}
+		if in.IdentityType != nil {
+			if !in.IdentityType.Valid() {
+				return fault.Invalid("identityType", "unknown identity type")
+			}
+			t.IdentityType = *in.IdentityType
+		}
+		if in.DefaultJustification != nil {
+			just := strings.TrimSpace(*in.DefaultJustification)
+			if utf8.RuneCountInString(just) > MaxJustification {
+				return fault.Invalid("defaultJustification", fmt.Sprintf("must be at most %d characters", MaxJustification))
+			}
+			t.DefaultJustification = just
+		}
+		if t.Name == before.Name && t.PlatformKey == before.PlatformKey && t.IdentityType == before.IdentityType && t.DefaultJustification == before.DefaultJustification {
+			return nil
+		}
+		var holder uuid.UUID
+		err = tx.NewSelect().Model((*RoleTemplate)(nil)).Column("id").
+			Where("agency_id = ? AND lower(name) = lower(?) AND id <> ? AND deleted_at IS NULL", actor.AgencyID, t.Name, t.ID).Limit(1).Scan(ctx, &holder)
+		if err == nil {
+			return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), holder.String())
+		}
+		if !db.IsNoRows(err) {
+			return fmt.Errorf("request: check role template name: %w", err)
+		}
+		if _, err := tx.NewUpdate().Model(t).WherePK().
+			Set("name = ?", t.Name).Set("platform_key = ?", t.PlatformKey).Set("identity_type = ?", t.IdentityType).
+			Set("default_justification = ?", t.DefaultJustification).Set("updated_at = clock_timestamp()").
+			Returning("*").Exec(ctx); err != nil {
+			if db.IsCode(err, db.CodeUniqueViolation) {
+				return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), "")
+			}
+			return fmt.Errorf("request: update role template: %w", err)
+		}
+		return audit.Record(ctx, tx, actor, KindRoleTemplateUpdated, "role_template", t.ID, map[string]any{
+			"before": map[string]any{"name": before.Name, "platform": before.PlatformKey, "identityType": before.IdentityType},
+			"after":  map[string]any{"name": t.Name, "platform": t.PlatformKey, "identityType": t.IdentityType},
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// DeleteRoleTemplate removes a role template from the list client users pick from (owners and
+// admins). It is kept as a row, so that requests made from it still name it; its name becomes
+// free for a new template. Audited.
+func (s *Service) DeleteRoleTemplate(ctx context.Context, actor *auth.Actor, id uuid.UUID) error {
+	if err := actor.Require(auth.ActionManage); err != nil {
+		return err
+	}
+	return db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		t, err := lockTemplate(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model(t).WherePK().Set("deleted_at = clock_timestamp()").Exec(ctx); err != nil {
+			return fmt.Errorf("request: delete role template: %w", err)
+		}
+		return audit.Record(ctx, tx, actor, KindRoleTemplateDeleted, "role_template", t.ID, map[string]any{"name": t.Name, "platform": t.PlatformKey})
+	})
 }

@@ -239,11 +239,16 @@ func TestRotationOfferAfterDeactivation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t)
+	// One live agency identity per platform (and one agency-wide): TikTok is made operational
+	// for the fifth.
+	_, err := b.db.NewUpdate().Table("platform_connections").Set("state = 'OPERATIONAL'").
+		Where("agency_id = ? AND platform_key = 'TIKTOK_ADS'", b.admin.AgencyID).Exec(ctx)
+	require.NoError(t, err)
 	managed := b.managed(t, "GOOGLE_ADS", "Ads bot")
 	tok := b.token(t, "GA4")
 	rotated := b.external(t, nil, "META_ADS")
-	deleted := b.external(t, nil, "GOOGLE_ADS")
-	untouched := b.token(t, "META_ADS")
+	deleted := b.external(t, nil, "")
+	untouched := b.token(t, "TIKTOK_ADS")
 
 	// The member reveals four agency identities; the admin reveals another one.
 	for _, id := range []uuid.UUID{managed.ID, tok.ID, rotated.ID, deleted.ID} {
@@ -251,7 +256,7 @@ func TestRotationOfferAfterDeactivation(t *testing.T) {
 	}
 	b.reveal(t, b.admin, untouched.ID, 1)
 	b.rotate(t, rotated.ID, "new-password")
-	_, err := b.ids.Delete(ctx, b.admin, deleted.ID)
+	_, err = b.ids.Delete(ctx, b.admin, deleted.ID)
 	require.NoError(t, err)
 
 	// The member leaves.
