@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -178,13 +179,16 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot take new credentials", ident.State), ident.ID.String())
 		}
 		var creds Credentials
+		hadSecret := false
 		if pt, err := s.vault.Get(ctx, tx, agencyID, id, vault.PurposeCredentials); err == nil {
 			if err := json.Unmarshal(pt, &creds); err != nil {
 				return fmt.Errorf("identity: decode credentials: %w", err)
 			}
+			hadSecret = true
 		} else if !errors.Is(err, vault.ErrNoSecret) {
 			return err
 		}
+		old := creds
 		changedSecret := false
 		switch ident.Type {
 		case TypeExternalLogin:
@@ -201,17 +205,21 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 				if *in.Password == "" {
 					return fault.Invalid("password", "must not be empty")
 				}
-				changedSecret = changedSecret || creds.Password != *in.Password
+				changedSecret = changedSecret || !vault.Equal(creds.Password, *in.Password)
 				creds.Password = *in.Password
 			}
 			if in.TOTPSecret != nil {
+				// The same normal form as at creation, so that the same secret compares equal.
+				totp := strings.ToUpper(strings.ReplaceAll(*in.TOTPSecret, " ", ""))
+				in.TOTPSecret = &totp
 				if *in.TOTPSecret != "" {
 					if err := vault.ValidateTOTPSecret(*in.TOTPSecret); err != nil {
 						return fault.Invalid("totpSecret", "must be a base32 secret of at least 80 bits")
 					}
 				}
+				// A TOTP secret is a second factor, not the password: changing it (or giving
+				// the same one again) is no rotation and leaves the ledger as it is.
 				creds.TOTPSecret = *in.TOTPSecret
-				changedSecret = true
 			}
 			if creds.Username == "" {
 				return fault.Invalid("username", "is required for this identity type")
@@ -231,14 +239,18 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 			if in.Token == nil || *in.Token == "" {
 				return fault.Invalid("token", "is required for this identity type")
 			}
-			changedSecret = creds.Token != *in.Token
+			changedSecret = !vault.Equal(creds.Token, *in.Token)
 			creds.Token = *in.Token
 		}
 		if rotation && !changedSecret {
 			return fault.Invalid("password", "a rotation needs a new password or token")
 		}
-		if err := s.vault.Put(ctx, tx, agencyID, id, vault.PurposeCredentials, creds.Marshal()); err != nil {
-			return err
+		// Only a real change is stored: the same credentials again keep the vault's version, so
+		// that open reveals of them stay readable.
+		if next := creds.Marshal(); !vault.Equal(string(next), string(old.Marshal())) || !hadSecret {
+			if err := s.vault.Put(ctx, tx, agencyID, id, vault.PurposeCredentials, next); err != nil {
+				return err
+			}
 		}
 		q := tx.NewUpdate().Model((*Identity)(nil)).Where("id = ?", id).Set("updated_at = clock_timestamp()")
 		if changedSecret {
