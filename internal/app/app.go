@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,7 +58,16 @@ type App struct {
 // Option adjusts how New builds the services.
 type Option func(*options)
 
-type options struct{ sender notify.Sender }
+type options struct {
+	sender        notify.Sender
+	directoryHTTP *http.Client
+}
+
+// WithDirectoryHTTPClient makes the Google Directory clients (and their token requests) go
+// through c: tests record what would leave for Google instead of sending it.
+func WithDirectoryHTTPClient(c *http.Client) Option {
+	return func(o *options) { o.directoryHTTP = c }
+}
 
 // WithSender makes every notification email go through sender (tests capture them).
 func WithSender(sender notify.Sender) Option { return func(o *options) { o.sender = sender } }
@@ -90,12 +100,12 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 	if a.Sender == nil {
 		a.Sender = newSender(cfg, logger)
 	}
-	a.Notifier = notify.New(bdb, bus, a.Sender, logger)
+	a.Notifier = notify.New(bdb, bus, a.Sender, logger).WithPublicURL(cfg.PublicURL)
 	a.Requests = request.NewService(bdb, a.Identities, a.Notifier, bus, logger)
 	limiters := gws.NewLimiters(0)
 	a.GWS = gws.NewService(gws.Deps{
 		DB: bdb, Vault: store, Identities: a.Identities, Limiters: limiters, Logger: logger,
-		Dial: gws.Dialer(limiters, gws.Config{}, cfg.AllowDirectoryEndpoint),
+		Dial: gws.Dialer(limiters, gws.Config{HTTPClient: o.directoryHTTP}, cfg.AllowDirectoryEndpoint),
 		// An identity reaching PROVISIONED (or FAILED, or DELETED) moves the access request that
 		// created it; the job fails and retries if that does not commit.
 		AfterIdentityChange: func(ctx context.Context, agencyID, identityID uuid.UUID) error {

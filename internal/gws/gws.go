@@ -114,10 +114,7 @@ func New(ctx context.Context, cfg Config, limiter *rate.Limiter) (*Client, error
 	if cfg.ManagedOU == "" || ou == "/" {
 		return nil, fmt.Errorf("gws: config: %w: ManagedOU must name an org unit below /", errInvalidArgument)
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := noRedirects(cfg.HTTPClient)
 	// The generated client logs request bodies, passwords included, when
 	// GOOGLE_SDK_GO_LOGGING_LEVEL is set; a discarding logger overrides that.
 	opts := []option.ClientOption{option.WithLogger(slog.New(slog.DiscardHandler))}
@@ -135,10 +132,14 @@ func New(ctx context.Context, cfg Config, limiter *rate.Limiter) (*Client, error
 			return nil, fmt.Errorf("gws: config: %w: service account key: %w", errInvalidArgument, err)
 		}
 		jwt.Subject = cfg.AdminSubject
+		// The signed assertion goes to Google's token endpoint and nowhere else, whatever
+		// the key's token_uri says: a tenant's key must not make the worker send requests
+		// to an address of the tenant's choosing (issue 8, item 5).
+		jwt.TokenURL = TokenURL
 		// The token source outlives New's ctx; only its values (the base
 		// HTTP client) are kept.
 		tokenCtx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, hc)
-		opts = append(opts, option.WithHTTPClient(jwt.Client(tokenCtx)))
+		opts = append(opts, option.WithHTTPClient(noRedirects(jwt.Client(tokenCtx))))
 	}
 	svc, err := admin.NewService(ctx, opts...)
 	if err != nil {
@@ -171,6 +172,22 @@ func New(ctx context.Context, cfg Config, limiter *rate.Limiter) (*Client, error
 		c.baseBackoff = DefaultBaseBackoff
 	}
 	return c, nil
+}
+
+// TokenURL is Google's OAuth 2.0 token endpoint, the only one production ever sends a
+// service account's signed assertion to.
+const TokenURL = google.JWTTokenURL
+
+// noRedirects returns a copy of c (http.DefaultClient when nil) that follows no redirect: Google
+// answers the token and Directory requests directly, and a redirect could only lead the worker
+// to some other address.
+func noRedirects(c *http.Client) *http.Client {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	cp := *c
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 // Limiters hands out one rate limiter per agency, shared by every Client of

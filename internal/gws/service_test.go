@@ -176,6 +176,7 @@ func newEnv(tb testing.TB, edit ...func(*gws.ServiceConfig)) *env {
 	err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", ts.URL).
 		Where("agency_id = ?", seed.Demo.ID).Returning("id").Scan(ctx, &sourceID)
 	require.NoError(tb, err)
+	require.NoError(tb, seed.ConnectSource(ctx, bdb))
 
 	mk, err := vault.GenerateMasterKey("test-1")
 	require.NoError(tb, err)

@@ -65,6 +65,25 @@ func SetProviderStatus(ctx context.Context, tx bun.IDB, agencyID, identityID uui
 	return nil
 }
 
+// Platform provider statuses while and after an identity is deleted (besides the directory's
+// own, which says what became of the directory user).
+const (
+	ProviderStatusRemoving = "REMOVING"
+	ProviderStatusRemoved  = "REMOVED"
+)
+
+// SetPlatformStatuses records status on every provider status of the identity but the
+// directory's: deleting an identity must not leave its platform saying CONFIGURED.
+func SetPlatformStatuses(ctx context.Context, tx bun.IDB, agencyID, identityID uuid.UUID, status string) error {
+	_, err := tx.NewUpdate().Model((*ProviderStatus)(nil)).
+		Where("agency_id = ? AND identity_id = ? AND provider <> ?", agencyID, identityID, ProviderGWSDirectory).
+		Set("status = ?", status).Set("last_error = ''").Set("updated_at = clock_timestamp()").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("identity: set platform statuses: %w", err)
+	}
+	return nil
+}
+
 // Reload returns an identity with its provider statuses, by id within its agency (workers).
 func Reload(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Identity, error) {
 	ident := new(Identity)
@@ -88,6 +107,9 @@ func (s *Service) Delete(ctx context.Context, actor *auth.Actor, id uuid.UUID) (
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if ident, err = Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, ""); err != nil {
+			return err
+		}
+		if err := SetPlatformStatuses(ctx, tx, actor.AgencyID, id, ProviderStatusRemoving); err != nil {
 			return err
 		}
 		if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeDeprovisionIdentity, Input: ProvisionInput{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
@@ -123,6 +145,9 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, id uuid.UUID) (map[
 			return nil
 		}
 		if err := s.vault.Delete(ctx, tx, agencyID, id, vault.PurposeCredentials); err != nil {
+			return err
+		}
+		if err := SetPlatformStatuses(ctx, tx, agencyID, id, ProviderStatusRemoved); err != nil {
 			return err
 		}
 		_, err = Transition(ctx, tx, agencyID, id, StateDeleted, "")
