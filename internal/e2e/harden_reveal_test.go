@@ -27,7 +27,9 @@ func TestHardenRevealEndsAtRotation(t *testing.T) {
 	member.Do(`mutation($id:ID!){ revealCredentials(identityId:$id){ id } }`, map[string]any{"id": ext.ID}).Decode(t, &rv)
 	const readBack = `query($id:ID!){ credentialReveal(id:$id){ fields { name value } } }`
 	var back struct {
-		CredentialReveal struct{ Fields []struct{ Name, Value string } }
+		CredentialReveal struct {
+			Fields []struct{ Name, Value string }
+		}
 	}
 	member.Do(readBack, map[string]any{"id": rv.RevealCredentials.ID}).Decode(t, &back)
 	require.Contains(t, back.CredentialReveal.Fields, struct{ Name, Value string }{"password", "before-Pa55word"})
