@@ -121,7 +121,7 @@ func newSender(cfg config.Config, logger *slog.Logger) notify.Sender {
 	if cfg.SMTPAddr == "" {
 		return notify.NewCaptureSender(logger)
 	}
-	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword})
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS})
 	if err != nil {
 		logger.Error("smtp sender misconfigured; capturing emails instead", "error", err)
 		return notify.NewCaptureSender(logger)
