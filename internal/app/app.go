@@ -102,7 +102,8 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 	}
 	a.Notifier = notify.New(bdb, bus, a.Sender, logger).WithPublicURL(cfg.PublicURL)
 	a.Requests = request.NewService(bdb, a.Identities, a.Notifier, bus, logger)
-	limiters := gws.NewLimiters(0)
+	// The Directory quota is Google's per agency admin, whichever worker calls: it lives in Redis.
+	limiters := gws.NewRedisLimiters(rdb, cfg.KeyPrefix, cfg.DirectoryQPM)
 	a.GWS = gws.NewService(gws.Deps{
 		DB: bdb, Vault: store, Identities: a.Identities, Limiters: limiters, Logger: logger,
 		Dial: gws.Dialer(limiters, gws.Config{HTTPClient: o.directoryHTTP}, cfg.AllowDirectoryEndpoint),

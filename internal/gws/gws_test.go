@@ -576,10 +576,10 @@ func TestLimitersPerAgency(t *testing.T) {
 	a, other := uuid.New(), uuid.New()
 	require.Same(t, l.For(a), l.For(a), "one limiter per agency")
 	require.NotSame(t, l.For(a), l.For(other))
-	require.InDelta(t, 10.0, float64(l.For(a).Limit()), 1e-9)
-	require.Equal(t, 10, l.For(a).Burst())
+	require.InDelta(t, 10.0, float64(l.For(a).(*rate.Limiter).Limit()), 1e-9)
+	require.Equal(t, 10, l.For(a).(*rate.Limiter).Burst())
 
-	def := gws.NewLimiters(0).For(a)
+	def := gws.NewLimiters(0).For(a).(*rate.Limiter)
 	require.InDelta(t, float64(gws.DefaultQueriesPerMinute)/60, float64(def.Limit()), 1e-9)
 }
 
