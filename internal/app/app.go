@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
@@ -140,16 +141,49 @@ func (a *App) RedisOpt() asynq.RedisClientOpt {
 // so that subscriptions receive events.
 func (a *App) API() (*server.Server, error) {
 	return server.New(server.Config{
-		AllowedOrigins: a.Config.AllowedOrigins,
-		CookieSecure:   a.Config.CookieSecure,
-		Playground:     a.Config.Playground,
-		OpsAgencies:    a.Config.OpsAgencies,
-		AsynqRedis:     a.RedisOpt(),
-		TrustedProxies: a.Config.TrustedProxies,
+		AllowedOrigins:    a.Config.AllowedOrigins,
+		CookieSecure:      a.Config.CookieSecure,
+		Playground:        a.Config.Playground,
+		OpsAgencies:       a.Config.OpsAgencies,
+		AsynqRedis:        a.RedisOpt(),
+		TrustedProxies:    a.Config.TrustedProxies,
+		OpsQueuesWritable: a.Config.OpsQueuesWritable,
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
 		Identities: a.Identities, Reveals: a.Reveals, GWS: a.GWS, Requests: a.Requests, Notifier: a.Notifier,
 	})
+}
+
+// WorkerHTTP is what a worker serves on its own address (ACCESSHIVE_WORKER_METRICS_ADDR):
+// /healthz (the process answers), /readyz (PostgreSQL and Redis answer within 2 s) and /metrics.
+func (a *App) WorkerHTTP() http.Handler {
+	return HealthHandler(a.DB, a.Redis, a.Registry)
+}
+
+// HealthHandler serves /healthz, /readyz and /metrics for a process holding bdb and rdb.
+func HealthHandler(bdb *bun.DB, rdb *redis.Client, reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		checks := map[string]string{"postgres": "ok", "redis": "ok"}
+		code := http.StatusOK
+		if err := bdb.PingContext(ctx); err != nil {
+			checks["postgres"], code = "unreachable", http.StatusServiceUnavailable
+		}
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			checks["redis"], code = "unreachable", http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(checks)
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // RunBus runs the event bus's Redis subscription until ctx is done.
