@@ -23,6 +23,11 @@ type Email struct {
 	To      string
 	Subject string
 	Body    string
+	// Key, when set, names the message for good (the notification's id): its Message-ID is
+	// derived from it, so that a message sent again after a crash between the server's
+	// acceptance and the emailed_at stamp is the same message, which mail systems and readers
+	// recognise as a duplicate. Empty means a random Message-ID.
+	Key string
 }
 
 // Sender delivers e-mail. Implementations return an error wrapped with job.Permanent when no
@@ -126,7 +131,15 @@ func (s *SMTPSender) Send(ctx context.Context, e Email) error {
 	msg.ToMailAddress(to)
 	msg.Subject(headerSafe(e.Subject))
 	msg.SetDate()
-	msg.SetMessageID()
+	if e.Key != "" {
+		domain := "accesshive.local"
+		if at := strings.LastIndexByte(s.from.Address, '@'); at >= 0 {
+			domain = s.from.Address[at+1:]
+		}
+		msg.SetMessageIDWithValue("notification." + headerSafe(strings.NewReplacer(">", "", "<", "", " ", "").Replace(e.Key)) + "@" + domain)
+	} else {
+		msg.SetMessageID()
+	}
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	msg.SetBodyString(gomail.TypeTextPlain, strings.ReplaceAll(e.Body, "\r\n", "\n"))
 
