@@ -147,6 +147,8 @@ func (a *App) API() (*server.Server, error) {
 		OpsAgencies:       a.Config.OpsAgencies,
 		AsynqRedis:        a.RedisOpt(),
 		TrustedProxies:    a.Config.TrustedProxies,
+		Limits:            server.GuardLimits{Introspection: a.Config.Introspection},
+		MetricsToken:      a.Config.MetricsToken,
 		OpsQueuesWritable: a.Config.OpsQueuesWritable,
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,

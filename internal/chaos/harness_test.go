@@ -145,6 +145,9 @@ func (e *Env) databaseURL() string {
 	return u + sep + "search_path=" + url.QueryEscape(e.Schema)
 }
 
+// MetricsToken is the bearer token the API processes want on /metrics.
+const MetricsToken = "chaos-metrics-token"
+
 // baseEnv is the environment every child process gets.
 func (e *Env) baseEnv(keys string) []string {
 	env := []string{
@@ -159,6 +162,8 @@ func (e *Env) baseEnv(keys string) []string {
 		"ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT=true",
 		"ACCESSHIVE_SMTP_ADDR=" + e.Mail.Addr(),
 		"ACCESSHIVE_LOG_FORMAT=json",
+		// The API serves /metrics only with the operators' token (the worker on its own address).
+		"ACCESSHIVE_METRICS_TOKEN=" + MetricsToken,
 	}
 	if lvl := os.Getenv("CHAOS_LOG_LEVEL"); lvl != "" {
 		env = append(env, "ACCESSHIVE_LOG_LEVEL="+lvl)

@@ -51,7 +51,12 @@ func processSample(p *Proc) (Sample, error) {
 		return s, err
 	}
 	s.FDs = float64(len(fds))
-	resp, err := http.Get(p.URL() + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, p.URL()+"/metrics", nil)
+	if err != nil {
+		return s, err
+	}
+	req.Header.Set("Authorization", "Bearer "+MetricsToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return s, err
 	}
