@@ -1,7 +1,8 @@
 # AccessHive: one image, one binary; the command picks the process (serve, worker, migrate up,
 # create-agency, fake-directory). See docker-compose.yml and README.md.
 
-FROM golang:1.26 AS build
+# Exact versions (pin digests at release): a rebuild must not silently change the toolchain or base.
+FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -9,9 +10,9 @@ COPY . .
 # Pure Go (pgx, go-redis): a static binary that runs on any base image.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /accesshive ./cmd/accesshive
 
-FROM debian:bookworm-slim
+FROM debian:12.12-slim
 # ca-certificates: TLS to Google's Directory API and to managed PostgreSQL/Redis;
-# curl: the compose healthchecks (/readyz, the worker's /metrics).
+# curl: the compose healthchecks (the API's and the worker's /readyz).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
@@ -21,7 +22,7 @@ USER 10001:10001
 # Inside a container the API must listen on every interface (the default is 127.0.0.1:8080).
 ENV ACCESSHIVE_HTTP_ADDR=0.0.0.0:8080
 # 8080: the API (GraphQL, websocket, /ops/queues, /healthz, /readyz, /metrics);
-# 9091: a worker's /metrics (set ACCESSHIVE_WORKER_METRICS_ADDR=0.0.0.0:9091 to expose it).
+# 9091: a worker's /healthz, /readyz and /metrics (set ACCESSHIVE_WORKER_METRICS_ADDR=0.0.0.0:9091 to expose it).
 EXPOSE 8080 9091
 ENTRYPOINT ["accesshive"]
 CMD ["serve"]

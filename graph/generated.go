@@ -55,6 +55,7 @@ type ComplexityRoot struct {
 		Reason         func(childComplexity int) int
 		Requester      func(childComplexity int) int
 		RoleTemplateID func(childComplexity int) int
+		SourceWarning  func(childComplexity int) int
 		Status         func(childComplexity int) int
 	}
 
@@ -443,6 +444,8 @@ type ComplexityRoot struct {
 type AccessRequestResolver interface {
 	Client(ctx context.Context, obj *model.AccessRequest) (*model.Client, error)
 	Platform(ctx context.Context, obj *model.AccessRequest) (*model.Platform, error)
+
+	SourceWarning(ctx context.Context, obj *model.AccessRequest) (*string, error)
 }
 type IdentityResolver interface {
 	Client(ctx context.Context, obj *model.Identity) (*model.Client, error)
@@ -612,6 +615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRequest.RoleTemplateID(childComplexity), true
+	case "AccessRequest.sourceWarning":
+		if e.ComplexityRoot.AccessRequest.SourceWarning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRequest.SourceWarning(childComplexity), true
 	case "AccessRequest.status":
 		if e.ComplexityRoot.AccessRequest.Status == nil {
 			break
@@ -2748,6 +2757,8 @@ type RevealTick {
 
 enum IdentitySourceState {
   NOT_CONFIGURED
+  "Configured; the check that proves the configuration against the directory has not ended yet."
+  CHECKING
   CONNECTED
   ERROR
 }
@@ -2832,6 +2843,8 @@ type AccessRequest {
   createdAt: Time!
   decidedAt: Time
   expiresAt: Time!
+  "For owners and admins, while a MANAGED_GWS request is PENDING: why approving it would be refused now (the Google Workspace identity source is not CONNECTED), naming the source, its state and last error. Null otherwise."
+  sourceWarning: String
 }
 
 type RequestUser {
@@ -3242,6 +3255,8 @@ func (ec *executionContext) childFields_AccessRequest(ctx context.Context, field
 		return ec.fieldContext_AccessRequest_decidedAt(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_AccessRequest_expiresAt(ctx, field)
+	case "sourceWarning":
+		return ec.fieldContext_AccessRequest_sourceWarning(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessRequest", field.Name)
 }
@@ -5365,6 +5380,29 @@ func (ec *executionContext) _AccessRequest_expiresAt(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_AccessRequest_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AccessRequest_sourceWarning(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRequest_sourceWarning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRequest().SourceWarning(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRequest_sourceWarning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRequest", field, true, true, "String")
 }
 
 func (ec *executionContext) _AccessRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccessRequestConnection) (ret graphql.Marshaler) {
@@ -14699,6 +14737,12 @@ func (ec *executionContext) _AccessRequest(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceWarning":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRequest_sourceWarning(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -43,6 +43,15 @@ func (r *accessRequestResolver) Platform(ctx context.Context, obj *model.AccessR
 	return toPlatform(p), nil
 }
 
+// SourceWarning is the resolver for the sourceWarning field.
+func (r *accessRequestResolver) SourceWarning(ctx context.Context, obj *model.AccessRequest) (*string, error) {
+	actor, ok := auth.ActorFrom(ctx)
+	if !ok {
+		return nil, nil
+	}
+	return r.RequestService.SourceWarning(ctx, actor, request.Status(obj.Status), identity.Type(obj.IdentityType))
+}
+
 // Client is the resolver for the client field.
 func (r *identityResolver) Client(ctx context.Context, obj *model.Identity) (*model.Client, error) {
 	if obj.ClientID == "" {

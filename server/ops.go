@@ -13,7 +13,7 @@ import (
 // opsHandler serves asynqmon to the owners and admins of the operator agencies. The queues
 // hold every tenant's tasks, so another agency's owner must not see or cancel them.
 func (s *Server) opsHandler() http.Handler {
-	mon := asynqmon.New(asynqmon.Options{RootPath: "/ops/queues", RedisConnOpt: s.cfg.AsynqRedis})
+	mon := asynqmon.New(asynqmon.Options{RootPath: "/ops/queues", RedisConnOpt: s.cfg.AsynqRedis, ReadOnly: !s.cfg.OpsQueuesWritable})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor, ok := auth.ActorFrom(r.Context())
 		if !ok {

@@ -56,6 +56,9 @@ type Config struct {
 	// OpsAgencies names the agencies (by name or id) whose owners and admins may open
 	// asynqmon: the queues are shared by every tenant, so only the operator's staff see them.
 	OpsAgencies []string
+	// OpsQueuesWritable lets asynqmon delete, run and archive tasks; by default it is read-only,
+	// because a task deleted there leaves its job record behind forever.
+	OpsQueuesWritable bool
 	// AsynqRedis is where asynqmon finds the queues.
 	AsynqRedis asynq.RedisConnOpt
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed when one of them is the

@@ -140,9 +140,10 @@ func cmdWorker(ctx context.Context, _ []string) error {
 	defer closeFn()
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.Worker(nil).Run(ctx) })
-	ms := &http.Server{Addr: cfg.WorkerMetricsAddr, Handler: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}), ReadHeaderTimeout: 5 * time.Second}
+	// The worker's own address: /healthz, /readyz and /metrics.
+	ms := &http.Server{Addr: cfg.WorkerMetricsAddr, Handler: a.WorkerHTTP(), ReadHeaderTimeout: 5 * time.Second}
 	g.Go(func() error {
-		a.Logger.Info("worker metrics listening", "addr", cfg.WorkerMetricsAddr)
+		a.Logger.Info("worker health and metrics listening", "addr", cfg.WorkerMetricsAddr)
 		if err := ms.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}

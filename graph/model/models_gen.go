@@ -590,19 +590,22 @@ type IdentitySourceState string
 
 const (
 	IdentitySourceStateNotConfigured IdentitySourceState = "NOT_CONFIGURED"
-	IdentitySourceStateConnected     IdentitySourceState = "CONNECTED"
-	IdentitySourceStateError         IdentitySourceState = "ERROR"
+	// Configured; the check that proves the configuration against the directory has not ended yet.
+	IdentitySourceStateChecking  IdentitySourceState = "CHECKING"
+	IdentitySourceStateConnected IdentitySourceState = "CONNECTED"
+	IdentitySourceStateError     IdentitySourceState = "ERROR"
 )
 
 var AllIdentitySourceState = []IdentitySourceState{
 	IdentitySourceStateNotConfigured,
+	IdentitySourceStateChecking,
 	IdentitySourceStateConnected,
 	IdentitySourceStateError,
 }
 
 func (e IdentitySourceState) IsValid() bool {
 	switch e {
-	case IdentitySourceStateNotConfigured, IdentitySourceStateConnected, IdentitySourceStateError:
+	case IdentitySourceStateNotConfigured, IdentitySourceStateChecking, IdentitySourceStateConnected, IdentitySourceStateError:
 		return true
 	}
 	return false

@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
@@ -58,7 +59,16 @@ type App struct {
 // Option adjusts how New builds the services.
 type Option func(*options)
 
-type options struct{ sender notify.Sender }
+type options struct {
+	sender        notify.Sender
+	directoryHTTP *http.Client
+}
+
+// WithDirectoryHTTPClient makes the Google Directory clients (and their token requests) go
+// through c: tests record what would leave for Google instead of sending it.
+func WithDirectoryHTTPClient(c *http.Client) Option {
+	return func(o *options) { o.directoryHTTP = c }
+}
 
 // WithSender makes every notification email go through sender (tests capture them).
 func WithSender(sender notify.Sender) Option { return func(o *options) { o.sender = sender } }
@@ -92,20 +102,21 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 	if a.Sender == nil {
 		a.Sender = newSender(cfg, logger)
 	}
-	a.Notifier = notify.New(bdb, bus, a.Sender, logger)
+	a.Notifier = notify.New(bdb, bus, a.Sender, logger).WithPublicURL(cfg.PublicURL)
 	// Account links (invitations, resets, email confirmations) go out at once through the same
 	// sender: their token must not sit in a job record.
 	a.Sessions.WithMail(func(ctx context.Context, to, subject, body string) error {
 		return a.Sender.Send(ctx, notify.Email{To: to, Subject: subject, Body: body})
 	}, cfg.PublicURL)
 	a.Requests = request.NewService(bdb, a.Identities, a.Notifier, bus, logger)
-	limiters := gws.NewLimiters(0)
+	// The Directory quota is Google's per agency admin, whichever worker calls: it lives in Redis.
+	limiters := gws.NewRedisLimiters(rdb, cfg.KeyPrefix, cfg.DirectoryQPM)
 	a.GWS = gws.NewService(gws.Deps{
 		DB: bdb, Vault: store, Identities: a.Identities, Limiters: limiters, Logger: logger,
 		Dial: gws.Dialer(limiters, gws.Config{
 			// The client's own timeout backs up the per-attempt context deadline, for the token
 			// requests that run outside it.
-			HTTPClient:     &http.Client{Timeout: deadlines.Directory},
+			HTTPClient:     directoryHTTPClient(o.directoryHTTP, deadlines.Directory),
 			AttemptTimeout: deadlines.Directory,
 		}, cfg.AllowDirectoryEndpoint),
 		// An identity reaching PROVISIONED (or FAILED, or DELETED) moves the access request that
@@ -123,7 +134,7 @@ func newSender(cfg config.Config, logger *slog.Logger) notify.Sender {
 	if cfg.SMTPAddr == "" {
 		return notify.NewCaptureSender(logger)
 	}
-	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword})
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, User: cfg.SMTPUser, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS})
 	if err != nil {
 		logger.Error("smtp sender misconfigured; capturing emails instead", "error", err)
 		return notify.NewCaptureSender(logger)
@@ -144,19 +155,52 @@ func (a *App) RedisOpt() asynq.RedisClientOpt {
 // so that subscriptions receive events.
 func (a *App) API() (*server.Server, error) {
 	return server.New(server.Config{
-		AllowedOrigins: a.Config.AllowedOrigins,
-		CookieSecure:   a.Config.CookieSecure,
-		Playground:     a.Config.Playground,
-		OpsAgencies:    a.Config.OpsAgencies,
-		AsynqRedis:     a.RedisOpt(),
-		TrustedProxies: a.Config.TrustedProxies,
-		Limits:         server.GuardLimits{Introspection: a.Config.Introspection},
-		MetricsToken:   a.Config.MetricsToken,
-		RequestTimeout: a.Config.Deadlines.WithDefaults().Request,
+		AllowedOrigins:    a.Config.AllowedOrigins,
+		CookieSecure:      a.Config.CookieSecure,
+		Playground:        a.Config.Playground,
+		OpsAgencies:       a.Config.OpsAgencies,
+		AsynqRedis:        a.RedisOpt(),
+		TrustedProxies:    a.Config.TrustedProxies,
+		Limits:            server.GuardLimits{Introspection: a.Config.Introspection},
+		MetricsToken:      a.Config.MetricsToken,
+		RequestTimeout:    a.Config.Deadlines.WithDefaults().Request,
+		OpsQueuesWritable: a.Config.OpsQueuesWritable,
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
 		Identities: a.Identities, Reveals: a.Reveals, GWS: a.GWS, Requests: a.Requests, Notifier: a.Notifier,
 	})
+}
+
+// WorkerHTTP is what a worker serves on its own address (ACCESSHIVE_WORKER_METRICS_ADDR):
+// /healthz (the process answers), /readyz (PostgreSQL and Redis answer within 2 s) and /metrics.
+func (a *App) WorkerHTTP() http.Handler {
+	return HealthHandler(a.DB, a.Redis, a.Registry)
+}
+
+// HealthHandler serves /healthz, /readyz and /metrics for a process holding bdb and rdb.
+func HealthHandler(bdb *bun.DB, rdb *redis.Client, reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		checks := map[string]string{"postgres": "ok", "redis": "ok"}
+		code := http.StatusOK
+		if err := bdb.PingContext(ctx); err != nil {
+			checks["postgres"], code = "unreachable", http.StatusServiceUnavailable
+		}
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			checks["redis"], code = "unreachable", http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(checks)
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // RunBus runs the event bus's Redis subscription until ctx is done.
@@ -240,4 +284,15 @@ func (a *App) WaitBusReady(timeout time.Duration) error {
 	case <-time.After(timeout):
 		return fmt.Errorf("app: event bus not ready after %s", timeout)
 	}
+}
+
+// directoryHTTPClient is the client the Directory API and its token requests go through: c (tests
+// record what would leave for Google) or a plain one, bounded by timeout in either case.
+func directoryHTTPClient(c *http.Client, timeout time.Duration) *http.Client {
+	var hc http.Client
+	if c != nil {
+		hc = *c
+	}
+	hc.Timeout = timeout
+	return &hc
 }

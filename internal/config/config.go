@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -89,10 +90,22 @@ type Config struct {
 	// Deadlines bound every call to PostgreSQL, Redis and the Directory API (README
 	// "Deadlines"). Zero fields take their defaults (DefaultDeadlines).
 	Deadlines Deadlines
-	// PublicURL is the console's address as people reach it, the base of every link AccessHive
-	// mails (invitations, password resets, email confirmations) (ACCESSHIVE_PUBLIC_URL, default
-	// http://127.0.0.1:8080).
+	// SMTPTLS is how mail is encrypted (ACCESSHIVE_SMTP_TLS): "starttls" (default) requires the
+	// server to offer STARTTLS and refuses to send otherwise; "implicit" speaks TLS from the
+	// first byte (SMTPS, port 465); "none" sends in the clear (a relay on the same host only).
+	SMTPTLS string
+	// PublicURL is the console's address as people reach it, e.g. https://access.example.com
+	// (ACCESSHIVE_PUBLIC_URL, default http://127.0.0.1:8080): the base of every link AccessHive
+	// mails (invitations, password resets, email confirmations) and the only link notification
+	// e-mails carry.
 	PublicURL string
+	// OpsQueuesWritable lets /ops/queues (asynqmon) delete, run and archive tasks
+	// (ACCESSHIVE_OPS_QUEUES_WRITABLE, default false: read-only, because a task deleted there
+	// leaves its job record QUEUED forever).
+	OpsQueuesWritable bool
+	// DirectoryQPM is each agency's Google Directory API quota in queries a minute, shared by
+	// every worker through Redis (ACCESSHIVE_GWS_QUERIES_PER_MINUTE, default 2400).
+	DirectoryQPM int
 	// LogLevel and LogFormat shape the logs (ACCESSHIVE_LOG_LEVEL default info; ACCESSHIVE_LOG_FORMAT json|text, default json).
 	LogLevel  string
 	LogFormat string
@@ -118,9 +131,47 @@ func Load() (Config, error) {
 		SMTPUser:          env("ACCESSHIVE_SMTP_USER", ""),
 		SMTPPassword:      env("ACCESSHIVE_SMTP_PASSWORD", ""),
 		LogFormat:         env("ACCESSHIVE_LOG_FORMAT", "json"),
-		PublicURL:         env("ACCESSHIVE_PUBLIC_URL", "http://127.0.0.1:8080"),
+		SMTPTLS:           strings.ToLower(env("ACCESSHIVE_SMTP_TLS", "starttls")),
+		PublicURL:         strings.TrimRight(env("ACCESSHIVE_PUBLIC_URL", "http://127.0.0.1:8080"), "/"),
+	}
+	// Secrets may come from files (Docker secrets): NAME_FILE names the file holding NAME.
+	for _, sec := range []struct {
+		name string
+		dst  *string
+	}{
+		{"DATABASE_URL", &c.DatabaseURL}, {"REDIS_PASSWORD", &c.RedisPassword},
+		{"ACCESSHIVE_MASTER_KEYS", &c.MasterKeys}, {"ACCESSHIVE_SMTP_USER", &c.SMTPUser},
+		{"ACCESSHIVE_SMTP_PASSWORD", &c.SMTPPassword},
+	} {
+		v, ok, err := fromFile(sec.name)
+		if err != nil {
+			return c, err
+		}
+		if ok {
+			*sec.dst = v
+		}
+	}
+	switch c.SMTPTLS {
+	case "starttls", "implicit", "none":
+	default:
+		return c, fmt.Errorf("config: ACCESSHIVE_SMTP_TLS: one of starttls, implicit, none")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return c, fmt.Errorf("config: ACCESSHIVE_PUBLIC_URL: an absolute http(s) URL such as https://access.example.com")
+		}
 	}
 	var err error
+	if c.OpsQueuesWritable, err = boolEnv("ACCESSHIVE_OPS_QUEUES_WRITABLE", false); err != nil {
+		return c, err
+	}
+	if c.DirectoryQPM, err = intEnv("ACCESSHIVE_GWS_QUERIES_PER_MINUTE", 2400); err != nil {
+		return c, err
+	}
+	if c.DirectoryQPM <= 0 {
+		return c, fmt.Errorf("config: ACCESSHIVE_GWS_QUERIES_PER_MINUTE: a positive integer")
+	}
 	if c.RedisDB, err = intEnv("REDIS_DB", 0); err != nil {
 		return c, err
 	}
@@ -185,6 +236,23 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// fromFile reads NAME from the file NAME_FILE names, if it is set, without its trailing line
+// break. Setting both NAME and NAME_FILE is an error, so that nobody wonders which one counts.
+func fromFile(name string) (string, bool, error) {
+	path := os.Getenv(name + "_FILE")
+	if path == "" {
+		return "", false, nil
+	}
+	if os.Getenv(name) != "" {
+		return "", false, fmt.Errorf("config: set %s or %s_FILE, not both", name, name)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", false, fmt.Errorf("config: %s_FILE: %w", name, err)
+	}
+	return strings.TrimRight(string(b), "\r\n"), true, nil
 }
 
 func list(s string) []string {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
@@ -98,10 +99,12 @@ func Seed(ctx context.Context, bdb bun.IDB) (*Seeded, error) {
 				return err
 			}
 		}
-		// Demo Agency's Google Workspace source is the fake directory that dev mode runs.
+		// Demo Agency's Google Workspace source is the fake directory that dev mode runs. It is
+		// CHECKING until a check against that directory proves it (dev enqueues one; tests
+		// check it or call ConnectSource).
 		if _, err := tx.NewInsert().Table("identity_sources").Model(&map[string]any{
 			"agency_id": s.Demo.ID, "domain": "demo.test", "customer_id": "C0demo",
-			"admin_subject": "admin@demo.test", "endpoint": "http://127.0.0.1:8091",
+			"admin_subject": "admin@demo.test", "endpoint": "http://127.0.0.1:8091", "state": "CHECKING",
 		}).Exec(ctx); err != nil {
 			return fmt.Errorf("demo: identity source: %w", err)
 		}
@@ -111,6 +114,26 @@ func Seed(ctx context.Context, bdb bun.IDB) (*Seeded, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// ConnectSource records what a successful check of Demo Agency's identity source records: the
+// source CONNECTED and Demo Agency holding demo.test. It is for tests that have no directory
+// to check against; with one, check the source instead.
+func (s *Seeded) ConnectSource(ctx context.Context, idb bun.IDB) error {
+	return db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
+		var srcID uuid.UUID
+		err := tx.NewRaw(`UPDATE identity_sources SET state = 'CONNECTED', last_error = '', last_check_at = clock_timestamp()
+			WHERE agency_id = ? AND kind = 'GWS' RETURNING id`, s.Demo.ID).Scan(ctx, &srcID)
+		if err != nil {
+			return fmt.Errorf("demo: connect source: %w", err)
+		}
+		_, err = tx.NewRaw(`INSERT INTO directory_domains (domain, agency_id, source_id, customer_id)
+			VALUES ('demo.test', ?, ?, 'C0demo') ON CONFLICT (domain) DO NOTHING`, s.Demo.ID, srcID).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("demo: claim domain: %w", err)
+		}
+		return nil
+	})
 }
 
 func nameOf(email string) string {

@@ -490,17 +490,18 @@ func TestGWSIdentitySourceAndProvisioning(t *testing.T) {
 	acme, globex := sys.Seed.Acme.ID.String(), sys.Seed.Globex.ID.String()
 	var secrets []string
 
-	// The seeded source: never checked, no key, the defaults.
+	// The seeded source: checked against the fake directory by the harness (as dev's first check
+	// job does), no key, the defaults.
 	srcs := gwsSources(t, admin)
 	require.Len(t, srcs, 1)
 	src := srcs[0]
 	require.Equal(t, "GWS", src.Kind)
-	require.Equal(t, "NOT_CONFIGURED", src.State)
+	require.Equal(t, "CONNECTED", src.State)
 	require.Equal(t, "demo.test", src.Domain)
 	require.Equal(t, "C0demo", src.CustomerID)
 	require.Equal(t, "/AccessHive", src.ManagedOu)
 	require.False(t, src.KeyConfigured)
-	require.Nil(t, src.LastCheckAt)
+	require.NotNil(t, src.LastCheckAt)
 	require.Nil(t, src.ServiceAccountEmail)
 	require.Len(t, gwsSources(t, member), 1, "staff read the sources")
 	requireCode(t, alice.Do(`{ identitySources { id } }`, nil), "FORBIDDEN")
@@ -544,7 +545,7 @@ func TestGWSIdentitySourceAndProvisioning(t *testing.T) {
 		w := gwsWatchJobs(t, sys, admin, "CHECK_IDENTITY_SOURCE")
 		var out struct{ ConfigureIdentitySource gwsSource }
 		gwsConfigure(admin, with("customerId", "C0wrong")).Decode(t, &out)
-		require.Equal(t, "NOT_CONFIGURED", out.ConfigureIdentitySource.State, "until its check has run")
+		require.Equal(t, "CHECKING", out.ConfigureIdentitySource.State, "until its check has run")
 		require.Equal(t, src.ID, out.ConfigureIdentitySource.ID, "the agency's one source is updated")
 		evs := w.untilFinished("")
 		last := evs[len(evs)-1]
@@ -572,7 +573,7 @@ func TestGWSIdentitySourceAndProvisioning(t *testing.T) {
 		var out struct{ ConfigureIdentitySource gwsSource }
 		r.Decode(t, &out)
 		cfg := out.ConfigureIdentitySource
-		require.Equal(t, "NOT_CONFIGURED", cfg.State)
+		require.Equal(t, "CHECKING", cfg.State)
 		require.Nil(t, cfg.LastError, "a new configuration clears the old error")
 		require.True(t, cfg.KeyConfigured)
 		require.Equal(t, "accesshive@accesshive-e2e.iam.gserviceaccount.com", *cfg.ServiceAccountEmail)
@@ -1135,7 +1136,10 @@ func TestGWSSyncRepairDeleteRotate(t *testing.T) {
 		r := rival.Do(`mutation($in: CreateIdentityInput!){ createIdentity(input:$in){ id } }`, map[string]any{"in": map[string]any{
 			"platform": "META_ADS", "type": "MANAGED_GWS", "displayName": "Rival Meta"}})
 		requireCode(t, r, "CONFLICT")
-		require.Empty(t, r.Errors[0].Extensions["object"])
+		// Refused because Rival's source is not CONNECTED (and could not hold demo.test): the
+		// error names Rival's own source, never Demo's identity or address.
+		require.NotEqual(t, demo.ID, r.Errors[0].Extensions["object"])
+		require.NotContains(t, r.Errors[0].Message, "agency-meta-ads")
 		raw, err := json.Marshal(r.Errors)
 		require.NoError(t, err)
 		require.NotContains(t, string(raw), demo.ID, "the error names another agency's identity")

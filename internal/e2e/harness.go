@@ -14,10 +14,12 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -27,6 +29,7 @@ import (
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/devenv"
+	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
 	"github.com/accesshive/accesshive/internal/notify"
@@ -64,6 +67,35 @@ type System struct {
 	DirectoryURL string
 	// Mail captures every email the system sends.
 	Mail *notify.CaptureSender
+	// Google records the requests that would have left for Google (any *.googleapis.com or
+	// *.google.com host), which are refused instead: tests never reach the Internet.
+	Google *GoogleRecorder
+}
+
+// GoogleRecorder is the transport of the Directory clients in tests: requests to Google's hosts
+// are recorded and refused, all others (the fake directory) go through.
+type GoogleRecorder struct {
+	mu    sync.Mutex
+	hosts []string
+}
+
+// RoundTrip records and refuses a request to Google, and sends any other.
+func (g *GoogleRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	h := r.URL.Hostname()
+	if h == "google.com" || h == "googleapis.com" || strings.HasSuffix(h, ".google.com") || strings.HasSuffix(h, ".googleapis.com") {
+		g.mu.Lock()
+		g.hosts = append(g.hosts, h)
+		g.mu.Unlock()
+		return nil, fmt.Errorf("e2e: no Internet in tests (request to %s refused)", h)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Hosts returns the Google hosts requested so far, in order.
+func (g *GoogleRecorder) Hosts() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.hosts...)
 }
 
 // Options shape a System.
@@ -168,6 +200,7 @@ func Start(t testing.TB, opts Options) *System {
 	_, err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", dirSrv.URL).Where("agency_id = ?", seed.Demo.ID).Exec(context.Background())
 	require.NoError(t, err)
 	s.Mail = notify.NewCaptureSender(logger)
+	s.Google = &GoogleRecorder{}
 	masterKeys := opts.Keys
 	if len(masterKeys) == 0 {
 		mk, err := vault.GenerateMasterKey("test-1")
@@ -185,7 +218,8 @@ func Start(t testing.TB, opts Options) *System {
 		rdb := app.OpenRedis(cfg)
 		t.Cleanup(func() { _ = rdb.Close() })
 		// Every replica's emails land in one capture the test reads.
-		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i), app.WithSender(s.Mail))
+		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i), app.WithSender(s.Mail),
+			app.WithDirectoryHTTPClient(&http.Client{Transport: s.Google}))
 		if i == 0 {
 			s.Redis = rdb
 		}
@@ -205,6 +239,13 @@ func Start(t testing.TB, opts Options) *System {
 		s.APIs = append(s.APIs, hs.URL)
 		s.Apps = append(s.Apps, a)
 	}
+	// Demo Agency's source is CHECKING as seeded: check it against the fake directory, as the
+	// job its configuration enqueues would, so that it is CONNECTED and holds demo.test.
+	var srcID uuid.UUID
+	require.NoError(t, bdb.NewSelect().Table("identity_sources").Column("id").Where("agency_id = ?", seed.Demo.ID).Scan(ctx, &srcID))
+	checked, err := s.Apps[0].GWS.CheckSource(ctx, seed.Demo.ID, srcID, true)
+	require.NoError(t, err)
+	require.Equal(t, gws.SourceConnected, checked.State)
 	if !opts.NoWorker {
 		w := s.Apps[0].Worker(func(c *worker.Config) {
 			c.RelayInterval = 50 * time.Millisecond

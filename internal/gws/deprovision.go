@@ -108,6 +108,9 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 				return err
 			}
 		}
+		if err := identity.SetPlatformStatuses(ctx, tx, agencyID, cur.ID, identity.ProviderStatusRemoved); err != nil {
+			return err
+		}
 		_, err = identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateDeleted, "")
 		return err
 	})

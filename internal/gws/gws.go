@@ -25,7 +25,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
 	"golang.org/x/time/rate"
@@ -100,7 +102,7 @@ type Config struct {
 // safe for concurrent use.
 type Client struct {
 	svc            *admin.Service
-	limiter        *rate.Limiter
+	limiter        Limiter
 	customer       string
 	domain         string
 	ou             string
@@ -113,15 +115,12 @@ type Client struct {
 // Limiters.For); nil gives the Client a limiter of its own sized by
 // cfg.QueriesPerMinute. New makes no request: call Check to prove the
 // configuration works.
-func New(ctx context.Context, cfg Config, limiter *rate.Limiter) (*Client, error) {
+func New(ctx context.Context, cfg Config, limiter Limiter) (*Client, error) {
 	ou := normalizeOU(cfg.ManagedOU)
 	if cfg.ManagedOU == "" || ou == "/" {
 		return nil, fmt.Errorf("gws: config: %w: ManagedOU must name an org unit below /", errInvalidArgument)
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
-	}
+	hc := noRedirects(cfg.HTTPClient)
 	// The generated client logs request bodies, passwords included, when
 	// GOOGLE_SDK_GO_LOGGING_LEVEL is set; a discarding logger overrides that.
 	opts := []option.ClientOption{option.WithLogger(slog.New(slog.DiscardHandler))}
@@ -139,10 +138,14 @@ func New(ctx context.Context, cfg Config, limiter *rate.Limiter) (*Client, error
 			return nil, fmt.Errorf("gws: config: %w: service account key: %w", errInvalidArgument, err)
 		}
 		jwt.Subject = cfg.AdminSubject
+		// The signed assertion goes to Google's token endpoint and nowhere else, whatever
+		// the key's token_uri says: a tenant's key must not make the worker send requests
+		// to an address of the tenant's choosing (issue 8, item 5).
+		jwt.TokenURL = TokenURL
 		// The token source outlives New's ctx; only its values (the base
 		// HTTP client) are kept.
 		tokenCtx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, hc)
-		opts = append(opts, option.WithHTTPClient(jwt.Client(tokenCtx)))
+		opts = append(opts, option.WithHTTPClient(noRedirects(jwt.Client(tokenCtx))))
 	}
 	svc, err := admin.NewService(ctx, opts...)
 	if err != nil {
@@ -177,32 +180,110 @@ func New(ctx context.Context, cfg Config, limiter *rate.Limiter) (*Client, error
 	return c, nil
 }
 
-// Limiters hands out one rate limiter per agency, shared by every Client of
-// that agency in the process, so that concurrent jobs of one agency share its
-// quota while other agencies keep theirs. It is safe for concurrent use.
-type Limiters struct {
-	qpm int
+// TokenURL is Google's OAuth 2.0 token endpoint, the only one production ever sends a
+// service account's signed assertion to.
+const TokenURL = google.JWTTokenURL
 
-	mu sync.Mutex
-	m  map[uuid.UUID]*rate.Limiter
+// noRedirects returns a copy of c (http.DefaultClient when nil) that follows no redirect: Google
+// answers the token and Directory requests directly, and a redirect could only lead the worker
+// to some other address.
+func noRedirects(c *http.Client) *http.Client {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	cp := *c
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
-// NewLimiters returns Limiters allowing qpm queries a minute per agency; zero
-// or less means DefaultQueriesPerMinute.
+// Limiter paces a Client's requests: Wait returns when the next one may go, or with ctx's
+// error. *rate.Limiter (one process) and the limiters of RedisLimiters (every worker) are
+// Limiters.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Limiters hands out one rate limiter per agency, shared by every Client of that agency, so
+// that concurrent jobs of one agency share its quota while other agencies keep theirs. Built by
+// NewRedisLimiters the quota is held in Redis and shared by every worker process; built by
+// NewLimiters it is per process (tests, single-process runs). It is safe for concurrent use.
+type Limiters struct {
+	qpm int
+	// redis, when set, holds the quotas (see NewRedisLimiters).
+	redis  *redis_rate.Limiter
+	prefix string
+
+	mu sync.Mutex
+	m  map[uuid.UUID]Limiter
+}
+
+// NewLimiters returns per-process Limiters allowing qpm queries a minute per agency; zero or
+// less means DefaultQueriesPerMinute.
 func NewLimiters(qpm int) *Limiters {
-	return &Limiters{qpm: qpm, m: make(map[uuid.UUID]*rate.Limiter)}
+	return &Limiters{qpm: qpm, m: make(map[uuid.UUID]Limiter)}
+}
+
+// NewRedisLimiters returns Limiters whose quotas live in Redis under prefix, so that all the
+// workers together stay within qpm queries a minute per agency (Google's quota is per admin,
+// not per process). Zero or less qpm means DefaultQueriesPerMinute.
+func NewRedisLimiters(rdb redis.UniversalClient, prefix string, qpm int) *Limiters {
+	l := NewLimiters(qpm)
+	l.redis, l.prefix = redis_rate.NewLimiter(rdb), prefix
+	return l
 }
 
 // For returns the agency's limiter, creating it on first use.
-func (l *Limiters) For(agencyID uuid.UUID) *rate.Limiter {
+func (l *Limiters) For(agencyID uuid.UUID) Limiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	lim, ok := l.m[agencyID]
 	if !ok {
-		lim = newLimiter(l.qpm)
+		if l.redis != nil {
+			lim = &RedisLimiter{lim: l.redis, key: l.prefix + "gws:quota:" + agencyID.String(), limit: redisLimit(l.qpm)}
+		} else {
+			lim = newLimiter(l.qpm)
+		}
 		l.m[agencyID] = lim
 	}
 	return lim
+}
+
+// redisLimit is newLimiter's pace in redis_rate's terms: qpm a minute, a second's share at once.
+func redisLimit(qpm int) redis_rate.Limit {
+	if qpm <= 0 {
+		qpm = DefaultQueriesPerMinute
+	}
+	return redis_rate.Limit{Rate: qpm, Period: time.Minute, Burst: max(1, qpm/60)}
+}
+
+// RedisLimiter is one agency's quota held in Redis (GCRA, github.com/go-redis/redis_rate).
+type RedisLimiter struct {
+	lim   *redis_rate.Limiter
+	key   string
+	limit redis_rate.Limit
+}
+
+// TryAcquire takes one query of the quota if one is free now, and says when to try again if
+// not.
+func (r *RedisLimiter) TryAcquire(ctx context.Context) (bool, time.Duration, error) {
+	res, err := r.lim.Allow(ctx, r.key, r.limit)
+	if err != nil {
+		return false, 0, fmt.Errorf("gws: quota in redis: %w", err)
+	}
+	return res.Allowed > 0, res.RetryAfter, nil
+}
+
+// Wait takes one query of the quota, waiting until one is free.
+func (r *RedisLimiter) Wait(ctx context.Context) error {
+	for {
+		ok, after, err := r.TryAcquire(ctx)
+		if err != nil || ok {
+			return err
+		}
+		if err := sleep(ctx, max(after, time.Millisecond)); err != nil {
+			return err
+		}
+	}
 }
 
 // newLimiter spreads qpm evenly over the minute and allows a burst of one

@@ -576,10 +576,10 @@ func TestLimitersPerAgency(t *testing.T) {
 	a, other := uuid.New(), uuid.New()
 	require.Same(t, l.For(a), l.For(a), "one limiter per agency")
 	require.NotSame(t, l.For(a), l.For(other))
-	require.InDelta(t, 10.0, float64(l.For(a).Limit()), 1e-9)
-	require.Equal(t, 10, l.For(a).Burst())
+	require.InDelta(t, 10.0, float64(l.For(a).(*rate.Limiter).Limit()), 1e-9)
+	require.Equal(t, 10, l.For(a).(*rate.Limiter).Burst())
 
-	def := gws.NewLimiters(0).For(a)
+	def := gws.NewLimiters(0).For(a).(*rate.Limiter)
 	require.InDelta(t, float64(gws.DefaultQueriesPerMinute)/60, float64(def.Limit()), 1e-9)
 }
 
@@ -708,17 +708,17 @@ func TestRefusedCredentialsArePermanent(t *testing.T) {
 		"private_key":    privatePEM,
 		"client_email":   "provisioner@accesshive-test.iam.gserviceaccount.com",
 		"client_id":      "1234567890",
-		"token_uri":      tokenServer.URL,
 	})
 	require.NoError(t, err)
 
+	google := &googleAt{srv: tokenServer}
 	c, err := gws.New(t.Context(), gws.Config{
 		Domain:             domain,
 		CustomerID:         "C0demo",
 		AdminSubject:       "admin@" + domain,
 		ManagedOU:          managedOU,
 		ServiceAccountJSON: keyJSON,
-		HTTPClient:         tokenServer.Client(),
+		HTTPClient:         &http.Client{Transport: google},
 		BaseBackoff:        time.Millisecond,
 	}, rate.NewLimiter(rate.Inf, 0))
 	require.NoError(t, err)
@@ -729,6 +729,44 @@ func TestRefusedCredentialsArePermanent(t *testing.T) {
 	require.Contains(t, err.Error(), "auth: token endpoint answered 401 unauthorized_client")
 	require.NotContains(t, err.Error(), "PRIVATE KEY")
 	require.Equal(t, int32(1), tokenRequests.Load(), "refused credentials are not retried")
+	require.Equal(t, []string{"oauth2.googleapis.com"}, google.Hosts())
+}
+
+// TestTokenRequestsGoOnlyToGoogle replays issue 8 item 5: a key whose token_uri names a server
+// of the tenant's choosing, and a token endpoint answering with a redirect to an internal
+// address. Before the fix the signed assertion went to the named server and the redirect was
+// followed; now the only host asked is Google's token endpoint, no redirect is followed, and the
+// error carries neither address.
+func TestTokenRequestsGoOnlyToGoogle(t *testing.T) {
+	t.Parallel()
+	var named, internal atomic.Int32
+	namedSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { named.Add(1) }))
+	t.Cleanup(namedSrv.Close)
+	internalSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { internal.Add(1) }))
+	t.Cleanup(internalSrv.Close)
+	redirecting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, internalSrv.URL+"/probe", http.StatusFound)
+	}))
+	t.Cleanup(redirecting.Close)
+
+	keyJSON, _ := serviceAccountJSON(t, namedSrv.URL+"/token")
+	google := &googleAt{srv: redirecting}
+	c, err := gws.New(t.Context(), gws.Config{
+		Domain: domain, CustomerID: "C0demo", AdminSubject: "admin@" + domain, ManagedOU: managedOU,
+		ServiceAccountJSON: []byte(keyJSON), HTTPClient: &http.Client{Transport: google}, BaseBackoff: time.Millisecond,
+	}, rate.NewLimiter(rate.Inf, 0))
+	require.NoError(t, err)
+	err = c.Check(t.Context())
+	require.Error(t, err)
+	require.Zero(t, named.Load(), "the key's token_uri received a request")
+	require.Zero(t, internal.Load(), "a redirect was followed")
+	require.NotEmpty(t, google.Hosts())
+	require.LessOrEqual(t, len(google.Hosts()), 2, "a check is retried at most once")
+	for _, h := range google.Hosts() {
+		require.Equal(t, "oauth2.googleapis.com", h)
+	}
+	require.NotContains(t, err.Error(), internalSrv.URL)
+	require.NotContains(t, err.Error(), namedSrv.URL)
 }
 
 // TestErrorsNeverEchoPassword uses a directory that, unlike Google, echoes the

@@ -40,12 +40,20 @@ func (c *Client) call(ctx context.Context, secret string, fn func(context.Contex
 // up to maxRetries times with exponential backoff and full jitter; anything
 // else, or a done ctx, ends at once. The error is prefixed with op.
 func (c *Client) do(ctx context.Context, op, secret string, fn func(context.Context) error) error {
+	return c.doN(ctx, op, secret, c.maxRetries, fn)
+}
+
+// checkRetries bounds the retries of one Check.
+const checkRetries = 1
+
+// doN is do with at most maxRetries retries.
+func (c *Client) doN(ctx context.Context, op, secret string, maxRetries int, fn func(context.Context) error) error {
 	for attempt := 1; ; attempt++ {
 		err := c.call(ctx, secret, fn)
 		if err == nil {
 			return nil
 		}
-		if !retryable(err) || attempt > c.maxRetries {
+		if !retryable(err) || attempt > maxRetries {
 			return wrapOp(op, attempt, err)
 		}
 		if serr := sleep(ctx, c.backoff(attempt, err)); serr != nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
-	"golang.org/x/time/rate"
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
@@ -70,7 +69,7 @@ func Dialer(limiters *Limiters, base Config, allowEndpoint bool) DialFunc {
 		cfg.ManagedOU = src.ManagedOU
 		cfg.Endpoint = src.Endpoint
 		cfg.ServiceAccountJSON = key
-		var lim *rate.Limiter
+		var lim Limiter
 		if limiters != nil {
 			lim = limiters.For(src.AgencyID)
 		}

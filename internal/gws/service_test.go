@@ -9,7 +9,9 @@ import (
 	"encoding/pem"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -177,6 +179,7 @@ func newEnv(tb testing.TB, edit ...func(*gws.ServiceConfig)) *env {
 	err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", ts.URL).
 		Where("agency_id = ?", seed.Demo.ID).Returning("id").Scan(ctx, &sourceID)
 	require.NoError(tb, err)
+	require.NoError(tb, seed.ConnectSource(ctx, bdb))
 
 	mk, err := vault.GenerateMasterKey("test-1")
 	require.NoError(tb, err)
@@ -335,6 +338,34 @@ func serviceAccountJSON(tb testing.TB, tokenURI string) (string, string) {
 	raw, err := json.Marshal(fields)
 	require.NoError(tb, err)
 	return string(raw), privatePEM
+}
+
+// googleAt is a transport that sends every request, whatever its host, to srv, and records the
+// hosts asked for: tests answer "Google's" token endpoint themselves without the Internet.
+type googleAt struct {
+	srv   *httptest.Server
+	mu    sync.Mutex
+	hosts []string
+}
+
+func (g *googleAt) RoundTrip(r *http.Request) (*http.Response, error) {
+	g.mu.Lock()
+	g.hosts = append(g.hosts, r.URL.Host)
+	g.mu.Unlock()
+	u, err := url.Parse(g.srv.URL)
+	if err != nil {
+		return nil, err
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Scheme, r2.URL.Host, r2.Host = u.Scheme, u.Host, u.Host
+	return http.DefaultTransport.RoundTrip(r2)
+}
+
+// Hosts returns the hosts requested so far.
+func (g *googleAt) Hosts() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.hosts...)
 }
 
 // pemBody is the base64 middle of a PEM block: what must never leak.

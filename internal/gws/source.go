@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -29,9 +30,11 @@ type SourceState string
 
 // Source states (SPEC "Identity source").
 const (
-	// SourceNotConfigured: no configuration proven to work yet (also right after a change,
-	// until the check it enqueued has run).
+	// SourceNotConfigured: nothing configured yet.
 	SourceNotConfigured SourceState = "NOT_CONFIGURED"
+	// SourceChecking: configured (or changed), and the check that proves the configuration
+	// against the directory has not ended yet.
+	SourceChecking SourceState = "CHECKING"
 	// SourceConnected: the last check reached the directory with the configuration.
 	SourceConnected SourceState = "CONNECTED"
 	// SourceError: the last check failed; LastError says why.
@@ -211,7 +214,12 @@ type serviceAccountKey struct {
 	Type        string `json:"type"`
 	ClientEmail string `json:"client_email"`
 	PrivateKey  string `json:"private_key"`
+	TokenURI    string `json:"token_uri"`
 }
+
+// googleTokenURIs are the token endpoints Google's own key files name. A key naming any other
+// is refused; whatever a stored key says, requests go to TokenURL only (New).
+var googleTokenURIs = map[string]bool{"": true, TokenURL: true, "https://accounts.google.com/o/oauth2/token": true}
 
 // parseServiceAccountKey checks a key file and returns its client_email. Its errors name the
 // field and never quote the file.
@@ -231,6 +239,9 @@ func parseServiceAccountKey(raw string) (string, error) {
 	if err != nil {
 		return "", fault.Invalid(field, "must have the service account's client_email")
 	}
+	if !googleTokenURIs[strings.TrimSpace(k.TokenURI)] {
+		return "", fault.Invalid(field, "must name Google's token endpoint ("+TokenURL+") as its token_uri")
+	}
 	block, _ := pem.Decode([]byte(k.PrivateKey))
 	if block == nil || !strings.Contains(block.Type, "PRIVATE KEY") {
 		return "", fault.Invalid(field, "must have a PEM private_key")
@@ -248,9 +259,10 @@ type SourceCheckInput struct {
 
 // ConfigureSource creates or changes the agency's Google Workspace identity source (owners and
 // admins). The key is sealed in the vault, never stored elsewhere, returned or logged; the
-// source goes back to NOT_CONFIGURED and a CHECK_IDENTITY_SOURCE job, enqueued in the same
-// transaction, proves the new configuration. The domain cannot change while managed identities
-// live in it.
+// source is CHECKING until a CHECK_IDENTITY_SOURCE job, enqueued in the same transaction,
+// proves the new configuration against the directory; only then does the agency hold the
+// domain. The domain cannot change while managed identities live in it; a changed domain
+// releases the old one.
 func (s *Service) ConfigureSource(ctx context.Context, actor *auth.Actor, in SourceInput) (*Source, error) {
 	if err := actor.Require(auth.ActionManage); err != nil {
 		return nil, err
@@ -288,9 +300,12 @@ func (s *Service) ConfigureSource(ctx context.Context, actor *auth.Actor, in Sou
 			if n > 0 {
 				return fault.Invalid("domain", fmt.Sprintf("cannot change from %s while %d managed identities use it", existing.Domain, n))
 			}
+			if _, err := tx.NewDelete().Table("directory_domains").Where("agency_id = ?", actor.AgencyID).Exec(ctx); err != nil {
+				return fmt.Errorf("gws: release domain: %w", err)
+			}
 		}
 		src := &Source{
-			AgencyID: actor.AgencyID, Kind: SourceKindGWS, State: SourceNotConfigured, Domain: in.Domain,
+			AgencyID: actor.AgencyID, Kind: SourceKindGWS, State: SourceChecking, Domain: in.Domain,
 			CustomerID: in.CustomerID, AdminSubject: in.AdminSubject, ManagedOU: in.ManagedOU,
 			ServiceAccountEmail: keyEmail,
 		}
@@ -349,9 +364,13 @@ func (s *Service) HandleCheckSource(ctx context.Context, rec *job.Record) (any, 
 	return res, nil
 }
 
-// CheckSource dials the source and asks the directory for one user: CONNECTED on success,
-// ERROR with the reason (never a secret) when Google refuses or the configuration is unusable.
-// A transient failure is returned for a retry and changes the state only on the final attempt.
+// CheckSource dials the source and asks the directory for one user of its domain: CONNECTED on
+// success, when the agency also comes to hold the domain (unless another agency already does);
+// ERROR with a reason when Google refuses or the configuration is unusable. The reason a tenant
+// sees says what kind of failure it was, never the text of an answer or an address (that goes
+// to the logs). A transient failure is returned for a retry and changes the state only on the
+// final attempt. The outcome is recorded only if the configuration checked is still the
+// source's: a check overtaken by a change leaves the state to the change's own check.
 func (s *Service) CheckSource(ctx context.Context, agencyID, sourceID uuid.UUID, final bool) (*CheckResult, error) {
 	src, err := s.loadSource(ctx, s.db, agencyID, sourceID)
 	if err != nil {
@@ -367,28 +386,101 @@ func (s *Service) CheckSource(ctx context.Context, agencyID, sourceID uuid.UUID,
 			return nil, err
 		}
 		perm := permanent(err)
+		public := publicReason(err)
+		s.log.WarnContext(ctx, "gws: identity source check failed", "agency_id", agencyID, "source_id", src.ID,
+			"domain", src.Domain, "final", final || perm, "error", reasonOf(err))
 		if !perm && !final {
-			return nil, err
+			return nil, errors.New("gws: check identity source: " + public)
 		}
-		res.State, res.Error = SourceError, reasonOf(err)
-		if _, uerr := s.stampCheck(ctx, src.ID, res); uerr != nil {
+		res.State, res.Error = SourceError, public
+		if _, uerr := s.stampCheck(ctx, src, res); uerr != nil {
 			return nil, uerr
 		}
 		if perm {
-			return nil, job.Permanent(err)
+			return nil, job.Permanent(errors.New("gws: check identity source: " + public))
 		}
-		return nil, err
+		return nil, errors.New("gws: check identity source: " + public)
 	}
-	return s.stampCheck(ctx, src.ID, res)
+	return s.stampCheck(ctx, src, res)
 }
 
-// stampCheck records a check's outcome on the source.
-func (s *Service) stampCheck(ctx context.Context, id uuid.UUID, res *CheckResult) (*CheckResult, error) {
-	err := s.db.NewUpdate().Model((*Source)(nil)).Where("id = ?", id).
-		Set("state = ?", res.State).Set("last_error = ?", res.Error).Set("last_check_at = clock_timestamp()").
-		Returning("last_check_at").Scan(ctx, &res.CheckedAt)
+// errDomainHeld is the reason a check fails whose directory answered, for a domain another
+// agency already holds. Only an agency that has just proved it administers the domain's
+// directory is told.
+const errDomainHeld = "This domain is connected to another AccessHive account; contact support to move it."
+
+// stampCheck records a check's outcome on the source, if its configuration is still the one
+// checked, and makes a successful check's agency hold the domain.
+func (s *Service) stampCheck(ctx context.Context, src *Source, res *CheckResult) (*CheckResult, error) {
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+		var updatedAt time.Time
+		err := tx.NewSelect().Model((*Source)(nil)).Column("updated_at").Where("id = ? AND agency_id = ?", src.ID, src.AgencyID).
+			For("UPDATE").Scan(ctx, &updatedAt)
+		if db.IsNoRows(err) {
+			return job.Permanent(fault.NotFound("identity source"))
+		}
+		if err != nil {
+			return fmt.Errorf("gws: lock source: %w", err)
+		}
+		if !updatedAt.Equal(src.UpdatedAt) {
+			res.State, res.Error = "", "superseded by a newer configuration"
+			return nil
+		}
+		if res.State == SourceConnected {
+			var holder uuid.UUID
+			err := tx.NewRaw(`INSERT INTO directory_domains (domain, agency_id, source_id, customer_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT (domain) DO UPDATE SET source_id = EXCLUDED.source_id, customer_id = EXCLUDED.customer_id
+				WHERE directory_domains.agency_id = EXCLUDED.agency_id
+				RETURNING agency_id`, src.Domain, src.AgencyID, src.ID, src.CustomerID).Scan(ctx, &holder)
+			switch {
+			case db.IsNoRows(err):
+				res.State, res.Error = SourceError, errDomainHeld
+			case err != nil:
+				return fmt.Errorf("gws: claim domain: %w", err)
+			}
+		}
+		return tx.NewUpdate().Model((*Source)(nil)).Where("id = ?", src.ID).
+			Set("state = ?", res.State).Set("last_error = ?", res.Error).Set("last_check_at = clock_timestamp()").
+			Returning("last_check_at").Scan(ctx, &res.CheckedAt)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("gws: record source check: %w", err)
 	}
 	return res, nil
+}
+
+// publicReason is what a tenant is told of a failed check (the source's last error, the job's
+// error): the kind of failure and what to look at, never the text of an answer, an address, a
+// port or a status line, which would let a key pointing elsewhere probe the network. The
+// details go to the logs.
+func publicReason(err error) string {
+	var (
+		au *authError
+		ae *apiError
+		te *transportError
+	)
+	switch {
+	case errors.Is(err, ErrSourceNotReady):
+		return "No service-account key is configured: upload the service account's JSON key file."
+	case errors.As(err, &au):
+		if au.retryable() {
+			return "Google's token service did not answer; the check will be retried."
+		}
+		return "Google refused the service account's credentials: check the key, its domain-wide delegation of the admin.directory.user scope, and the admin subject."
+	case errors.As(err, &ae):
+		switch {
+		case ae.retryable():
+			return fmt.Sprintf("Google's Directory API is busy or unavailable (HTTP %d); the check will be retried.", ae.code)
+		case ae.code == http.StatusUnauthorized || ae.code == http.StatusForbidden:
+			return fmt.Sprintf("Google's Directory API refused access (HTTP %d): check the domain-wide delegation, the admin subject's privileges and the customer id.", ae.code)
+		case ae.code == http.StatusBadRequest || ae.code == http.StatusNotFound:
+			return fmt.Sprintf("Google's Directory API does not know this customer id or domain (HTTP %d).", ae.code)
+		}
+		return fmt.Sprintf("Google's Directory API refused the check (HTTP %d).", ae.code)
+	case errors.As(err, &te):
+		return "Google's Directory API could not be reached; the check will be retried."
+	case permanent(err):
+		return "The configuration cannot be used: check the service-account key and the fields of the source."
+	}
+	return "The check failed; the server's logs say why."
 }

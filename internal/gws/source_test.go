@@ -56,6 +56,9 @@ func TestConfigureSourceValidation(t *testing.T) {
 		{"no key", func(in *gws.SourceInput) { in.ServiceAccountKeyJSON = "" }, "serviceAccountKey"},
 		{"key not json", func(in *gws.SourceInput) { in.ServiceAccountKeyJSON = "{" + secret }, "serviceAccountKey"},
 		{"key of a user", func(in *gws.SourceInput) { in.ServiceAccountKeyJSON = wrongType() }, "serviceAccountKey"},
+		{"key naming another token endpoint", func(in *gws.SourceInput) {
+			in.ServiceAccountKeyJSON, _ = serviceAccountJSON(t, "http://127.0.0.1:9/token")
+		}, "serviceAccountKey"},
 		{"key without pem", func(in *gws.SourceInput) { in.ServiceAccountKeyJSON = noPrivate() }, "serviceAccountKey"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,7 +102,7 @@ func TestConfigureSourceKeepsKeySecret(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "rival.test", src.Domain)
 	require.Equal(t, "admin@rival.test", src.AdminSubject)
-	require.Equal(t, gws.SourceNotConfigured, src.State)
+	require.Equal(t, gws.SourceChecking, src.State)
 	require.True(t, src.KeyConfigured)
 	require.Equal(t, "provisioner@accesshive-test.iam.gserviceaccount.com", src.ServiceAccountEmail)
 	require.Empty(t, src.Endpoint)
@@ -150,22 +153,26 @@ func TestConfigureSourceKeepsKeySecret(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error":"unauthorized_client","error_description":"Client is unauthorized"}`))
 	}))
 	t.Cleanup(tokenServer.Close)
-	keyWithURI, privatePEM2 := serviceAccountJSON(t, tokenServer.URL)
+	key2, privatePEM2 := serviceAccountJSON(t, "")
 	_, err = e.svc.ConfigureSource(t.Context(), e.rival, gws.SourceInput{
-		Domain: "rival.test", CustomerID: "C0rival", AdminSubject: "admin@rival.test", ServiceAccountKeyJSON: keyWithURI,
+		Domain: "rival.test", CustomerID: "C0rival", AdminSubject: "admin@rival.test", ServiceAccountKeyJSON: key2,
 	})
 	require.NoError(t, err)
 	recs, err = job.List(t.Context(), e.db, e.rival.AgencyID, job.TypeCheckIdentitySource, 10)
 	require.NoError(t, err)
 	rec, err := job.Start(t.Context(), e.db, recs[0].ID, 1)
 	require.NoError(t, err)
-	_, err = e.svc.HandleCheckSource(t.Context(), rec)
+	deps := e.deps
+	deps.Dial = gws.Dialer(nil, gws.Config{HTTPClient: &http.Client{Transport: &googleAt{srv: tokenServer}}}, true)
+	_, err = gws.NewService(deps, gws.ServiceConfig{}).HandleCheckSource(t.Context(), rec)
 	require.ErrorIs(t, err, job.ErrPermanent)
 	require.NotContains(t, err.Error(), pemBody(privatePEM2))
+	require.NotContains(t, err.Error(), "unauthorized", "the token endpoint's words are not the tenant's to read")
 	got, err := e.svc.GetSource(t.Context(), e.rival, src.ID)
 	require.NoError(t, err)
 	require.Equal(t, gws.SourceError, got.State)
-	require.Contains(t, got.LastError, "unauthorized_client")
+	require.Contains(t, got.LastError, "Google refused the service account's credentials")
+	require.NotContains(t, got.LastError, "unauthorized")
 	require.NotContains(t, got.LastError, pemBody(privatePEM2))
 	require.NotNil(t, got.LastCheckAt)
 }
@@ -180,7 +187,7 @@ func TestCheckSource(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, e.sourceID, src.ID)
 	require.Equal(t, e.ts.URL, src.Endpoint, "configuring never changes the endpoint")
-	require.Equal(t, gws.SourceNotConfigured, src.State)
+	require.Equal(t, gws.SourceChecking, src.State)
 
 	res, err := e.svc.CheckSource(t.Context(), e.agencyID, src.ID, false)
 	require.NoError(t, err)
@@ -197,7 +204,8 @@ func TestCheckSource(t *testing.T) {
 	got, err = e.svc.GetSource(t.Context(), e.admin, src.ID)
 	require.NoError(t, err)
 	require.Equal(t, gws.SourceError, got.State)
-	require.Contains(t, got.LastError, "403 forbidden")
+	require.Contains(t, got.LastError, "refused access (HTTP 403)")
+	require.NotContains(t, got.LastError, "forbidden", "the directory's own words go to the logs only")
 
 	// A transient failure changes nothing until the last attempt.
 	e.fake.FailNext(100, 503, "backendError")

@@ -54,8 +54,12 @@ const listFields = "nextPageToken,users(id,primaryEmail,name(givenName,familyNam
 
 // Check proves that the credentials, the customer and the domain work with
 // one cheap request: a list of at most one user.
+//
+// It is retried at most checkRetries times: a check is repeated by its job's own attempts, and
+// every attempt of it sends a token request, so a configuration that fails must not turn one
+// configure into a burst of requests.
 func (c *Client) Check(ctx context.Context) error {
-	return c.do(ctx, "check directory access", "", func(ctx context.Context) error {
+	return c.doN(ctx, "check directory access", "", min(c.maxRetries, checkRetries), func(ctx context.Context) error {
 		call := c.svc.Users.List().Customer(c.customer).MaxResults(1).Fields("users(id)").Context(ctx)
 		if c.domain != "" {
 			call = call.Domain(c.domain)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -64,6 +65,25 @@ func SetProviderStatus(ctx context.Context, tx bun.IDB, agencyID, identityID uui
 	return nil
 }
 
+// Platform provider statuses while and after an identity is deleted (besides the directory's
+// own, which says what became of the directory user).
+const (
+	ProviderStatusRemoving = "REMOVING"
+	ProviderStatusRemoved  = "REMOVED"
+)
+
+// SetPlatformStatuses records status on every provider status of the identity but the
+// directory's: deleting an identity must not leave its platform saying CONFIGURED.
+func SetPlatformStatuses(ctx context.Context, tx bun.IDB, agencyID, identityID uuid.UUID, status string) error {
+	_, err := tx.NewUpdate().Model((*ProviderStatus)(nil)).
+		Where("agency_id = ? AND identity_id = ? AND provider <> ?", agencyID, identityID, ProviderGWSDirectory).
+		Set("status = ?", status).Set("last_error = ''").Set("updated_at = clock_timestamp()").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("identity: set platform statuses: %w", err)
+	}
+	return nil
+}
+
 // Reload returns an identity with its provider statuses, by id within its agency (workers).
 func Reload(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Identity, error) {
 	ident := new(Identity)
@@ -87,6 +107,9 @@ func (s *Service) Delete(ctx context.Context, actor *auth.Actor, id uuid.UUID) (
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if ident, err = Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, ""); err != nil {
+			return err
+		}
+		if err := SetPlatformStatuses(ctx, tx, actor.AgencyID, id, ProviderStatusRemoving); err != nil {
 			return err
 		}
 		if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeDeprovisionIdentity, Input: ProvisionInput{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
@@ -156,6 +179,9 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, id uuid.UUID) (map[
 		if err := s.vault.Delete(ctx, tx, agencyID, id, vault.PurposeCredentials); err != nil {
 			return err
 		}
+		if err := SetPlatformStatuses(ctx, tx, agencyID, id, ProviderStatusRemoved); err != nil {
+			return err
+		}
 		_, err = Transition(ctx, tx, agencyID, id, StateDeleted, "")
 		return err
 	})
@@ -210,13 +236,16 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot take new credentials", ident.State), ident.ID.String())
 		}
 		var creds Credentials
+		hadSecret := false
 		if pt, err := s.vault.Get(ctx, tx, agencyID, id, vault.PurposeCredentials); err == nil {
 			if err := json.Unmarshal(pt, &creds); err != nil {
 				return fmt.Errorf("identity: decode credentials: %w", err)
 			}
+			hadSecret = true
 		} else if !errors.Is(err, vault.ErrNoSecret) {
 			return err
 		}
+		old := creds
 		changedSecret := false
 		switch ident.Type {
 		case TypeExternalLogin:
@@ -233,17 +262,21 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 				if *in.Password == "" {
 					return fault.Invalid("password", "must not be empty")
 				}
-				changedSecret = changedSecret || creds.Password != *in.Password
+				changedSecret = changedSecret || !vault.Equal(creds.Password, *in.Password)
 				creds.Password = *in.Password
 			}
 			if in.TOTPSecret != nil {
+				// The same normal form as at creation, so that the same secret compares equal.
+				totp := strings.ToUpper(strings.ReplaceAll(*in.TOTPSecret, " ", ""))
+				in.TOTPSecret = &totp
 				if *in.TOTPSecret != "" {
 					if err := vault.ValidateTOTPSecret(*in.TOTPSecret); err != nil {
 						return fault.Invalid("totpSecret", "must be a base32 secret of at least 80 bits")
 					}
 				}
+				// A TOTP secret is a second factor, not the password: changing it (or giving
+				// the same one again) is no rotation and leaves the ledger as it is.
 				creds.TOTPSecret = *in.TOTPSecret
-				changedSecret = true
 			}
 			if creds.Username == "" {
 				return fault.Invalid("username", "is required for this identity type")
@@ -263,14 +296,18 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 			if in.Token == nil || *in.Token == "" {
 				return fault.Invalid("token", "is required for this identity type")
 			}
-			changedSecret = creds.Token != *in.Token
+			changedSecret = !vault.Equal(creds.Token, *in.Token)
 			creds.Token = *in.Token
 		}
 		if rotation && !changedSecret {
 			return fault.Invalid("password", "a rotation needs a new password or token")
 		}
-		if err := s.vault.Put(ctx, tx, agencyID, id, vault.PurposeCredentials, creds.Marshal()); err != nil {
-			return err
+		// Only a real change is stored: the same credentials again keep the vault's version, so
+		// that open reveals of them stay readable.
+		if next := creds.Marshal(); !vault.Equal(string(next), string(old.Marshal())) || !hadSecret {
+			if err := s.vault.Put(ctx, tx, agencyID, id, vault.PurposeCredentials, next); err != nil {
+				return err
+			}
 		}
 		q := tx.NewUpdate().Model((*Identity)(nil)).Where("id = ?", id).Set("updated_at = clock_timestamp()")
 		if changedSecret {

@@ -184,17 +184,79 @@ func managedEmail(template, client, platform, name, domain string) (string, erro
 	return strings.ToLower(email), nil
 }
 
-// sourceDomain returns the domain of the agency's GWS identity source.
+// sourceDomain returns the domain managed identities of the agency are created in: that of its
+// Google Workspace source, which must be CONNECTED and hold the domain (RequireConnectedSource).
 func sourceDomain(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (string, error) {
-	var domain string
-	err := idb.NewSelect().Table("identity_sources").Column("domain").Where("agency_id = ? AND kind = 'GWS'", agencyID).Scan(ctx, &domain)
+	src, err := RequireConnectedSource(ctx, idb, agencyID)
+	if err != nil {
+		return "", err
+	}
+	return src.Domain, nil
+}
+
+// ManagedSource is what managed provisioning reads of an agency's Google Workspace identity
+// source: its state and last error, and whether the agency holds its domain (a check against
+// the directory for that domain and customer succeeded).
+type ManagedSource struct {
+	ID        uuid.UUID `bun:"id"`
+	Domain    string    `bun:"domain"`
+	State     string    `bun:"state"`
+	LastError string    `bun:"last_error"`
+	Holds     bool      `bun:"holds"`
+}
+
+// Ready reports whether managed identities may be created and provisioned in the source.
+func (m *ManagedSource) Ready() bool { return m.State == "CONNECTED" && m.Holds }
+
+// Problem says, naming the source, its state and its last error, why managed provisioning
+// cannot use it; "" when it can.
+func (m *ManagedSource) Problem() string {
+	if m.Ready() {
+		return ""
+	}
+	msg := fmt.Sprintf("the Google Workspace identity source %s is %s", m.Domain, m.State)
+	switch {
+	case m.State == "CHECKING":
+		msg += " (its configuration is being checked against the directory)"
+	case m.State == "CONNECTED":
+		msg += " but its check did not establish the domain for this agency"
+	case m.LastError != "":
+		msg += " (last error: " + m.LastError + ")"
+	}
+	return msg + "; managed provisioning needs it CONNECTED"
+}
+
+// LoadManagedSource returns the agency's Google Workspace source, or nil when it has none.
+func LoadManagedSource(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (*ManagedSource, error) {
+	src := new(ManagedSource)
+	err := idb.NewSelect().TableExpr("identity_sources AS src").
+		ColumnExpr("src.id, src.domain, src.state, src.last_error").
+		ColumnExpr("EXISTS (SELECT 1 FROM directory_domains d WHERE d.domain = src.domain AND d.agency_id = src.agency_id) AS holds").
+		Where("src.agency_id = ? AND src.kind = 'GWS'", agencyID).Scan(ctx, src)
 	if db.IsNoRows(err) {
-		return "", fault.Invalid("type", "configure a Google Workspace identity source before creating MANAGED_GWS identities")
+		return nil, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("identity: source domain: %w", err)
+		return nil, fmt.Errorf("identity: load identity source: %w", err)
 	}
-	return domain, nil
+	return src, nil
+}
+
+// RequireConnectedSource returns the agency's Google Workspace source if managed identities can
+// be created in it: it is CONNECTED and the agency holds its domain. Otherwise the error names
+// the source, its state and its last error.
+func RequireConnectedSource(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (*ManagedSource, error) {
+	src, err := LoadManagedSource(ctx, idb, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	if src == nil {
+		return nil, fault.Invalid("type", "configure a Google Workspace identity source before creating MANAGED_GWS identities")
+	}
+	if p := src.Problem(); p != "" {
+		return nil, fault.Conflict(strings.ToUpper(p[:1])+p[1:]+".", src.ID.String())
+	}
+	return src, nil
 }
 
 // Create makes an identity (SPEC "Identities"). EXTERNAL_LOGIN and API_TOKEN identities, whose
@@ -281,16 +343,15 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 	}
 	err := db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
 		if ident.Email != nil {
-			// Managed addresses are unique across agencies (they are directory accounts), but
-			// an identity of another agency is never named to this one.
-			var existing, owner uuid.UUID
-			err := tx.NewSelect().Table("identities").Column("id", "agency_id").Where("lower(email) = ? AND provisioning_state <> 'DELETED'", *ident.Email).Limit(1).Scan(ctx, &existing, &owner)
+			// A managed address is unique within the agency, which alone holds its domain
+			// (directory_domains): another agency's identities are never looked at, so that no
+			// answer tells whether an address exists there.
+			var existing uuid.UUID
+			err := tx.NewSelect().Table("identities").Column("id").
+				Where("agency_id = ? AND lower(email) = ? AND provisioning_state <> 'DELETED'", actor.AgencyID, *ident.Email).
+				Limit(1).Scan(ctx, &existing)
 			if err == nil {
-				object := existing.String()
-				if owner != actor.AgencyID {
-					object = ""
-				}
-				return fault.Conflict(fmt.Sprintf("the managed address %s is already used by another identity", *ident.Email), object)
+				return fault.Conflict(fmt.Sprintf("the managed address %s is already used by another identity", *ident.Email), existing.String())
 			}
 			if !db.IsNoRows(err) {
 				return fmt.Errorf("identity: check email: %w", err)

@@ -62,6 +62,15 @@ type Notifier struct {
 	events event.Publisher
 	sender Sender
 	log    *slog.Logger
+	// publicURL is the console's configured address, the only link e-mails carry.
+	publicURL string
+}
+
+// WithPublicURL makes e-mails point at the console's configured address (ACCESSHIVE_PUBLIC_URL);
+// without it they carry no link.
+func (n *Notifier) WithPublicURL(u string) *Notifier {
+	n.publicURL = u
+	return n
 }
 
 // New returns a Notifier. sender may be nil in processes that never send (the API server);

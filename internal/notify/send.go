@@ -72,7 +72,7 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 			res.Skipped = "user deactivated"
 			return nil
 		}
-		if err := n.sender.Send(ctx, Email{To: to.Email, Subject: row.Title, Body: emailBody(row, to.Name, to.AgencyName), Key: row.ID.String()}); err != nil {
+		if err := n.sender.Send(ctx, Email{To: to.Email, Subject: row.Title, Body: emailBody(row, to.Name, to.AgencyName, n.publicURL), Key: row.ID.String()}); err != nil {
 			return err
 		}
 		if _, err := tx.NewUpdate().Model(row).WherePK().Set("emailed_at = clock_timestamp()").Exec(ctx); err != nil {
@@ -96,11 +96,13 @@ func (n *Notifier) SendJob(ctx context.Context, rec *job.Record) (any, error) {
 	return n.SendHandler(ctx, *rec.AgencyID, in.NotificationID)
 }
 
-// emailBody renders a notification as the text of its e-mail.
-func emailBody(row *Notification, name, agencyName string) string {
+// emailBody renders a notification as the text of its e-mail. Names are plain (PlainName); the
+// notification's own text quotes whatever people wrote (Quote); the only link is the configured
+// public URL, never one taken from a notification.
+func emailBody(row *Notification, name, agencyName, publicURL string) string {
 	var b strings.Builder
 	if name != "" {
-		fmt.Fprintf(&b, "Hello %s,\n\n", name)
+		fmt.Fprintf(&b, "Hello %s,\n\n", PlainName(name))
 	}
 	b.WriteString(row.Title)
 	b.WriteString("\n")
@@ -109,6 +111,11 @@ func emailBody(row *Notification, name, agencyName string) string {
 		b.WriteString(row.Body)
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\n-- \nAccessHive, for %s. You can also read this notification in the app.\n", agencyName)
+	fmt.Fprintf(&b, "\n-- \nAccessHive, for %s. You can also read this notification in the app", PlainName(agencyName))
+	if publicURL != "" {
+		b.WriteString(": ")
+		b.WriteString(publicURL)
+	}
+	b.WriteString(".\n")
 	return b.String()
 }

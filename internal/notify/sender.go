@@ -1,23 +1,19 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/smtp"
-	"net/textproto"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	gomail "github.com/wneessen/go-mail"
 
 	"github.com/accesshive/accesshive/internal/job"
 )
@@ -40,21 +36,31 @@ type Sender interface {
 	Send(ctx context.Context, e Email) error
 }
 
+// TLS modes of SMTPConfig.
+const (
+	// TLSStartTLS (the default) requires the server to offer STARTTLS and upgrades before
+	// anything else is said; a server that does not offer it gets no mail.
+	TLSStartTLS = "starttls"
+	// TLSImplicit speaks TLS from the first byte (SMTPS, port 465).
+	TLSImplicit = "implicit"
+	// TLSNone sends in the clear: only for a relay on the same host or network.
+	TLSNone = "none"
+)
+
 // SMTPConfig says how to reach the outgoing mail server.
 type SMTPConfig struct {
 	// Addr is the server's host:port (e.g. smtp.example.com:587).
 	Addr string
 	// From is the sender address, optionally with a name ("AccessHive <noreply@example.com>").
 	From string
-	// User and Password authenticate with AUTH PLAIN when User is set. net/smtp refuses to send
-	// them over an unencrypted connection to anything but localhost.
+	// User and Password authenticate with AUTH PLAIN when User is set (never in the clear to
+	// anything but localhost).
 	User     string
 	Password string
 	// LocalName is the name given in EHLO (default "localhost").
 	LocalName string
-	// ImplicitTLS speaks TLS from the first byte (SMTPS, port 465) instead of upgrading with
-	// STARTTLS, which is used whenever the server offers it.
-	ImplicitTLS bool
+	// TLS is TLSStartTLS (default), TLSImplicit or TLSNone.
+	TLS string
 	// TLSConfig verifies the server; nil means the system roots and the host of Addr.
 	TLSConfig *tls.Config
 	// Timeout bounds one whole delivery (default 30s).
@@ -64,26 +70,39 @@ type SMTPConfig struct {
 // LogValue keeps the password out of logs.
 func (c SMTPConfig) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("addr", c.Addr), slog.String("from", c.From), slog.String("user", c.User),
-		slog.Bool("password_set", c.Password != ""), slog.Bool("implicit_tls", c.ImplicitTLS))
+		slog.Bool("password_set", c.Password != ""), slog.String("tls", c.TLS))
 }
 
-// SMTPSender delivers e-mail through an SMTP server, one connection per message, upgrading
-// to TLS with STARTTLS when the server offers it.
+// SMTPSender delivers e-mail through an SMTP server with github.com/wneessen/go-mail, one
+// connection per message. By default it requires STARTTLS: a server (or a man in the middle)
+// that does not offer it gets nothing, rather than the message in the clear.
 type SMTPSender struct {
 	cfg  SMTPConfig
 	host string
+	port int
 	from *mail.Address
 }
 
 // NewSMTPSender checks cfg and returns a sender; it does not connect yet.
 func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
-	host, _, err := net.SplitHostPort(cfg.Addr)
+	host, portStr, err := net.SplitHostPort(cfg.Addr)
 	if err != nil || host == "" {
+		return nil, fmt.Errorf("notify: smtp address %q must be host:port", cfg.Addr)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || port <= 0 || port > 65535 {
 		return nil, fmt.Errorf("notify: smtp address %q must be host:port", cfg.Addr)
 	}
 	from, err := mail.ParseAddress(cfg.From)
 	if err != nil {
 		return nil, fmt.Errorf("notify: smtp from address %q: %w", cfg.From, err)
+	}
+	switch cfg.TLS {
+	case "":
+		cfg.TLS = TLSStartTLS
+	case TLSStartTLS, TLSImplicit, TLSNone:
+	default:
+		return nil, fmt.Errorf("notify: smtp tls mode %q: one of starttls, implicit, none", cfg.TLS)
 	}
 	if cfg.LocalName == "" {
 		cfg.LocalName = "localhost"
@@ -91,7 +110,7 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	return &SMTPSender{cfg: cfg, host: host, from: from}, nil
+	return &SMTPSender{cfg: cfg, host: host, port: port, from: from}, nil
 }
 
 func (s *SMTPSender) tlsConfig() *tls.Config {
@@ -107,83 +126,62 @@ func (s *SMTPSender) Send(ctx context.Context, e Email) error {
 	if err != nil {
 		return job.Permanent(fmt.Errorf("notify: recipient address: %w", err))
 	}
-	msg, err := buildMessage(s.from, to, e, time.Now())
+	msg := gomail.NewMsg(gomail.WithEncoding(gomail.EncodingQP), gomail.WithNoDefaultUserAgent())
+	msg.FromMailAddress(s.from)
+	msg.ToMailAddress(to)
+	msg.Subject(headerSafe(e.Subject))
+	msg.SetDate()
+	if e.Key != "" {
+		domain := "accesshive.local"
+		if at := strings.LastIndexByte(s.from.Address, '@'); at >= 0 {
+			domain = s.from.Address[at+1:]
+		}
+		msg.SetMessageIDWithValue("notification." + headerSafe(strings.NewReplacer(">", "", "<", "", " ", "").Replace(e.Key)) + "@" + domain)
+	} else {
+		msg.SetMessageID()
+	}
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+	msg.SetBodyString(gomail.TypeTextPlain, strings.ReplaceAll(e.Body, "\r\n", "\n"))
+
+	opts := []gomail.Option{
+		gomail.WithPort(s.port), gomail.WithHELO(s.cfg.LocalName), gomail.WithTimeout(s.cfg.Timeout),
+		gomail.WithTLSConfig(s.tlsConfig()),
+		// One message per connection: no NOOP before it, no RSET after it.
+		gomail.WithoutNoop(), gomail.WithoutRset(),
+	}
+	switch s.cfg.TLS {
+	case TLSImplicit:
+		opts = append(opts, gomail.WithSSL())
+	case TLSNone:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	}
+	if s.cfg.User != "" {
+		// PLAIN refuses an unencrypted connection to anything but localhost.
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(s.cfg.User), gomail.WithPassword(s.cfg.Password))
+	}
+	c, err := gomail.NewClient(s.host, opts...)
 	if err != nil {
-		return err
+		return fmt.Errorf("notify: smtp client: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", s.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("notify: smtp dial: %w", err)
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return classify(err)
 	}
-	// The deadline bounds every read and write; closing on cancel ends a stuck conversation.
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
-	defer stop()
-	if s.cfg.ImplicitTLS {
-		tc := tls.Client(conn, s.tlsConfig())
-		if err := tc.HandshakeContext(ctx); err != nil {
-			_ = conn.Close()
-			return fmt.Errorf("notify: smtp tls: %w", err)
-		}
-		conn = tc
-	}
-	c, err := smtp.NewClient(conn, s.host)
-	if err != nil {
-		_ = conn.Close()
-		return classify("greeting", err)
-	}
-	defer c.Close()
-	if err := c.Hello(s.cfg.LocalName); err != nil {
-		return classify("hello", err)
-	}
-	if !s.cfg.ImplicitTLS {
-		if ok, _ := c.Extension("STARTTLS"); ok {
-			if err := c.StartTLS(s.tlsConfig()); err != nil {
-				return classify("starttls", err)
-			}
-		}
-	}
-	if s.cfg.User != "" {
-		if ok, _ := c.Extension("AUTH"); !ok {
-			return fmt.Errorf("notify: smtp server offers no AUTH, but a user is configured")
-		}
-		if err := c.Auth(smtp.PlainAuth("", s.cfg.User, s.cfg.Password, s.host)); err != nil {
-			return classify("auth", err)
-		}
-	}
-	if err := c.Mail(s.from.Address); err != nil {
-		return classify("mail from", err)
-	}
-	if err := c.Rcpt(to.Address); err != nil {
-		return classify("rcpt to", err)
-	}
-	w, err := c.Data()
-	if err != nil {
-		return classify("data", err)
-	}
-	if _, err := w.Write(msg); err != nil {
-		return classify("data", err)
-	}
-	if err := w.Close(); err != nil {
-		return classify("data", err)
-	}
-	// The message was accepted at the end of DATA; a failed QUIT changes nothing.
-	_ = c.Quit()
 	return nil
 }
 
-// classify wraps an SMTP error; a 5xx answer is permanent, everything else may pass.
-func classify(step string, err error) error {
-	var te *textproto.Error
-	if errors.As(err, &te) && te.Code >= 500 {
-		return job.Permanent(fmt.Errorf("notify: smtp %s: %w", step, err))
+// classify wraps an SMTP error; a permanent (5xx) refusal is permanent for the job, everything
+// else may pass on a retry.
+func classify(err error) error {
+	var se *gomail.SendError
+	if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
+		return job.Permanent(fmt.Errorf("notify: smtp: %w", err))
 	}
-	return fmt.Errorf("notify: smtp %s: %w", step, err)
+	return fmt.Errorf("notify: smtp: %w", err)
 }
 
 // headerSafe drops characters that could end a header line (header injection).
@@ -194,44 +192,6 @@ func headerSafe(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// buildMessage renders e as an RFC 5322 message: UTF-8 plain text, quoted-printable, CRLF.
-func buildMessage(from, to *mail.Address, e Email, now time.Time) ([]byte, error) {
-	domain := "accesshive.local"
-	if at := strings.LastIndexByte(from.Address, '@'); at >= 0 {
-		domain = from.Address[at+1:]
-	}
-	local := "notification." + headerSafe(strings.ReplaceAll(e.Key, ">", ""))
-	if e.Key == "" {
-		id := make([]byte, 12)
-		_, _ = rand.Read(id)
-		local = hex.EncodeToString(id)
-	}
-	var b bytes.Buffer
-	for _, h := range [][2]string{
-		{"From", from.String()},
-		{"To", to.String()},
-		{"Subject", mime.QEncoding.Encode("utf-8", headerSafe(e.Subject))},
-		{"Date", now.Format(time.RFC1123Z)},
-		{"Message-ID", "<" + local + "@" + domain + ">"},
-		{"MIME-Version", "1.0"},
-		{"Content-Type", "text/plain; charset=utf-8"},
-		{"Content-Transfer-Encoding", "quoted-printable"},
-		{"Auto-Submitted", "auto-generated"},
-	} {
-		b.WriteString(h[0] + ": " + h[1] + "\r\n")
-	}
-	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	if _, err := qp.Write([]byte(strings.ReplaceAll(e.Body, "\r\n", "\n"))); err != nil {
-		return nil, fmt.Errorf("notify: encode body: %w", err)
-	}
-	if err := qp.Close(); err != nil {
-		return nil, fmt.Errorf("notify: encode body: %w", err)
-	}
-	b.WriteString("\r\n")
-	return b.Bytes(), nil
 }
 
 // CaptureSender keeps every message in memory instead of sending it, and logs that it did:

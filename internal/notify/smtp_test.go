@@ -169,7 +169,7 @@ func parse(t *testing.T, data string) *mail.Message {
 func TestSMTPSenderPlain(t *testing.T) {
 	t.Parallel()
 	srv := startSMTP(t, nil)
-	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "AccessHive <noreply@accesshive.test>", User: "mailer", Password: "mail-pw"})
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "AccessHive <noreply@accesshive.test>", User: "mailer", Password: "mail-pw", TLS: notify.TLSNone})
 	require.NoError(t, err)
 	err = s.Send(context.Background(), notify.Email{
 		To: "alice@acme.test", Subject: "Your Météo access is ready\r\nBcc: evil@example.com",
@@ -205,7 +205,7 @@ func TestSMTPSenderPlain(t *testing.T) {
 func TestSMTPSenderMessageIDFromKey(t *testing.T) {
 	t.Parallel()
 	srv := startSMTP(t, nil)
-	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "AccessHive <noreply@accesshive.test>"})
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "AccessHive <noreply@accesshive.test>", TLS: notify.TLSNone})
 	require.NoError(t, err)
 	key := "0b9f3c0e-5d7a-4c1e-9a51-3f2b8e6d7c10"
 	for i := 0; i < 2; i++ {
@@ -249,7 +249,7 @@ func TestSMTPSenderErrors(t *testing.T) {
 	t.Parallel()
 	srv := startSMTP(t, nil)
 	srv.rcptCode.Store(550)
-	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "noreply@accesshive.test"})
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "noreply@accesshive.test", TLS: notify.TLSNone})
 	require.NoError(t, err)
 	err = s.Send(context.Background(), notify.Email{To: "gone@acme.test", Subject: "x", Body: "x"})
 	require.ErrorIs(t, err, job.ErrPermanent, "5xx is permanent")
@@ -277,4 +277,19 @@ func TestSMTPSenderErrors(t *testing.T) {
 	err = s.Send(context.Background(), notify.Email{To: "a@acme.test", Subject: "x"})
 	require.Error(t, err)
 	require.NotErrorIs(t, err, job.ErrPermanent)
+}
+
+// TestSMTPSenderRequiresStartTLS replays a downgrade: a server (or a man in the middle) that
+// does not offer STARTTLS. By default nothing is sent, neither the message nor the password.
+func TestSMTPSenderRequiresStartTLS(t *testing.T) {
+	t.Parallel()
+	srv := startSMTP(t, nil)
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "noreply@accesshive.test", User: "mailer", Password: "mail-pw"})
+	require.NoError(t, err)
+	err = s.Send(context.Background(), notify.Email{To: "bob@globex.test", Subject: "Hi", Body: "Hello"})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "STARTTLS")
+	require.Empty(t, srv.received())
+	_, err = notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "a@b.c", TLS: "maybe"})
+	require.Error(t, err)
 }

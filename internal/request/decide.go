@@ -90,11 +90,11 @@ func (s *Service) Approve(ctx context.Context, actor *auth.Actor, id uuid.UUID, 
 			return err
 		}
 		view.Status, view.IdentityID = r.Status, r.IdentityID
-		body := fmt.Sprintf("%s approved your request for access to %s (identity type %s).", actor.Name, view.PlatformName, r.IdentityType)
+		body := fmt.Sprintf("%s approved your request for access to %s (identity type %s).", notify.PlainName(actor.Name), view.PlatformName, r.IdentityType)
 		if actor.Name == "" {
 			body = fmt.Sprintf("Your request for access to %s (identity type %s) was approved.", view.PlatformName, r.IdentityType)
 		}
-		body += "\n\n" + reasonLine(reason)
+		body += "\n\n" + reasonLine(actor, reason)
 		if ident.State != identity.StateProvisioned {
 			body += "\n\nThe identity is being set up; you will be notified when access is ready."
 		}
@@ -160,7 +160,7 @@ func (s *Service) Reject(ctx context.Context, actor *auth.Actor, id uuid.UUID, r
 		n, err := s.notifyRequester(ctx, tx, view, notify.Notification{
 			Kind:  NoteRejected,
 			Title: fmt.Sprintf("Your access request for %s was rejected", view.PlatformName),
-			Body:  fmt.Sprintf("Your request for access to %s (identity type %s) was rejected.\n\n%s", view.PlatformName, r.IdentityType, reasonLine(reason)),
+			Body:  fmt.Sprintf("Your request for access to %s (identity type %s) was rejected.\n\n%s", view.PlatformName, r.IdentityType, reasonLine(actor, reason)),
 		})
 		if err != nil {
 			return err
@@ -293,11 +293,13 @@ func (s *Service) SyncFromIdentity(ctx context.Context, agencyID, identityID uui
 	return load(ctx, s.db, agencyID, found.ID)
 }
 
-func reasonLine(reason *string) string {
+// reasonLine is a decision's reason as the requester's notification shows it: quoted as the
+// reviewer's words, bounded and unlinkable (notify.Quote).
+func reasonLine(actor *auth.Actor, reason *string) string {
 	if reason == nil {
 		return "No reason was given."
 	}
-	return "Reason: " + *reason
+	return notify.Quote("Reason", actor.Name, *reason)
 }
 
 // clipName keeps a generated display name within the identity's 200 characters.

@@ -151,9 +151,10 @@ func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 			}
 			ns, err := s.notifyDeciders(ctx, tx, r.AgencyID, notify.Notification{
 				Kind:  NoteExpiring,
-				Title: fmt.Sprintf("Access request from %s expires soon", view.RequesterName),
-				Body: fmt.Sprintf("%s (%s) asked for access to %s (identity type %s). The request expires at %s unless it is approved or rejected.\n\nJustification: %s",
-					view.RequesterName, view.ClientName, view.PlatformName, r.IdentityType, r.ExpiresAt.Format(time.RFC1123), view.Justification),
+				Title: fmt.Sprintf("Access request from %s expires soon", notify.PlainName(view.RequesterName)),
+				Body: fmt.Sprintf("%s (%s) asked for access to %s (identity type %s). The request expires at %s unless it is approved or rejected.\n\n%s",
+					notify.PlainName(view.RequesterName), notify.PlainName(view.ClientName), view.PlatformName, r.IdentityType, r.ExpiresAt.Format(time.RFC1123),
+					notify.Quote("Justification", view.RequesterName, view.Justification)),
 				Data: noteData(view),
 			})
 			if err != nil {

@@ -305,9 +305,10 @@ func (s *Service) Submit(ctx context.Context, actor *auth.Actor, in SubmitInput)
 		}
 		notes, err = s.notifyDeciders(ctx, tx, req.AgencyID, notify.Notification{
 			Kind:  NoteSubmitted,
-			Title: "New access request from " + req.RequesterName,
-			Body: fmt.Sprintf("%s (%s) asks for access to %s (identity type %s).\n\nJustification: %s\n\nThe request expires at %s unless it is approved or rejected.",
-				req.RequesterName, req.ClientName, req.PlatformName, req.IdentityType, req.Justification, req.ExpiresAt.Format(time.RFC1123)),
+			Title: "New access request from " + notify.PlainName(req.RequesterName),
+			Body: fmt.Sprintf("%s (%s) asks for access to %s (identity type %s).\n\n%s\n\nThe request expires at %s unless it is approved or rejected.",
+				notify.PlainName(req.RequesterName), notify.PlainName(req.ClientName), req.PlatformName, req.IdentityType,
+				notify.Quote("Justification", req.RequesterName, req.Justification), req.ExpiresAt.Format(time.RFC1123)),
 			Data: noteData(req),
 		})
 		return err
@@ -467,6 +468,29 @@ func (s *Service) publish(ctx context.Context, rs ...*Request) {
 			s.log.WarnContext(ctx, "request: publish", "access_request_id", r.ID, "error", err)
 		}
 	}
+}
+
+// SourceWarning is what a reviewer is told about a PENDING MANAGED_GWS request while the
+// agency's Google Workspace source cannot provision it (approval would be refused): the
+// source, its state and last error. Nil for anyone but owners and admins, and for other
+// requests. Submission is not refused for it: the source may be connected before review.
+func (s *Service) SourceWarning(ctx context.Context, actor *auth.Actor, status Status, typ identity.Type) (*string, error) {
+	if status != StatusPending || typ != identity.TypeManagedGWS || actor.Require(auth.ActionManage) != nil {
+		return nil, nil
+	}
+	src, err := identity.LoadManagedSource(ctx, s.db, actor.AgencyID)
+	if err != nil {
+		return nil, err
+	}
+	msg := "Approving this request will be refused: configure a Google Workspace identity source and connect it first."
+	if src != nil {
+		if src.Ready() {
+			return nil, nil
+		}
+		p := src.Problem()
+		msg = "Approving this request will be refused for now: " + p + "."
+	}
+	return &msg, nil
 }
 
 // systemActor is the actor of changes no person made (expiry, provisioning follow-ups), for the

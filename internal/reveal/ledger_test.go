@@ -36,6 +36,7 @@ func setup(t *testing.T) bundle {
 	bdb := testenv.DB(t)
 	seed, err := demo.Seed(ctx, bdb)
 	require.NoError(t, err)
+	require.NoError(t, seed.ConnectSource(ctx, bdb))
 	mk, err := vault.GenerateMasterKey("test")
 	require.NoError(t, err)
 	keys, err := vault.NewKeyring([]vault.MasterKey{mk})

@@ -5,6 +5,7 @@ package reveal
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,6 +44,10 @@ type Reveal struct {
 	ExpiresAt  time.Time `bun:"expires_at,notnull"`
 	IP         string    `bun:"ip,notnull"`
 	UserAgent  string    `bun:"user_agent,notnull"`
+	// SecretID and SecretVersion name the vault value the reveal opened: reading the reveal
+	// back shows that value or nothing, never a secret stored after it (a rotation).
+	SecretID      *uuid.UUID `bun:"secret_id,type:uuid"`
+	SecretVersion *int       `bun:"secret_version"`
 }
 
 // SecondsRemaining is how many whole seconds of the window are left at now (0 once expired).
@@ -143,18 +148,22 @@ func (s *Service) Reveal(ctx context.Context, actor *auth.Actor, identityID uuid
 		if err := audit.Record(ctx, tx, actor, KindRevealed, "identity", identityID, map[string]any{"revealId": r.ID}); err != nil {
 			return err
 		}
-		var err error
-		shown, err = s.open(ctx, tx, r)
+		pt, v, err := s.vault.GetVersion(ctx, tx, actor.AgencyID, identityID, vault.PurposeCredentials)
+		if err != nil {
+			return fmt.Errorf("reveal: open credentials: %w", err)
+		}
+		r.SecretID, r.SecretVersion = &v.SecretID, &v.Number
+		if _, err := tx.NewUpdate().Model(r).WherePK().Column("secret_id", "secret_version").Exec(ctx); err != nil {
+			return fmt.Errorf("reveal: record secret version: %w", err)
+		}
+		shown, err = s.show(r, pt)
 		return err
 	})
 	return shown, err
 }
 
-func (s *Service) open(ctx context.Context, idb bun.IDB, r *Reveal) (*Shown, error) {
-	pt, err := s.vault.Get(ctx, idb, r.AgencyID, r.IdentityID, vault.PurposeCredentials)
-	if err != nil {
-		return nil, fmt.Errorf("reveal: open credentials: %w", err)
-	}
+// show decodes the credentials pt for the reveal r.
+func (s *Service) show(r *Reveal, pt []byte) (*Shown, error) {
 	var c identity.Credentials
 	if err := json.Unmarshal(pt, &c); err != nil {
 		return nil, fmt.Errorf("reveal: decode credentials: %w", err)
@@ -191,11 +200,24 @@ func (s *Service) Get(ctx context.Context, actor *auth.Actor, revealID uuid.UUID
 	if err := s.db.NewSelect().Table("identities").Column("provisioning_state").Where("agency_id = ? AND id = ?", r.AgencyID, r.IdentityID).Scan(ctx, &state); err != nil {
 		return nil, fmt.Errorf("reveal: identity state: %w", err)
 	}
-	if state != identity.StateProvisioned {
+	if state != identity.StateProvisioned || r.SecretID == nil || r.SecretVersion == nil {
 		return nil, errExpired
 	}
-	return s.open(ctx, s.db, r)
+	// Only the value that was revealed: after a rotation the reveal is over, so that nobody
+	// sees a new secret without a new reveal in the ledger and the audit trail.
+	pt, err := s.vault.GetAt(ctx, s.db, r.AgencyID, r.IdentityID, vault.PurposeCredentials,
+		vault.Version{SecretID: *r.SecretID, Number: *r.SecretVersion})
+	if errors.Is(err, vault.ErrSecretChanged) {
+		return nil, errRotated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reveal: open credentials: %w", err)
+	}
+	return s.show(r, pt)
 }
+
+// errRotated is the answer to reading a reveal back after the credentials changed.
+var errRotated = fault.Forbidden("the credentials changed since this reveal; reveal them again")
 
 // Load returns one of the actor's own reveals (without credentials), expired or not.
 func (s *Service) Load(ctx context.Context, actor *auth.Actor, revealID uuid.UUID) (*Reveal, error) {

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"time"
@@ -76,20 +77,61 @@ func (s *Store) Put(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUI
 
 // Get opens the secret of (agency, owner, purpose).
 func (s *Store) Get(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string) ([]byte, error) {
+	pt, _, err := s.GetVersion(ctx, idb, agencyID, ownerID, purpose)
+	return pt, err
+}
+
+// Version names one value of a stored secret: the row it lives in and how many times that row
+// has been written. Every Put of a changed secret gives a new Version, and a secret deleted and
+// stored again lives in a new row, so that a Version is never reused for another value.
+type Version struct {
+	SecretID uuid.UUID
+	Number   int
+}
+
+// ErrSecretChanged is returned by GetAt when the secret has been replaced (or deleted) since the
+// version asked for.
+var ErrSecretChanged = errors.New("vault: the secret has changed since that version")
+
+// GetVersion opens the secret of (agency, owner, purpose) and returns the version it read.
+func (s *Store) GetVersion(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string) ([]byte, Version, error) {
 	row := new(secretRow)
 	err := idb.NewSelect().Model(row).
 		Where("agency_id = ? AND owner_id = ? AND purpose = ?", agencyID, ownerID, purpose).Scan(ctx)
 	if db.IsNoRows(err) {
-		return nil, ErrNoSecret
+		return nil, Version{}, ErrNoSecret
 	}
 	if err != nil {
-		return nil, fmt.Errorf("vault: load secret: %w", err)
+		return nil, Version{}, fmt.Errorf("vault: load secret: %w", err)
 	}
 	pt, err := s.keys.Open(Sealed{KeyID: row.KeyID, WrappedKey: row.WrappedKey, Ciphertext: row.Ciphertext}, row.aad())
 	if err != nil {
-		return nil, fmt.Errorf("vault: open secret: %w", err)
+		return nil, Version{}, fmt.Errorf("vault: open secret: %w", err)
+	}
+	return pt, Version{SecretID: row.ID, Number: row.Version}, nil
+}
+
+// GetAt opens the secret of (agency, owner, purpose) only if it is still at version v; a secret
+// replaced or deleted since gives ErrSecretChanged. The version and the ciphertext are read in
+// one statement, so that a concurrent Put can never pair one version with another's value.
+func (s *Store) GetAt(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string, v Version) ([]byte, error) {
+	pt, got, err := s.GetVersion(ctx, idb, agencyID, ownerID, purpose)
+	if errors.Is(err, ErrNoSecret) {
+		return nil, ErrSecretChanged
+	}
+	if err != nil {
+		return nil, err
+	}
+	if got != v {
+		return nil, ErrSecretChanged
 	}
 	return pt, nil
+}
+
+// Equal reports whether two secrets are the same, in time independent of where they differ, so
+// that comparing a new secret with the stored one tells a caller nothing through timing.
+func Equal(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // Delete removes the secret of (agency, owner, purpose), if any.

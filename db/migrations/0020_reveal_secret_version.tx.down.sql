@@ -1,0 +1,2 @@
+ALTER TABLE reveals DROP COLUMN secret_version;
+ALTER TABLE reveals DROP COLUMN secret_id;
