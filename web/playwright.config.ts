@@ -43,7 +43,7 @@ export default defineConfig({
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: 'ignore',
-    stderr: 'pipe',
+    stderr: process.env.E2E_SERVER_LOG ? 'pipe' : 'ignore',
     env: {
       ACCESSHIVE_HTTP_ADDR: `127.0.0.1:${port}`,
       ACCESSHIVE_ALLOWED_ORIGINS: baseURL,
