@@ -1155,6 +1155,11 @@ func (r *userResolver) PendingEmail(ctx context.Context, obj *model.User) (*stri
 	return &email, nil
 }
 
+// Can is the resolver for the can field.
+func (r *userResolver) Can(ctx context.Context, obj *model.User) (*model.Capabilities, error) {
+	return toCapabilities(auth.Role(obj.Role)), nil
+}
+
 // AccessRequest returns AccessRequestResolver implementation.
 func (r *Resolver) AccessRequest() AccessRequestResolver { return &accessRequestResolver{r} }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/accesshive/accesshive/internal/reveal"
 	"github.com/accesshive/accesshive/internal/vault"
 	"github.com/accesshive/accesshive/server"
+	"github.com/accesshive/accesshive/web"
 	"github.com/accesshive/accesshive/worker"
 )
 
@@ -158,6 +159,7 @@ func (a *App) API() (*server.Server, error) {
 		AllowedOrigins:    a.Config.AllowedOrigins,
 		CookieSecure:      a.Config.CookieSecure,
 		Playground:        a.Config.Playground,
+		Console:           web.Dist(),
 		OpsAgencies:       a.Config.OpsAgencies,
 		AsynqRedis:        a.RedisOpt(),
 		TrustedProxies:    a.Config.TrustedProxies,

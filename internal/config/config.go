@@ -41,7 +41,7 @@ type Config struct {
 	// default 2h, ACCESSHIVE_SESSION_ABSOLUTE default 24h).
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
-	// Playground serves the GraphQL playground at / (ACCESSHIVE_PLAYGROUND, default false; dev: true).
+	// Playground serves the GraphQL playground at /playground (ACCESSHIVE_PLAYGROUND, default false; dev: true).
 	Playground bool
 	// Introspection answers __schema and __type to callers with a session
 	// (ACCESSHIVE_INTROSPECTION, default false; dev: true). Callers without one never get it.
