@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench load withenv compose-config
+.PHONY: help run test build generate check-generated lint bench load withenv compose-config web web-deps test-go test-web test-browser screenshots chromium
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -11,20 +11,54 @@ help: ## list the targets
 run: build ## run everything (throwaway PostgreSQL + Redis, API, worker, fake directory) with demo data on http://127.0.0.1:8080
 	bin/accesshive dev
 
-build: ## build bin/accesshive
+build: web ## build bin/accesshive (with the console embedded)
 	$(GO) build -o bin/accesshive ./cmd/accesshive
+
+# The console (web/): npm ci from the lockfile when node_modules is missing or older than the
+# lockfile (a stamp file records the install), then a build when any source changed.
+WEB_SRC := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/playground.html \
+	web/vite.config.ts web/tsconfig.json web/codegen.ts web/package.json schema.graphqls
+WEB_STAMP := web/node_modules/.accesshive-npm-ci
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web-deps: $(WEB_STAMP)
+
+web/dist/index.html: $(WEB_STAMP) $(WEB_SRC)
+	cd web && npm run --silent codegen && npm run --silent build
+	@touch $@
+
+web: web/dist/index.html ## build the console into web/dist (embedded by the next go build)
+
+chromium: ## install Debian's chromium for the browser tests when /usr/bin/chromium is missing
+	@web/scripts/ensure-chromium.sh
 
 withenv:
 	@$(GO) build -o bin/withenv ./internal/devenv/cmd/withenv
 
-test: withenv ## run every test against a throwaway PostgreSQL and Redis
+test: test-go test-web test-browser ## run every test: Go (throwaway PostgreSQL and Redis), console components, browser
+
+test-go: withenv ## run the Go tests against a throwaway PostgreSQL and Redis
 	bin/withenv -- $(GO) test -p 2 -count=1 -timeout 15m $(PKGS)
 
-generate: ## regenerate gqlgen code from schema.graphqls
-	$(GO) tool gqlgen generate
+test-web: web-deps ## run the console's component tests (Vitest)
+	cd web && npx vitest run
 
-check-generated: generate ## fail when generated code is out of date with schema.graphqls
+test-browser: build chromium ## run the browser tests (Playwright on Debian's chromium against bin/accesshive dev)
+	cd web && npx playwright test
+
+screenshots: build chromium ## refresh docs/screenshots/ from the browser tests
+	cd web && SCREENSHOTS=1 npx playwright test
+
+generate: web-deps ## regenerate gqlgen code and the console's operation types from schema.graphqls
+	$(GO) tool gqlgen generate
+	cd web && npm run --silent codegen
+
+check-generated: generate ## fail when generated code (gqlgen, console types) is out of date with schema.graphqls
 	@git diff --exit-code -- graph/ || (echo "graph/ is out of date: run make generate and commit" && exit 1)
+	@cd web && npm run --silent codegen:check || (echo "web/src/gql is out of date: run make web (or npm run codegen in web/) and commit" && exit 1)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go') && exit 1)

@@ -2,6 +2,9 @@ module github.com/accesshive/accesshive
 
 go 1.26.8
 
+// The console's npm packages may ship .go files; they are not part of this module.
+ignore ./web/node_modules
+
 require (
 	github.com/99designs/gqlgen v0.17.98
 	github.com/alexedwards/argon2id v1.0.0

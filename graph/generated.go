@@ -104,6 +104,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Capabilities struct {
+		ChangeSettings       func(childComplexity int) int
+		DecideRequests       func(childComplexity int) int
+		Manage               func(childComplexity int) int
+		ReadAgency           func(childComplexity int) int
+		ReadOps              func(childComplexity int) int
+		RevealAgencyIdentity func(childComplexity int) int
+		RevealClientIdentity func(childComplexity int) int
+		SubmitRequest        func(childComplexity int) int
+		ViewQueues           func(childComplexity int) int
+	}
+
 	Client struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
@@ -406,6 +418,7 @@ type ComplexityRoot struct {
 
 	User struct {
 		Agency    func(childComplexity int) int
+		Can       func(childComplexity int) int
 		Client    func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
 		Email     func(childComplexity int) int
@@ -502,6 +515,8 @@ type SubscriptionResolver interface {
 type UserResolver interface {
 	Client(ctx context.Context, obj *model.User) (*model.Client, error)
 	Agency(ctx context.Context, obj *model.User) (*model.Agency, error)
+
+	Can(ctx context.Context, obj *model.User) (*model.Capabilities, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -757,6 +772,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "Capabilities.changeSettings":
+		if e.ComplexityRoot.Capabilities.ChangeSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.ChangeSettings(childComplexity), true
+	case "Capabilities.decideRequests":
+		if e.ComplexityRoot.Capabilities.DecideRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.DecideRequests(childComplexity), true
+	case "Capabilities.manage":
+		if e.ComplexityRoot.Capabilities.Manage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.Manage(childComplexity), true
+	case "Capabilities.readAgency":
+		if e.ComplexityRoot.Capabilities.ReadAgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.ReadAgency(childComplexity), true
+	case "Capabilities.readOps":
+		if e.ComplexityRoot.Capabilities.ReadOps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.ReadOps(childComplexity), true
+	case "Capabilities.revealAgencyIdentity":
+		if e.ComplexityRoot.Capabilities.RevealAgencyIdentity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.RevealAgencyIdentity(childComplexity), true
+	case "Capabilities.revealClientIdentity":
+		if e.ComplexityRoot.Capabilities.RevealClientIdentity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.RevealClientIdentity(childComplexity), true
+	case "Capabilities.submitRequest":
+		if e.ComplexityRoot.Capabilities.SubmitRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.SubmitRequest(childComplexity), true
+	case "Capabilities.viewQueues":
+		if e.ComplexityRoot.Capabilities.ViewQueues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Capabilities.ViewQueues(childComplexity), true
 
 	case "Client.createdAt":
 		if e.ComplexityRoot.Client.CreatedAt == nil {
@@ -2231,6 +2301,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Agency(childComplexity), true
+	case "User.can":
+		if e.ComplexityRoot.User.Can == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Can(childComplexity), true
 	case "User.client":
 		if e.ComplexityRoot.User.Client == nil {
 			break
@@ -3048,6 +3124,35 @@ type Subscription {
   "Your new notifications."
   notificationAdded: Notification!
 }
+
+# --- Console capabilities (issue 10) ---
+
+"What a user's role allows, answered from the API's own role table, so the console shows only the actions the API would accept (the API still checks every call)."
+type Capabilities {
+  "Read clients, identities and requests (a client user: its own client's)."
+  readAgency: Boolean!
+  "Read jobs and identity sources (staff)."
+  readOps: Boolean!
+  "Create clients, users and identities, delete identities, connect platforms, configure and sync Google Workspace, retry provisioning."
+  manage: Boolean!
+  "Approve and reject access requests."
+  decideRequests: Boolean!
+  "Submit an access request for one's own client."
+  submitRequest: Boolean!
+  "Reveal an agency identity's credentials."
+  revealAgencyIdentity: Boolean!
+  "Reveal a client-dedicated identity's credentials."
+  revealClientIdentity: Boolean!
+  "Change agency settings."
+  changeSettings: Boolean!
+  "Open the job queues at /ops/queues (operator agency only, which the server checks on access)."
+  viewQueues: Boolean!
+}
+
+extend type User {
+  "What this user's role allows."
+  can: Capabilities!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3178,6 +3283,30 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEventEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Capabilities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "readAgency":
+		return ec.fieldContext_Capabilities_readAgency(ctx, field)
+	case "readOps":
+		return ec.fieldContext_Capabilities_readOps(ctx, field)
+	case "manage":
+		return ec.fieldContext_Capabilities_manage(ctx, field)
+	case "decideRequests":
+		return ec.fieldContext_Capabilities_decideRequests(ctx, field)
+	case "submitRequest":
+		return ec.fieldContext_Capabilities_submitRequest(ctx, field)
+	case "revealAgencyIdentity":
+		return ec.fieldContext_Capabilities_revealAgencyIdentity(ctx, field)
+	case "revealClientIdentity":
+		return ec.fieldContext_Capabilities_revealClientIdentity(ctx, field)
+	case "changeSettings":
+		return ec.fieldContext_Capabilities_changeSettings(ctx, field)
+	case "viewQueues":
+		return ec.fieldContext_Capabilities_viewQueues(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Capabilities", field.Name)
 }
 
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3680,6 +3809,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_agency(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_User_createdAt(ctx, field)
+	case "can":
+		return ec.fieldContext_User_can(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -5680,6 +5811,213 @@ func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Capabilities_readAgency(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_readAgency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadAgency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_readAgency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_readOps(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_readOps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReadOps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_readOps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_manage(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_manage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_manage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_decideRequests(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_decideRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecideRequests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_decideRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_submitRequest(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_submitRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmitRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_submitRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_revealAgencyIdentity(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_revealAgencyIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevealAgencyIdentity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_revealAgencyIdentity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_revealClientIdentity(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_revealClientIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevealClientIdentity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_revealClientIdentity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_changeSettings(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_changeSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeSettings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_changeSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Capabilities_viewQueues(ctx context.Context, field graphql.CollectedField, obj *model.Capabilities) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Capabilities_viewQueues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ViewQueues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Capabilities_viewQueues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Capabilities", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *model.Client) (ret graphql.Marshaler) {
@@ -11763,6 +12101,38 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
 }
 
+func (ec *executionContext) _User_can(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_can(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Can(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Capabilities) graphql.Marshaler {
+			return ec.marshalNCapabilities2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCapabilities(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_can(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Capabilities(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14183,6 +14553,79 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var capabilitiesImplementors = []string{"Capabilities"}
+
+func (ec *executionContext) _Capabilities(ctx context.Context, sel ast.SelectionSet, obj *model.Capabilities) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, capabilitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Capabilities")
+		case "readAgency":
+			out.Values[i] = ec._Capabilities_readAgency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "readOps":
+			out.Values[i] = ec._Capabilities_readOps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manage":
+			out.Values[i] = ec._Capabilities_manage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideRequests":
+			out.Values[i] = ec._Capabilities_decideRequests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitRequest":
+			out.Values[i] = ec._Capabilities_submitRequest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revealAgencyIdentity":
+			out.Values[i] = ec._Capabilities_revealAgencyIdentity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revealClientIdentity":
+			out.Values[i] = ec._Capabilities_revealClientIdentity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeSettings":
+			out.Values[i] = ec._Capabilities_changeSettings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "viewQueues":
+			out.Values[i] = ec._Capabilities_viewQueues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clientImplementors = []string{"Client"}
 
 func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, obj *model.Client) graphql.Marshaler {
@@ -16223,6 +16666,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "can":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_can(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16838,6 +17287,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCapabilities2ᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐCapabilities(ctx context.Context, sel ast.SelectionSet, v *model.Capabilities) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Capabilities!")
+		return graphql.Null
+	}
+	return ec._Capabilities(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNClient2ᚕᚖgithubᚗcomᚋaccesshiveᚋaccesshiveᚋgraphᚋmodelᚐClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Client) graphql.Marshaler {

@@ -993,6 +993,11 @@ func (r *userResolver) Agency(ctx context.Context, obj *model.User) (*model.Agen
 	return &model.Agency{ID: a.ID.String(), Name: a.Name}, nil
 }
 
+// Can is the resolver for the can field.
+func (r *userResolver) Can(ctx context.Context, obj *model.User) (*model.Capabilities, error) {
+	return toCapabilities(auth.Role(obj.Role)), nil
+}
+
 // AccessRequest returns AccessRequestResolver implementation.
 func (r *Resolver) AccessRequest() AccessRequestResolver { return &accessRequestResolver{r} }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -37,8 +38,10 @@ type Config struct {
 	AllowedOrigins []string
 	// CookieSecure marks the session cookie Secure (set when served over TLS).
 	CookieSecure bool
-	// Playground serves the GraphQL playground at / (dev).
+	// Playground serves the GraphQL playground (GraphiQL, bundled with the console) at /playground.
 	Playground bool
+	// Console is the built web console (web.Dist()), served at / ; nil serves none.
+	Console fs.FS
 	// MaxBodyBytes bounds a request body; 0 means 1 MiB.
 	MaxBodyBytes int64
 	// MaxComplexity and MaxDepth bound a GraphQL operation; 0 means 500 and 12.
@@ -113,8 +116,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	ops := s.opsHandler()
 	s.mux.Handle("/ops/queues", s.withSession(ops))
 	s.mux.Handle("/ops/queues/", s.withSession(ops))
-	if cfg.Playground {
-		s.mux.Handle("GET /{$}", playgroundHandler())
+	if cfg.Console != nil {
+		s.mux.Handle("GET /", consoleHandler(cfg.Console, cfg.Playground))
 	}
 	return s, nil
 }

@@ -40,9 +40,13 @@ func cmdDev(ctx context.Context, _ []string) error {
 		return fmt.Errorf("dev: API address %s: %w (is another AccessHive running? set ACCESSHIVE_HTTP_ADDR)", cfg.HTTPAddr, err)
 	}
 	defer apiLn.Close()
+	fakeAddr := os.Getenv("ACCESSHIVE_DEV_DIRECTORY_ADDR")
+	if fakeAddr == "" {
+		fakeAddr = defaultFakeAddr
+	}
 	fakeLn, err := net.Listen("tcp", fakeAddr)
 	if err != nil {
-		return fmt.Errorf("dev: fake directory address %s: %w", fakeAddr, err)
+		return fmt.Errorf("dev: fake directory address %s: %w (set ACCESSHIVE_DEV_DIRECTORY_ADDR)", fakeAddr, err)
 	}
 	defer fakeLn.Close()
 	logger.Info("dev: starting throwaway PostgreSQL and Redis")
@@ -80,7 +84,7 @@ func cmdDev(ctx context.Context, _ []string) error {
 	if _, err := db.MigrateUp(ctx, a.DB); err != nil {
 		return err
 	}
-	seeded, err := demo.Seed(ctx, a.DB)
+	seeded, err := demo.SeedWith(ctx, a.DB, "http://"+fakeAddr)
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
@@ -117,13 +121,15 @@ func cmdDev(ctx context.Context, _ []string) error {
 	return err
 }
 
-// fakeAddr is where dev mode serves the fake Google Directory API.
-const fakeAddr = "127.0.0.1:8091"
+// defaultFakeAddr is where dev mode serves the fake Google Directory API unless
+// ACCESSHIVE_DEV_DIRECTORY_ADDR says otherwise.
+const defaultFakeAddr = "127.0.0.1:8091"
 
 func printLogins(addr, fakeAddr string, took time.Duration) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nAccessHive dev is up in %s\n", took.Round(time.Millisecond))
-	fmt.Fprintf(&b, "  playground   http://%s/\n", addr)
+	fmt.Fprintf(&b, "  console      http://%s/\n", addr)
+	fmt.Fprintf(&b, "  playground   http://%s/playground\n", addr)
 	fmt.Fprintf(&b, "  graphql      http://%s/graphql (HTTP and websocket)\n", addr)
 	fmt.Fprintf(&b, "  queues       http://%s/ops/queues (log in as owner@ or admin@demo.test first)\n", addr)
 	fmt.Fprintf(&b, "  health       http://%s/healthz  http://%s/readyz  http://%s/metrics\n", addr, addr, addr)

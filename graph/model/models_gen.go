@@ -64,6 +64,28 @@ type AuditEventEdge struct {
 	Node   *AuditEvent `json:"node"`
 }
 
+// What a user's role allows, answered from the API's own role table, so the console shows only the actions the API would accept (the API still checks every call).
+type Capabilities struct {
+	// Read clients, identities and requests (a client user: its own client's).
+	ReadAgency bool `json:"readAgency"`
+	// Read jobs and identity sources (staff).
+	ReadOps bool `json:"readOps"`
+	// Create clients, users and identities, delete identities, connect platforms, configure and sync Google Workspace, retry provisioning.
+	Manage bool `json:"manage"`
+	// Approve and reject access requests.
+	DecideRequests bool `json:"decideRequests"`
+	// Submit an access request for one's own client.
+	SubmitRequest bool `json:"submitRequest"`
+	// Reveal an agency identity's credentials.
+	RevealAgencyIdentity bool `json:"revealAgencyIdentity"`
+	// Reveal a client-dedicated identity's credentials.
+	RevealClientIdentity bool `json:"revealClientIdentity"`
+	// Change agency settings.
+	ChangeSettings bool `json:"changeSettings"`
+	// Open the job queues at /ops/queues (operator agency only, which the server checks on access).
+	ViewQueues bool `json:"viewQueues"`
+}
+
 // One of the agency's customers.
 type Client struct {
 	ID        string    `json:"id"`

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/accesshive/accesshive/web"
 	"log/slog"
 	"time"
 
@@ -132,6 +133,7 @@ func (a *App) API() (*server.Server, error) {
 		AllowedOrigins: a.Config.AllowedOrigins,
 		CookieSecure:   a.Config.CookieSecure,
 		Playground:     a.Config.Playground,
+		Console:        web.Dist(),
 		OpsAgencies:    a.Config.OpsAgencies,
 		AsynqRedis:     a.RedisOpt(),
 		TrustedProxies: a.Config.TrustedProxies,

@@ -65,3 +65,7 @@ func (a *Actor) CanSeeClient(clientID uuid.UUID) bool {
 	}
 	return a.Role == RoleClientUser && a.ClientID == clientID
 }
+
+// Can reports whether the role allows the action, for callers that show what a user may do
+// (the console's `me { can { … } }`) without an Actor in hand.
+func (r Role) Can(action Action) bool { return permissions[action][r] }

@@ -40,7 +40,7 @@ type Config struct {
 	// default 2h, ACCESSHIVE_SESSION_ABSOLUTE default 24h).
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
-	// Playground serves the GraphQL playground at / (ACCESSHIVE_PLAYGROUND, default false; dev: true).
+	// Playground serves the GraphQL playground at /playground (ACCESSHIVE_PLAYGROUND, default false; dev: true).
 	Playground bool
 	// OpsAgencies are the agencies, by name or id, whose owners and admins may open
 	// /ops/queues (ACCESSHIVE_OPS_AGENCIES, comma-separated; dev: Demo Agency).

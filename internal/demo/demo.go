@@ -45,8 +45,17 @@ type Seeded struct {
 	AlreadyThere bool
 }
 
+// DefaultDirectoryEndpoint is where dev mode serves the fake Google Directory API.
+const DefaultDirectoryEndpoint = "http://127.0.0.1:8091"
+
 // Seed creates the demo data unless Demo Agency already exists (then it changes nothing).
 func Seed(ctx context.Context, bdb bun.IDB) (*Seeded, error) {
+	return SeedWith(ctx, bdb, DefaultDirectoryEndpoint)
+}
+
+// SeedWith is Seed with the demo agency's directory source at directoryEndpoint (dev mode on
+// other ports, e.g. the browser tests beside a running `make run`).
+func SeedWith(ctx context.Context, bdb bun.IDB, directoryEndpoint string) (*Seeded, error) {
 	if _, err := agency.FindByName(ctx, bdb, "Demo Agency"); err == nil {
 		return &Seeded{AlreadyThere: true}, nil
 	} else if !errors.Is(err, fault.ErrNotFound) {
@@ -101,7 +110,7 @@ func Seed(ctx context.Context, bdb bun.IDB) (*Seeded, error) {
 		// Demo Agency's Google Workspace source is the fake directory that dev mode runs.
 		if _, err := tx.NewInsert().Table("identity_sources").Model(&map[string]any{
 			"agency_id": s.Demo.ID, "domain": "demo.test", "customer_id": "C0demo",
-			"admin_subject": "admin@demo.test", "endpoint": "http://127.0.0.1:8091",
+			"admin_subject": "admin@demo.test", "endpoint": directoryEndpoint,
 		}).Exec(ctx); err != nil {
 			return fmt.Errorf("demo: identity source: %w", err)
 		}

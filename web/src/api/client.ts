@@ -1,0 +1,114 @@
+// The console's one GraphQL client: urql over HTTP for queries and mutations and graphql-ws
+// for subscriptions. The session cookie authenticates both (same origin, so the browser sends
+// it on fetch and on the websocket upgrade).
+import { Client, cacheExchange, fetchExchange, subscriptionExchange, type Exchange, type Operation } from 'urql';
+import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
+import { filter, merge, pipe, share, tap } from 'wonka';
+import { getOperationName } from '@urql/core';
+
+/** Operations whose results hold secrets: they never enter urql's cache (STYLE: no secret outlives its countdown). */
+export const SENSITIVE_FIELDS = ['revealCredentials', 'credentialReveal', 'revealCountdown'];
+
+export function isSensitive(op: Operation): boolean {
+  if (op.context.sensitive) return true;
+  for (const def of op.query.definitions) {
+    if (def.kind !== 'OperationDefinition') continue;
+    for (const sel of def.selectionSet.selections) {
+      if (sel.kind === 'Field' && SENSITIVE_FIELDS.includes(sel.name.value)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The document cache, bypassed by sensitive operations: they go straight to the network and
+ * their results are never stored, so a reveal cannot be read back from memory after its
+ * countdown.
+ */
+export const noSecretsCacheExchange: Exchange = (input) => {
+  const cached = cacheExchange(input);
+  return (ops$) => {
+    const shared = pipe(ops$, share);
+    return merge([
+      cached(pipe(shared, filter((op) => !isSensitive(op)))),
+      input.forward(pipe(shared, filter((op) => isSensitive(op)))),
+    ]);
+  };
+};
+
+/** Connection events for the banner and for refetching after a reconnect. */
+export type ConnectionListener = (state: 'connected' | 'lost' | 'session-ended') => void;
+
+export interface ApiClient {
+  client: Client;
+  ws: WSClient;
+}
+
+const CLOSE_SESSION_ENDED = 4401;
+
+/** Builds the urql client; listeners hear of lost and restored websocket connections and ended sessions. */
+export function createApiClient(onConnection: ConnectionListener, onUnauthenticated: () => void): ApiClient {
+  // Sessions end server-side; the socket closes with 4401 and HTTP calls answer UNAUTHENTICATED.
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  let everConnected = false;
+  const ws = createWSClient({
+    url: `${proto}//${location.host}/graphql`,
+    lazy: true,
+    lazyCloseTimeout: 3000,
+    // Keep retrying: a restarted server or a dropped network comes back; the banner shows meanwhile.
+    retryAttempts: Infinity,
+    shouldRetry: (ev) => !(ev && typeof ev === 'object' && 'code' in ev && (ev as CloseEvent).code === CLOSE_SESSION_ENDED),
+    retryWait: async (retries) => {
+      await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** retries, 5000)));
+    },
+    on: {
+      connected: () => {
+        onConnection('connected');
+        everConnected = true;
+      },
+      closed: (ev) => {
+        const code = ev && typeof ev === 'object' && 'code' in ev ? (ev as CloseEvent).code : 0;
+        if (code === CLOSE_SESSION_ENDED) {
+          onConnection('session-ended');
+          onUnauthenticated();
+        } else if (everConnected && code !== 1000) {
+          onConnection('lost');
+        }
+      },
+    },
+  });
+
+  // Any UNAUTHENTICATED answer (an expired or revoked session) sends the user to login.
+  const authExchange: Exchange = ({ forward }) => (ops$) =>
+    pipe(
+      forward(ops$),
+      tap((res) => {
+        const ended = res.error?.graphQLErrors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED');
+        // A failed login is answered on its form, not by a redirect.
+        if (ended && getOperationName(res.operation.query) !== 'Login') onUnauthenticated();
+      }),
+    );
+
+  const client = new Client({
+    url: '/graphql',
+    fetchOptions: { credentials: 'same-origin' },
+    requestPolicy: 'cache-and-network',
+    exchanges: [
+      noSecretsCacheExchange,
+      authExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+  return { client, ws };
+}

@@ -1,0 +1,3 @@
+export function NotificationsPage(_props: { clientId?: string }) {
+  return <p>Coming next.</p>;
+}

@@ -1,0 +1,3 @@
+export function AccessRequestsTab(_props: { clientId?: string }) {
+  return <p>Coming next.</p>;
+}
