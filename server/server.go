@@ -117,7 +117,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.mux.Handle("/ops/queues", s.withSession(ops))
 	s.mux.Handle("/ops/queues/", s.withSession(ops))
 	if cfg.Console != nil {
-		s.mux.Handle("GET /", consoleHandler(cfg.Console, cfg.Playground))
+		// Every method: the handler answers 405 itself ("GET /" would conflict with /ops/queues/).
+		s.mux.Handle("/", consoleHandler(cfg.Console, cfg.Playground))
 	}
 	return s, nil
 }
