@@ -13,7 +13,7 @@ function counting(): { exchange: Exchange; sent: string[] } {
       filter((op) => op.kind !== 'teardown'),
       mergeMap((op) => {
         sent.push(op.kind);
-        const data = op.query.definitions.some((d) => d.kind === 'OperationDefinition' && d.name?.value === 'Reveal')
+        const data = op.query.definitions.some((d) => d.kind === 'OperationDefinition' && d.name?.value === 'NoSecretsCacheTestReveal')
           ? { credentialReveal: { __typename: 'CredentialReveal', id: 'r1', fields: [{ __typename: 'CredentialField', name: 'password', value: 'pw' }] } }
           : { me: { __typename: 'User', id: 'u1' } };
         return fromValue(makeResult(op, { data }));
@@ -23,12 +23,12 @@ function counting(): { exchange: Exchange; sent: string[] } {
 }
 
 const Reveal = gql`
-  query Reveal($id: ID!) {
+  query NoSecretsCacheTestReveal($id: ID!) {
     credentialReveal(id: $id) { id fields { name value } }
   }
 `;
 const Me = gql`
-  query Me {
+  query NoSecretsCacheTestMe {
     me { id }
   }
 `;
