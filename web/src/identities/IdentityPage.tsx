@@ -37,6 +37,9 @@ const IdentityPagePlatformDocument = graphql(`
   }
 `);
 
+/** How often an identity on its way to another state is read again besides identityUpdated. */
+const SETTLE_POLL_MS = 3000;
+
 export function IdentityPage() {
   const { id = '' } = useParams();
   // A new page per identity: nothing (a reveal above all) carries over from another one.
@@ -58,6 +61,15 @@ function IdentityView({ id }: { id: string }) {
   }, [live.data]);
   // Events sent while the connection was down were missed: read the identity again.
   useRefetchOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
+  // The subscription starts only after the first read (and the websocket connects lazily), so
+  // a change in between would be missed: while the identity is on its way somewhere, it is
+  // also read again every few seconds until it settles.
+  const moving = shown != null && ['PENDING', 'PROVISIONING', 'DEPROVISIONING'].includes(shown.provisioningState);
+  useEffect(() => {
+    if (!moving) return;
+    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), SETTLE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [moving, refetch]);
 
   if (error && !data) return <PageState error={error} />;
   if (!shown) return fetching ? <Loading what="the identity" /> : null;

@@ -58,8 +58,9 @@ describe('RevealPanel', () => {
   it('shows the fields, the TOTP code and copy buttons, counts down from the ticks, and removes the values at zero', async () => {
     const { view, tick, api } = setup();
     await reveal();
-    expect(screen.getByText(PASSWORD)).toBeInTheDocument();
-    expect(screen.getByText(TOTP)).toBeInTheDocument();
+    expect(screen.getByLabelText('Password')).toHaveValue(PASSWORD);
+    expect(screen.getByLabelText('TOTP code')).toHaveValue(TOTP);
+    expect(screen.getByRole('button', { name: 'Copy username' })).toBeInTheDocument();
     expect(screen.getByRole('timer')).toHaveTextContent('Hidden in 30 s');
     expect(api.sent.map((s) => s.name)).toEqual(['RevealCredentials', 'RevealCountdown']);
 

@@ -10,7 +10,7 @@
 //   cache, and the call also asks for requestPolicy 'network-only'.
 // - The ticks hold no secret. If they stop (lost connection), a local deadline taken from the
 //   reveal's own secondsRemaining still removes the values on time.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useClient, useSubscription } from 'urql';
 import { graphql } from '../gql';
 import { toUiError, type UiError } from '../api/errors';
@@ -140,30 +140,12 @@ export function RevealPanel({ identityId, displayName }: RevealPanelProps) {
             Hidden in <span data-testid="reveal-seconds">{seconds}</span> s
             <progress max={REVEAL_SECONDS} value={seconds} aria-hidden="true" />
           </div>
-          <dl className="secrets" aria-label={`Credentials of ${displayName}`}>
+          <div className="secrets" role="group" aria-label={`Credentials of ${displayName}`}>
             {revealed.fields.map((f) => (
-              <div className="secret" key={f.name}>
-                <dt className="secret-name">{credentialLabel(f.name)}</dt>
-                <dd className="secret-value">{f.value}</dd>
-                <dd>
-                  <button type="button" onClick={() => void copy(credentialLabel(f.name), f.value)}>
-                    Copy {credentialLabel(f.name).toLowerCase()}
-                  </button>
-                </dd>
-              </div>
+              <SecretRow key={f.name} label={credentialLabel(f.name)} value={f.value} onCopy={copy} />
             ))}
-            {revealed.totpCode && (
-              <div className="secret">
-                <dt className="secret-name">TOTP code</dt>
-                <dd className="secret-value">{revealed.totpCode}</dd>
-                <dd>
-                  <button type="button" onClick={() => void copy('TOTP code', revealed.totpCode ?? '')}>
-                    Copy TOTP code
-                  </button>
-                </dd>
-              </div>
-            )}
-          </dl>
+            {revealed.totpCode && <SecretRow label="TOTP code" value={revealed.totpCode} onCopy={copy} />}
+          </div>
           <div className="actions">
             <button type="button" onClick={hide}>
               Hide now
@@ -176,6 +158,22 @@ export function RevealPanel({ identityId, displayName }: RevealPanelProps) {
           )}
         </>
       )}
+    </div>
+  );
+}
+
+/** One revealed value: a labelled read-only field (select it by hand, or use the copy button). */
+function SecretRow({ label, value, onCopy }: { label: string; value: string; onCopy(label: string, value: string): void }) {
+  const id = useId();
+  return (
+    <div className="secret">
+      <label htmlFor={id} className="secret-name">
+        {label}
+      </label>
+      <input id={id} className="secret-value" readOnly value={value} spellCheck={false} autoComplete="off" onFocus={(e) => e.target.select()} />
+      <button type="button" onClick={() => onCopy(label, value)}>
+        Copy {label.toLowerCase()}
+      </button>
     </div>
   );
 }
