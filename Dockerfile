@@ -1,11 +1,21 @@
 # AccessHive: one image, one binary; the command picks the process (serve, worker, migrate up,
 # create-agency, fake-directory). See docker-compose.yml and README.md.
 
+# The web console: built with Node, then embedded into the binary (web/dist, go:embed).
+FROM node:20-bookworm AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY schema.graphqls /src/
+COPY web/ ./
+RUN npx vite build
+
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+COPY --from=web /src/web/dist ./web/dist
 # Pure Go (pgx, go-redis): a static binary that runs on any base image.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /accesshive ./cmd/accesshive
 

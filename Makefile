@@ -58,7 +58,8 @@ generate: web-deps ## regenerate gqlgen code and the console's operation types f
 
 check-generated: generate ## fail when generated code (gqlgen, console types) is out of date with schema.graphqls
 	@git diff --exit-code -- graph/ || (echo "graph/ is out of date: run make generate and commit" && exit 1)
-	@cd web && npm run --silent codegen:check || (echo "web/src/gql is out of date: run make web (or npm run codegen in web/) and commit" && exit 1)
+	@git diff --exit-code -- web/src/gql/ || (echo "web/src/gql is out of date: run make generate and commit" && exit 1)
+	@cd web && npm run --silent codegen:check >/dev/null || (echo "web/src/gql is out of date: run make generate and commit" && exit 1)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go') && exit 1)

@@ -36,11 +36,11 @@ test('(a) alice requests GA4 access, admin approves it from the three-dot menu, 
   await dialog.getByRole('button', { name: 'Approve' }).click();
   await expect(dialog).toBeHidden();
 
-  await expect(row.getByText('PROVISIONED')).toBeVisible({ timeout: 30_000 });
+  await expect(row.getByText('PROVISIONED')).toBeVisible({ timeout: 60_000 });
   await expectNoReload(admin);
 
   // Alice's page follows live too: the bell counts the notification, her request turns PROVISIONED.
-  await expect(alice.getByRole('link', { name: /Notifications, [1-9]\d* unread/ })).toBeVisible({ timeout: 30_000 });
+  await expect(alice.getByRole('link', { name: /Notifications, [1-9]\d* unread/ })).toBeVisible({ timeout: 60_000 });
   await expect(aliceRequest.getByText('PROVISIONED')).toBeVisible();
   await expect(aliceRequest.getByText('Approved for the Q3 reporting')).toBeVisible();
   await expectNoReload(alice);

@@ -79,7 +79,7 @@ export function NotificationsPage() {
               <p className="muted">
                 <time dateTime={n.createdAt}>{relativeTime(n.createdAt)}</time>{' '}
                 {!n.readAt && (
-                  <button type="button" onClick={() => void markRead([n.id])} aria-label={`Mark "${n.title}" read`}>
+                  <button type="button" onClick={() => void markRead([n.id])} aria-label={`Mark read: ${n.title}`}>
                     Mark read
                   </button>
                 )}
