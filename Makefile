@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  ?= ./...
 
-.PHONY: help run test build generate check-generated lint bench load withenv compose-config web web-deps test-go test-web test-browser screenshots chromium
+.PHONY: help run test build generate check-generated lint bench load soak withenv compose-config web web-deps test-go test-web test-browser screenshots chromium
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-18s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ lint: ## gofmt and go vet
 
 load: ## drive a running system (make run) with 16 clients for 20 s and print latencies
 	$(GO) run ./bench/load -c 16 -d 20s
+
+soak: withenv ## the long fault suites and SOAK_DURATION (default 1h) of mixed traffic (README "Fault suites and soak")
+	bench/soak/soak.sh
 
 bench: withenv ## run the benchmarks (results go to docs/BENCHMARKS.md by hand, with the machine)
 	bin/withenv -- $(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -72,7 +72,8 @@ func toJob(r *job.Record) *model.Job {
 		Input: model.JSON(r.Input), Result: model.JSON(r.Result), Progress: model.JSON(r.Progress),
 	}
 	if r.Error != "" {
-		e := r.Error
+		// Records written before job.Fail removed addresses are cleaned here too.
+		e := job.PublicError(r.Error)
 		m.Error = &e
 	}
 	return m

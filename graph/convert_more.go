@@ -95,7 +95,7 @@ func toNotification(n *notify.Notification) *model.Notification {
 
 func toAuditEvent(e *audit.Event) *model.AuditEvent {
 	return &model.AuditEvent{ID: e.ID.String(), Kind: e.Kind, ActorUserID: idPtr(e.ActorUserID), TargetType: e.TargetType,
-		TargetID: idPtr(e.TargetID), IP: e.IP, UserAgent: e.UserAgent, Data: model.JSON(e.Data), CreatedAt: e.CreatedAt}
+		TargetID: idPtr(e.TargetID), IP: nonEmpty(e.IP), UserAgent: nonEmpty(e.UserAgent), Data: model.JSON(e.Data), CreatedAt: e.CreatedAt}
 }
 
 func toLedgerEntry(e *reveal.LedgerEntry) *model.RevealLedgerEntry {
@@ -144,4 +144,12 @@ func uuidStrings(ids []uuid.UUID) []string {
 		out[i] = id.String()
 	}
 	return out
+}
+
+// nonEmpty is nil for "" (not known, or not for this caller to see).
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

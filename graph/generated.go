@@ -2866,8 +2866,10 @@ type AuditEvent {
   actorUserId: ID
   targetType: String!
   targetId: ID
-  ip: String!
-  userAgent: String!
+  "The client address of the action: owners and admins only (null for members, and when not known)."
+  ip: String
+  "The browser of the action: owners and admins only (null for members, and when not known)."
+  userAgent: String
   data: JSON
   createdAt: Time!
 }
@@ -2979,7 +2981,7 @@ type Query {
   revealsByUser(userId: ID!): [RevealedIdentity!]!
   "What to rotate because this person saw it."
   rotationOffer(userId: ID!): [RotationOfferItem!]!
-  "The agency's users (staff only)."
+  "The agency's users (owners and admins only)."
   users(first: Int = 20, after: String): UserConnection!
 }
 
@@ -5559,11 +5561,11 @@ func (ec *executionContext) _AuditEvent_ip(ctx context.Context, field graphql.Co
 			return obj.IP, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_ip(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5582,11 +5584,11 @@ func (ec *executionContext) _AuditEvent_userAgent(ctx context.Context, field gra
 			return obj.UserAgent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14432,12 +14434,12 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "ip":
 			out.Values[i] = ec._AuditEvent_ip(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "userAgent":
 			out.Values[i] = ec._AuditEvent_userAgent(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "data":
@@ -18008,13 +18010,13 @@ func (ec *executionContext) unmarshalNSubmitAccessRequestInput2githubᚗcomᚋac
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalStrictTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := model.MarshalStrictTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -18498,7 +18500,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalStrictTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18508,7 +18510,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := model.MarshalStrictTime(*v)
 	return res
 }
 

@@ -86,7 +86,7 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 	if c := sessionCookieFrom(ctx); c != nil {
 		c.Set(token)
 	}
-	return toUser(u), nil
+	return loginUser(u), nil
 }
 
 // Logout is the resolver for the logout field.
@@ -101,6 +101,7 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 	if err := r.Sessions.Logout(ctx, actor); err != nil {
 		return false, err
 	}
+	r.announceRevocation(ctx, actor.AgencyID, actor.UserID)
 	return true, nil
 }
 
@@ -480,6 +481,7 @@ func (r *mutationResolver) DeactivateUser(ctx context.Context, id string) (*mode
 	if err != nil {
 		return nil, err
 	}
+	r.announceRevocation(ctx, actor.AgencyID, uid)
 	offer, err := reveal.RotationOffer(ctx, r.DB, actor, uid)
 	if err != nil {
 		return nil, err
@@ -973,6 +975,9 @@ func (r *userResolver) Client(ctx context.Context, obj *model.User) (*model.Clie
 	if obj.ClientID == "" {
 		return nil, nil
 	}
+	if obj.LoginActor != nil {
+		return r.loginClient(ctx, obj)
+	}
 	c, err := loadClient(ctx, uuid.MustParse(obj.ClientID))
 	if err != nil {
 		return nil, err
@@ -982,7 +987,7 @@ func (r *userResolver) Client(ctx context.Context, obj *model.User) (*model.Clie
 
 // Agency is the resolver for the agency field.
 func (r *userResolver) Agency(ctx context.Context, obj *model.User) (*model.Agency, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, err := userActor(ctx, obj)
 	if err != nil {
 		return nil, err
 	}

@@ -82,6 +82,8 @@ func TestNewAppliesDefaultLimits(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 12, s.cfg.MaxDepth)
 	require.Equal(t, 500, s.cfg.MaxComplexity)
+	require.Equal(t, DefaultGuardLimits.MaxAliases, s.cfg.Limits.MaxAliases)
+	require.False(t, s.cfg.Limits.Introspection, "introspection is off unless configured")
 	require.Equal(t, int64(1<<20), s.cfg.MaxBodyBytes)
 	// Without an operation (a request refused earlier) the extension has nothing to judge.
 	require.Nil(t, depthLimit{max: 12}.MutateOperationContext(context.Background(), &graphql.OperationContext{}))

@@ -45,9 +45,15 @@ func (s *Server) graphqlHandler() *handler.Server {
 	})
 	h.AddTransport(transport.Options{})
 	h.AddTransport(transport.GET{})
-	h.AddTransport(transport.POST{})
-	h.Use(extension.Introspection{})
-	h.Use(extension.FixedComplexityLimit(s.cfg.MaxComplexity))
+	h.AddTransport(postTransport{})
+	// A document larger than this is refused while it is parsed; anonymous callers get far
+	// less (see guard).
+	h.SetParserTokenLimit(s.cfg.Limits.MaxTokens)
+	if s.cfg.Limits.Introspection {
+		h.Use(extension.Introspection{})
+	}
+	h.Use(socketCheck{s})
+	h.Use(&guard{limits: s.cfg.Limits})
 	h.Use(depthLimit{max: s.cfg.MaxDepth})
 	h.Use(s.metrics.graphqlExtension())
 	h.Use(graph.Loaders{DB: s.deps.DB})

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -47,6 +48,43 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 
 func (s *Server) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}
+
+// metricsAuth serves /metrics on the API's address only to a request carrying the configured
+// bearer token: the metrics tell load, errors and tenants' activity to whoever reads them.
+func (s *Server) metricsAuth(next http.Handler) http.Handler {
+	want := []byte("Bearer " + s.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics need the operators' bearer token", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// knownMethods are the HTTP methods that get their own metric label; any other is counted as
+// "OTHER", so that invented methods cannot create series without bound.
+var knownMethods = map[string]bool{
+	http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
+}
+
+// methodLabel maps a request method to a label of bounded cardinality.
+func methodLabel(m string) string {
+	if knownMethods[m] {
+		return m
+	}
+	return "OTHER"
+}
+
+// codeLabel maps a status code to a label of bounded cardinality.
+func codeLabel(code int) string {
+	if code < 100 || code > 599 {
+		return "other"
+	}
+	return strconv.Itoa(code)
 }
 
 // route maps a path to a label of bounded cardinality.
@@ -100,9 +138,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}
 		rt := route(r.URL.Path)
 		elapsed := time.Since(start)
-		s.metrics.http.WithLabelValues(rt, r.Method, strconv.Itoa(code)).Observe(elapsed.Seconds())
+		s.metrics.http.WithLabelValues(rt, methodLabel(r.Method), codeLabel(code)).Observe(elapsed.Seconds())
 		if rt != "/healthz" && rt != "/metrics" {
-			s.deps.Logger.InfoContext(ctx, "http request", "method", r.Method, "route", rt, "status", code, "duration_ms", elapsed.Milliseconds())
+			s.deps.Logger.InfoContext(ctx, "http request", "method", methodLabel(r.Method), "route", rt, "status", code, "duration_ms", elapsed.Milliseconds())
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,9 +45,17 @@ type Config struct {
 	Console fs.FS
 	// MaxBodyBytes bounds a request body; 0 means 1 MiB.
 	MaxBodyBytes int64
-	// MaxComplexity and MaxDepth bound a GraphQL operation; 0 means 500 and 12.
+	// MaxComplexity and MaxDepth bound a GraphQL operation; 0 means 500 and 12. MaxComplexity
+	// overrides Limits.MaxComplexity when set.
 	MaxComplexity int
 	MaxDepth      int
+	// Limits are the guard's limits of one operation (introspection, aliases, root fields,
+	// response size, execution time); zero fields take DefaultGuardLimits' values.
+	Limits GuardLimits
+	// MetricsToken, when set, serves /metrics on the API's own address to requests carrying
+	// "Authorization: Bearer <token>"; without it the API does not serve /metrics at all, and
+	// operators scrape the separate metrics listener (config ACCESSHIVE_METRICS_ADDR).
+	MetricsToken string
 	// OpsAgencies names the agencies (by name or id) whose owners and admins may open
 	// asynqmon: the queues are shared by every tenant, so only the operator's staff see them.
 	OpsAgencies []string
@@ -92,9 +101,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	if cfg.MaxComplexity == 0 {
-		cfg.MaxComplexity = 500
+	if cfg.MaxComplexity != 0 {
+		cfg.Limits.MaxComplexity = cfg.MaxComplexity
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
+	cfg.MaxComplexity = cfg.Limits.MaxComplexity
 	if cfg.MaxDepth == 0 {
 		cfg.MaxDepth = 12
 	}
@@ -107,12 +118,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	gql := s.graphqlHandler()
-	s.mux.Handle("/graphql", s.withSession(s.limitBody(gql)))
+	s.mux.Handle("/graphql", withSocketDeadlines(noStore(s.withSession(s.limitBody(gqlMethod(gql))))))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metricsHandler())
+	if cfg.MetricsToken != "" {
+		s.mux.Handle("GET /metrics", s.metricsAuth(s.metricsHandler()))
+	}
 	ops := s.opsHandler()
 	s.mux.Handle("/ops/queues", s.withSession(ops))
 	s.mux.Handle("/ops/queues/", s.withSession(ops))
@@ -176,11 +189,32 @@ func (s *Server) checkOrigin(next http.Handler) http.Handler {
 }
 
 func (s *Server) originAllowed(origin string) bool {
+	o, ok := parseOrigin(origin)
+	return ok && s.origins[o]
+}
+
+// parseOrigin parses an Origin header strictly, as RFC 6454 serializes one: "scheme://host" or
+// "scheme://host:port", http or https, and nothing else — no user info ("http://allowed@evil"),
+// path, query, fragment or stray characters. It returns the lower-cased origin.
+func parseOrigin(origin string) (string, bool) {
 	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
-		return false
+	if err != nil || u.Opaque != "" || u.User != nil || u.Host == "" || u.Path != "" ||
+		u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.ContainsAny(origin, "@\\ \t") {
+		return "", false
 	}
-	return s.origins[strings.ToLower(u.Scheme+"://"+u.Host)]
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", false
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", false
+		}
+	}
+	o := strings.ToLower(u.Scheme + "://" + u.Host)
+	if o != strings.ToLower(origin) {
+		return "", false
+	}
+	return o, true
 }
 
 // originHosts returns the allowed origins' hosts, for the websocket library's own check.
@@ -220,6 +254,64 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noStore marks every GraphQL answer Cache-Control: no-store: answers carry credentials,
+// profile data and audit trails that no browser or proxy cache may keep.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// gqlMethod lets the guard know which requests came over GET (no mutations, no secrets there).
+func gqlMethod(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, markGET(r))
+	})
+}
+
+// Timeouts bound the HTTP connections of an API replica; zero fields take DefaultTimeouts'.
+type Timeouts struct {
+	// Read bounds reading a whole request, body included, so that a client trickling its body
+	// cannot hold a connection; ReadHeader bounds the headers alone.
+	Read, ReadHeader time.Duration
+	// Write bounds writing an answer; Idle bounds a keep-alive connection between requests.
+	Write, Idle time.Duration
+}
+
+// DefaultTimeouts are the timeouts used for zero fields.
+var DefaultTimeouts = Timeouts{Read: 30 * time.Second, ReadHeader: 10 * time.Second, Write: 60 * time.Second, Idle: 120 * time.Second}
+
+// ApplyTimeouts sets t on hs. A websocket is exempt once upgraded (withSocketDeadlines clears
+// its deadlines) and kept alive by the GraphQL transport's own pings.
+func ApplyTimeouts(hs *http.Server, t Timeouts) {
+	d := DefaultTimeouts
+	pick := func(v, def time.Duration) time.Duration {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	hs.ReadTimeout = pick(t.Read, d.Read)
+	hs.ReadHeaderTimeout = pick(t.ReadHeader, d.ReadHeader)
+	hs.WriteTimeout = pick(t.Write, d.Write)
+	hs.IdleTimeout = pick(t.Idle, d.Idle)
+}
+
+// withSocketDeadlines clears the server's read and write deadlines on a websocket upgrade: a
+// hijacked connection keeps them otherwise, and a socket lives for hours.
+func withSocketDeadlines(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+		}
 		next.ServeHTTP(w, r)
 	})
 }

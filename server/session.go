@@ -10,8 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"github.com/accesshive/accesshive/graph"
 	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/logging"
 )
@@ -132,15 +136,28 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 // sessionTokenKey carries the request's session token, for watchSession.
 type sessionTokenKey struct{}
 
-// sessionCheckInterval is how often an open websocket's session is checked again.
+// socketKey carries, in a websocket connection's context, what its per-operation session check
+// needs: the token that authenticated the upgrade and the means to close the connection.
+type socketKey struct{}
+
+type socketSession struct {
+	token string
+	close context.CancelFunc
+}
+
+// sessionCheckInterval is how often an open websocket's session is checked again, beside the
+// check before each of its operations and the one a revocation event triggers.
 const sessionCheckInterval = 5 * time.Second
 
 // watchSession returns a context of the websocket connection that is cancelled, which closes
 // the connection and ends its subscriptions, once the session that authenticated the upgrade
 // has ended: logged out, its user deactivated, or timed out. A websocket is authenticated only
-// once, at the upgrade, so without this a revoked session would go on receiving events. While
-// the connection is open its checks keep the session's idle timeout sliding. A check that fails
-// for another reason (the database briefly away) leaves the connection open.
+// once, at the upgrade, so without this a revoked session would go on receiving events. The
+// session is checked again at once when any replica announces a revocation of the user's
+// sessions (auth.AnnounceRevocation), every sessionCheckInterval, and before each operation
+// (socketCheck). While the connection is open its checks keep the session's idle timeout
+// sliding. A check that fails for another reason (the database briefly away) leaves the
+// connection open.
 func (s *Server) watchSession(ctx context.Context) context.Context {
 	actor, ok := auth.ActorFrom(ctx)
 	token, _ := ctx.Value(sessionTokenKey{}).(string)
@@ -148,6 +165,13 @@ func (s *Server) watchSession(ctx context.Context) context.Context {
 	if !ok || token == "" {
 		cancel()
 		return ctx
+	}
+	ctx = context.WithValue(ctx, socketKey{}, &socketSession{token: token, close: cancel})
+	var revoked <-chan event.Event
+	if s.deps.Events != nil {
+		sub := s.deps.Events.Subscribe(event.Filter{Topic: event.TopicSessionRevoked, AgencyID: actor.AgencyID, Key: actor.UserID.String()})
+		revoked = sub.C()
+		context.AfterFunc(ctx, sub.Close)
 	}
 	go func() {
 		defer cancel()
@@ -157,6 +181,11 @@ func (s *Server) watchSession(ctx context.Context) context.Context {
 			select {
 			case <-ctx.Done():
 				return
+			case _, ok := <-revoked:
+				if !ok {
+					revoked = nil // the bus stopped; the ticker still checks
+					continue
+				}
 			case <-tick.C:
 			}
 			_, err := s.deps.Sessions.Authenticate(ctx, token, actor.IP, actor.UserAgent)
@@ -170,4 +199,44 @@ func (s *Server) watchSession(ctx context.Context) context.Context {
 		}
 	}()
 	return ctx
+}
+
+// socketCheck is the gqlgen extension that checks a websocket's session against the session
+// store before each of its operations: the connection was authenticated once, at the upgrade,
+// and a revocation must stop the very next operation, whatever the periodic check's timing or
+// a lost revocation event. An operation over a socket whose session ended is refused with
+// UNAUTHENTICATED and the connection is closed. HTTP requests are authenticated per request by
+// withSession and pass untouched.
+type socketCheck struct{ s *Server }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = socketCheck{}
+
+func (socketCheck) ExtensionName() string                   { return "SocketSessionCheck" }
+func (socketCheck) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (c socketCheck) MutateOperationContext(ctx context.Context, _ *graphql.OperationContext) *gqlerror.Error {
+	sock, ok := ctx.Value(socketKey{}).(*socketSession)
+	if !ok {
+		return nil
+	}
+	actor, _ := auth.ActorFrom(ctx)
+	ip, ua := "", ""
+	if actor != nil {
+		ip, ua = actor.IP, actor.UserAgent
+	}
+	_, err := c.s.deps.Sessions.Authenticate(ctx, sock.token, ip, ua)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, fault.ErrUnauthenticated) {
+		c.s.deps.Logger.InfoContext(ctx, "refusing a websocket operation and closing the socket: its session has ended")
+		// Close after the refusal has been sent.
+		time.AfterFunc(100*time.Millisecond, sock.close)
+		return guardError(string(fault.CodeUnauthenticated), "the session has ended; log in again")
+	}
+	c.s.deps.Logger.WarnContext(ctx, "websocket session check failed", "error", err)
+	return guardError(string(fault.CodeInternal), "the session could not be checked; try again")
 }

@@ -11,8 +11,10 @@ import (
 )
 
 // defaultLeaseTTL is how long a running task's slot outlives its last renewal: a worker that
-// dies frees its agency's slots after at most this long.
-const defaultLeaseTTL = 30 * time.Second
+// dies frees its agency's slots after at most this long. It is short because every slot a
+// killed worker held blocks its agency's other jobs until then (the chaos suite kills workers
+// mid-run), and long enough that a renewal every ttl/3 survives a slow Redis answer or two.
+const defaultLeaseTTL = 10 * time.Second
 
 // agencyLimiter bounds the tasks of one agency that run at once across every worker process.
 //

@@ -2,10 +2,12 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
@@ -100,4 +102,19 @@ func TestAgencyLimiterKeyPrefix(t *testing.T) {
 	require.ElementsMatch(t, []string{agencyKey(prefixA, agency), agencyKey(prefixB, agency)}, keys)
 	la.release()
 	lb.release()
+}
+
+// A task handed back by asynq's recoverer because its worker died (ErrLeaseExpired) comes back
+// after about BusyRetryDelay, like a requeue, not after a failed attempt's back-off: the job did
+// not fail, and the recovery itself took a minute or more. A real failure keeps its back-off.
+func TestRetryDelayAfterLostWorker(t *testing.T) {
+	t.Parallel()
+	w := &Worker{cfg: Config{
+		BusyRetryDelay: 100 * time.Millisecond,
+		RetryDelay:     func(int, error, *asynq.Task) time.Duration { return time.Hour },
+	}}
+	require.LessOrEqual(t, w.retryDelay(0, asynq.ErrLeaseExpired, nil), 200*time.Millisecond)
+	require.LessOrEqual(t, w.retryDelay(3, requeue(errAgencyBusy), nil), 200*time.Millisecond)
+	require.Equal(t, time.Hour, w.retryDelay(0, errors.New("directory answered 503"), nil))
+	require.True(t, isFailure(asynq.ErrLeaseExpired), "a lost worker still spends an attempt")
 }

@@ -51,9 +51,13 @@ func requeue(err error) error { return requeueError{err: err} }
 func isFailure(err error) bool { return err != nil && !errors.Is(err, errRequeue) }
 
 // retryDelay is asynq's RetryDelayFunc: a requeue comes back after about BusyRetryDelay, a failed
-// attempt after Config.RetryDelay.
+// attempt after Config.RetryDelay. A task whose worker died under it (asynq's recoverer hands
+// it back with ErrLeaseExpired, a minute or two after the crash) comes back as soon as a
+// requeue: the job did not fail, its process did, and it has waited long enough already. It
+// still counts as an attempt, so a task that kills every worker that runs it is not retried
+// forever: asynq archives it once its retries are spent.
 func (w *Worker) retryDelay(n int, err error, t *asynq.Task) time.Duration {
-	if errors.Is(err, errRequeue) {
+	if errors.Is(err, errRequeue) || errors.Is(err, asynq.ErrLeaseExpired) {
 		d := w.cfg.BusyRetryDelay
 		return d + rand.N(d+1)
 	}

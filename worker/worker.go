@@ -19,7 +19,7 @@
 // Per-agency bound. At most Config.PerAgencyConcurrency tasks of one agency run at once across
 // every worker process: before a run starts, the middleware takes a slot in a Redis counting
 // semaphore (a sorted set of leases per agency under Config.KeyPrefix, each renewed while its
-// task runs and expiring 30s after its worker dies). When none is free the task is requeued:
+// task runs and expiring 10s after its worker dies). When none is free the task is requeued:
 // handed back to asynq with an error that its IsFailure option calls no failure, so asynq's
 // retry counter stays, and that its RetryDelayFunc brings back after about
 // Config.BusyRetryDelay; the job record is not touched and stays QUEUED or RETRYING. A database

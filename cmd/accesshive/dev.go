@@ -65,6 +65,10 @@ func cmdDev(ctx context.Context, _ []string) error {
 	cfg.RedisPassword = "" // the throwaway Redis has none, whatever REDIS_PASSWORD says
 	cfg.RedisDB = 0
 	cfg.Playground = true
+	cfg.Introspection = true
+	if cfg.MetricsAddr == "" {
+		cfg.MetricsAddr = "127.0.0.1:9090"
+	}
 	cfg.AllowDirectoryEndpoint = true
 	// The demo agency's GWS source points at the fake directory this process serves.
 	cfg.AllowDirectoryEndpoint = true

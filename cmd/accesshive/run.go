@@ -26,6 +26,7 @@ import (
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
 	"github.com/accesshive/accesshive/internal/vault"
+	"github.com/accesshive/accesshive/server"
 )
 
 // open loads the configuration and connects to PostgreSQL and Redis.
@@ -91,9 +92,23 @@ func serveAPI(ctx context.Context, a *app.App, ln net.Listener) error {
 		_ = ln.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: srv}
+	server.ApplyTimeouts(hs, server.Timeouts{Read: a.Config.HTTPReadTimeout, Write: a.Config.HTTPWriteTimeout, Idle: a.Config.HTTPIdleTimeout})
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.RunBus(ctx) })
+	if addr := a.Config.MetricsAddr; addr != "" {
+		// Operators scrape /metrics here, on an address of their own, not on the API's.
+		ms := &http.Server{Addr: addr, Handler: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})}
+		server.ApplyTimeouts(ms, server.Timeouts{})
+		g.Go(func() error {
+			a.Logger.Info("api metrics listening", "addr", addr)
+			if err := ms.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+		g.Go(func() error { <-ctx.Done(); return ms.Close() })
+	}
 	g.Go(func() error {
 		a.Logger.Info("api listening", "addr", "http://"+ln.Addr().String())
 		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

@@ -41,15 +41,17 @@ type ApprovalCredentialsInput struct {
 }
 
 type AuditEvent struct {
-	ID          string    `json:"id"`
-	Kind        string    `json:"kind"`
-	ActorUserID *string   `json:"actorUserId,omitempty"`
-	TargetType  string    `json:"targetType"`
-	TargetID    *string   `json:"targetId,omitempty"`
-	IP          string    `json:"ip"`
-	UserAgent   string    `json:"userAgent"`
-	Data        JSON      `json:"data,omitempty"`
-	CreatedAt   time.Time `json:"createdAt"`
+	ID          string  `json:"id"`
+	Kind        string  `json:"kind"`
+	ActorUserID *string `json:"actorUserId,omitempty"`
+	TargetType  string  `json:"targetType"`
+	TargetID    *string `json:"targetId,omitempty"`
+	// The client address of the action: owners and admins only (null for members, and when not known).
+	IP *string `json:"ip,omitempty"`
+	// The browser of the action: owners and admins only (null for members, and when not known).
+	UserAgent *string   `json:"userAgent,omitempty"`
+	Data      JSON      `json:"data,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 type AuditEventConnection struct {

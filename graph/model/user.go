@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"time"
+
+	"github.com/accesshive/accesshive/internal/auth"
+)
 
 // User is the GraphQL User; its client and agency are resolved from the ids it carries.
 type User struct {
@@ -12,6 +16,9 @@ type User struct {
 	// ClientID and AgencyID are not GraphQL fields: the client and agency resolvers load them.
 	ClientID string `json:"-"`
 	AgencyID string `json:"-"`
+	// LoginActor is set on the user a login returns: that request carried no session (or
+	// another one), so the user's agency and client are resolved as this user's.
+	LoginActor *auth.Actor `json:"-"`
 }
 
 // Identity is the GraphQL Identity; its client and platform are resolved from the ids it carries.

@@ -137,6 +137,8 @@ func (a *App) API() (*server.Server, error) {
 		OpsAgencies:    a.Config.OpsAgencies,
 		AsynqRedis:     a.RedisOpt(),
 		TrustedProxies: a.Config.TrustedProxies,
+		Limits:         server.GuardLimits{Introspection: a.Config.Introspection},
+		MetricsToken:   a.Config.MetricsToken,
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
 		Identities: a.Identities, Reveals: a.Reveals, GWS: a.GWS, Requests: a.Requests, Notifier: a.Notifier,

@@ -87,6 +87,13 @@ func List(ctx context.Context, idb bun.IDB, actor *auth.Actor, f Filter, args pa
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[Event]{}, fmt.Errorf("audit: list: %w", err)
 	}
+	if !actor.Can(auth.ActionReadStaff) {
+		// Members see what happened, not where from: addresses and browsers are personal data
+		// of their colleagues, for owners and admins only.
+		for i := range items {
+			items[i].IP, items[i].UserAgent = "", ""
+		}
+	}
 	total, err := f.apply(idb.NewSelect().Model((*Event)(nil)), actor.AgencyID).Count(ctx)
 	if err != nil {
 		return page.Result[Event]{}, fmt.Errorf("audit: count: %w", err)

@@ -30,6 +30,9 @@ const (
 	ActionChangeSettings Action = "change-settings"
 	// ActionViewQueues opens asynqmon at /ops/queues.
 	ActionViewQueues Action = "view-queues"
+	// ActionReadStaff reads the users list (emails and roles) and the client address and user
+	// agent of audit events (SPEC's Users screen is the owners' and admins').
+	ActionReadStaff Action = "read-staff"
 )
 
 // permissions is SPEC's role table, the one place that says who may do what. Client users'
@@ -44,6 +47,7 @@ var permissions = map[Action]map[Role]bool{
 	ActionRevealClientIdentity: {RoleOwner: true, RoleAdmin: true, RoleClientUser: true},
 	ActionChangeSettings:       {RoleOwner: true},
 	ActionViewQueues:           {RoleOwner: true, RoleAdmin: true},
+	ActionReadStaff:            {RoleOwner: true, RoleAdmin: true},
 }
 
 // Can reports whether the actor's role allows the action.

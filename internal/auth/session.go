@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
 )
 
@@ -23,19 +24,29 @@ type Config struct {
 	IdleTimeout time.Duration
 	// AbsoluteTimeout ends a session this long after login, used or not.
 	AbsoluteTimeout time.Duration
-	// LoginPerAccount and LoginPerIP bound failed-or-not login attempts per LoginWindow.
+	// LoginPerAccountIP bounds the login attempts on one account from one client address per
+	// window: what stops guessing. Each time a pair reaches it, the pair's next window is twice
+	// as long (back-off), up to LoginMaxWindow.
+	LoginPerAccountIP int
+	// LoginPerAccount bounds the attempts on one account from all addresses together per
+	// LoginWindow: much higher than LoginPerAccountIP, so that a stranger at one address cannot
+	// lock the real user out, while a guess spread over many addresses still ends.
 	LoginPerAccount int
-	LoginPerIP      int
-	LoginWindow     time.Duration
+	// LoginPerIP bounds the attempts from one address on all accounts per LoginWindow.
+	LoginPerIP     int
+	LoginWindow    time.Duration
+	LoginMaxWindow time.Duration
 }
 
 // DefaultConfig is used for zero fields.
 var DefaultConfig = Config{
-	IdleTimeout:     2 * time.Hour,
-	AbsoluteTimeout: 24 * time.Hour,
-	LoginPerAccount: 10,
-	LoginPerIP:      100,
-	LoginWindow:     15 * time.Minute,
+	IdleTimeout:       2 * time.Hour,
+	AbsoluteTimeout:   24 * time.Hour,
+	LoginPerAccountIP: 10,
+	LoginPerAccount:   200,
+	LoginPerIP:        100,
+	LoginWindow:       15 * time.Minute,
+	LoginMaxWindow:    24 * time.Hour,
 }
 
 // Session is a server-side login session; the cookie holds a random token whose SHA-256 is
@@ -74,6 +85,12 @@ func NewService(idb bun.IDB, limiter *Limiter, cfg Config, log *slog.Logger) *Se
 	if cfg.LoginPerAccount == 0 {
 		cfg.LoginPerAccount = DefaultConfig.LoginPerAccount
 	}
+	if cfg.LoginPerAccountIP == 0 {
+		cfg.LoginPerAccountIP = DefaultConfig.LoginPerAccountIP
+	}
+	if cfg.LoginMaxWindow == 0 {
+		cfg.LoginMaxWindow = DefaultConfig.LoginMaxWindow
+	}
 	if cfg.LoginPerIP == 0 {
 		cfg.LoginPerIP = DefaultConfig.LoginPerIP
 	}
@@ -100,21 +117,38 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if len(key) > 254 || len(password) > MaxPasswordLen {
 		return "", nil, errBadLogin
 	}
+	pair := "login:pair:" + key + "|" + ip
+	pairWindow, err := s.limiter.BackoffWindow(ctx, pair, s.cfg.LoginWindow, s.cfg.LoginMaxWindow)
+	if err != nil {
+		return "", nil, err
+	}
 	for _, lim := range []struct {
-		key   string
-		limit int
-	}{{"login:account:" + key, s.cfg.LoginPerAccount}, {"login:ip:" + ip, s.cfg.LoginPerIP}} {
-		ok, wait, err := s.limiter.Allow(ctx, lim.key, lim.limit, s.cfg.LoginWindow)
+		key    string
+		limit  int
+		window time.Duration
+	}{
+		{pair, s.cfg.LoginPerAccountIP, pairWindow},
+		{"login:account:" + key, s.cfg.LoginPerAccount, s.cfg.LoginWindow},
+		{"login:ip:" + ip, s.cfg.LoginPerIP, s.cfg.LoginWindow},
+	} {
+		ok, wait, err := s.limiter.Allow(ctx, lim.key, lim.limit, lim.window)
 		if err != nil {
 			return "", nil, err
 		}
 		if !ok {
+			if lim.key == pair {
+				// The pair's next window doubles: a guesser that waits out one lock-out gets a
+				// longer one; the real user's successful login clears it.
+				if err := s.limiter.Strike(ctx, pair, s.cfg.LoginMaxWindow); err != nil {
+					return "", nil, err
+				}
+			}
 			secs := int(wait.Seconds()) + 1
 			return "", nil, fault.RateLimited(fmt.Sprintf("too many login attempts; try again in %d seconds", secs), secs)
 		}
 	}
 	u := new(User)
-	err := s.db.NewSelect().Model(u).Where("lower(email) = ?", key).Scan(ctx)
+	err = s.db.NewSelect().Model(u).Where("lower(email) = ?", key).Scan(ctx)
 	if err != nil && !db.IsNoRows(err) {
 		return "", nil, fmt.Errorf("auth: find user: %w", err)
 	}
@@ -126,6 +160,8 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return "", nil, errBadLogin
 	}
 	_ = s.limiter.Reset(ctx, "login:account:"+key)
+	_ = s.limiter.Reset(ctx, pair)
+	_ = s.limiter.ResetStrikes(ctx, pair)
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", nil, fmt.Errorf("auth: session token: %w", err)
@@ -211,7 +247,9 @@ func (s *Service) Logout(ctx context.Context, actor *Actor) error {
 	return nil
 }
 
-// RevokeUserSessions ends every session of a user at once (deactivation).
+// RevokeUserSessions ends every session of a user at once (deactivation, a password change).
+// After the transaction commits, the caller announces it with AnnounceRevocation so that open
+// websockets close at once.
 func RevokeUserSessions(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) error {
 	_, err := idb.NewUpdate().Table("sessions").Set("revoked_at = now()").
 		Where("user_id = ? AND agency_id = ? AND revoked_at IS NULL", userID, agencyID).Exec(ctx)
@@ -219,4 +257,17 @@ func RevokeUserSessions(ctx context.Context, idb bun.IDB, agencyID, userID uuid.
 		return fmt.Errorf("auth: revoke user sessions: %w", err)
 	}
 	return nil
+}
+
+// AnnounceRevocation tells every API replica, through pub, that sessions of the user ended
+// (logout, deactivation, a password change or reset), so that each closes the user's open
+// websockets whose session is no longer live at once instead of at its next periodic check.
+// Call it after the revocation committed; every caller of RevokeUserSessions, Logout or a
+// deactivation must. A failed publication is returned for logging only: the sockets still
+// re-check the session store before every operation and every few seconds.
+func AnnounceRevocation(ctx context.Context, pub event.Publisher, agencyID, userID uuid.UUID) error {
+	if pub == nil {
+		return nil
+	}
+	return pub.Publish(ctx, event.Event{Topic: event.TopicSessionRevoked, AgencyID: agencyID, Key: userID.String(), Data: []byte("{}")})
 }

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -57,7 +58,11 @@ func NormalizeEmail(field, email string) (string, error) {
 	return strings.ToLower(email), nil
 }
 
-// ValidateName checks a display name: 1 to max characters after trimming.
+// ValidateName checks a name (of a user, agency, client, identity, role template…): 1 to max
+// characters after trimming, all of them printable text. It is the one rule of every name
+// field: names are shown in lists, mail subjects and audit trails, where a line break could
+// forge a header or a line, a control character corrupt a terminal or log, and a bidirectional
+// override make "exe.txt" read as "txt.exe".
 func ValidateName(field, name string, max int) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -66,7 +71,30 @@ func ValidateName(field, name string, max int) (string, error) {
 	if utf8.RuneCountInString(name) > max {
 		return "", fault.Invalid(field, fmt.Sprintf("must be at most %d characters", max))
 	}
+	if err := CheckPrintable(field, name); err != nil {
+		return "", err
+	}
 	return name, nil
+}
+
+// CheckPrintable refuses text that is not valid UTF-8 or holds a control character (line
+// breaks and tabs included), a bidirectional control (overrides, embeddings, isolates, marks)
+// or another invisible format character, as BAD_USER_INPUT on field.
+func CheckPrintable(field, s string) error {
+	if !utf8.ValidString(s) {
+		return fault.Invalid(field, "must be valid UTF-8 text")
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			return fault.Invalid(field, "must not contain control characters or line breaks")
+		case unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Cf) || r == '\u2028' || r == '\u2029':
+			return fault.Invalid(field, "must not contain invisible or text-direction characters")
+		case !unicode.IsPrint(r) && r != ' ':
+			return fault.Invalid(field, "must be printable text")
+		}
+	}
+	return nil
 }
 
 // CreateUser creates a user in the actor's agency. Owners and admins create users; only an
@@ -156,9 +184,10 @@ func GetUser(ctx context.Context, idb bun.IDB, actor *Actor, id uuid.UUID) (*Use
 // Cursor is the user's position in lists.
 func (u *User) Cursor() page.Cursor { return page.Cursor{At: u.CreatedAt, ID: u.ID} }
 
-// ListUsers pages through the agency's users, oldest first (staff only).
+// ListUsers pages through the agency's users, oldest first (owners and admins only: emails and
+// roles of colleagues are not a member's business).
 func ListUsers(ctx context.Context, idb bun.IDB, actor *Actor, args page.Args) (page.Result[User], error) {
-	if err := actor.Require(ActionReadOps); err != nil {
+	if err := actor.Require(ActionReadStaff); err != nil {
 		return page.Result[User]{}, err
 	}
 	var us []User

@@ -42,6 +42,22 @@ type Config struct {
 	SessionAbsolute time.Duration
 	// Playground serves the GraphQL playground at /playground (ACCESSHIVE_PLAYGROUND, default false; dev: true).
 	Playground bool
+	// Introspection answers __schema and __type to callers with a session
+	// (ACCESSHIVE_INTROSPECTION, default false; dev: true). Callers without one never get it.
+	Introspection bool
+	// MetricsAddr is where the API serves /metrics on a listener of its own, for operators only
+	// (ACCESSHIVE_METRICS_ADDR, e.g. 127.0.0.1:9090; default none).
+	MetricsAddr string
+	// MetricsToken, when set, also serves /metrics on the API's address to requests with
+	// "Authorization: Bearer <token>" (ACCESSHIVE_METRICS_TOKEN, default none: not served there).
+	MetricsToken string
+	// HTTPReadTimeout, HTTPWriteTimeout and HTTPIdleTimeout bound a request's reading, its
+	// answer's writing and an idle keep-alive connection (ACCESSHIVE_HTTP_READ_TIMEOUT default
+	// 30s, ACCESSHIVE_HTTP_WRITE_TIMEOUT default 60s, ACCESSHIVE_HTTP_IDLE_TIMEOUT default 120s);
+	// websockets are exempt once upgraded and kept alive by their own pings.
+	HTTPReadTimeout  time.Duration
+	HTTPWriteTimeout time.Duration
+	HTTPIdleTimeout  time.Duration
 	// OpsAgencies are the agencies, by name or id, whose owners and admins may open
 	// /ops/queues (ACCESSHIVE_OPS_AGENCIES, comma-separated; dev: Demo Agency).
 	OpsAgencies []string
@@ -87,6 +103,8 @@ func Load() (Config, error) {
 		AllowedOrigins:    list(env("ACCESSHIVE_ALLOWED_ORIGINS", "http://127.0.0.1:8080,http://localhost:8080")),
 		OpsAgencies:       list(env("ACCESSHIVE_OPS_AGENCIES", "")),
 		WorkerMetricsAddr: env("ACCESSHIVE_WORKER_METRICS_ADDR", "127.0.0.1:9091"),
+		MetricsAddr:       env("ACCESSHIVE_METRICS_ADDR", ""),
+		MetricsToken:      env("ACCESSHIVE_METRICS_TOKEN", ""),
 		LogLevel:          env("ACCESSHIVE_LOG_LEVEL", "info"),
 		SMTPAddr:          env("ACCESSHIVE_SMTP_ADDR", ""),
 		SMTPFrom:          env("ACCESSHIVE_SMTP_FROM", "AccessHive <no-reply@accesshive.local>"),
@@ -105,6 +123,18 @@ func Load() (Config, error) {
 		return c, err
 	}
 	if c.Playground, err = boolEnv("ACCESSHIVE_PLAYGROUND", false); err != nil {
+		return c, err
+	}
+	if c.Introspection, err = boolEnv("ACCESSHIVE_INTROSPECTION", false); err != nil {
+		return c, err
+	}
+	if c.HTTPReadTimeout, err = durEnv("ACCESSHIVE_HTTP_READ_TIMEOUT", 30*time.Second); err != nil {
+		return c, err
+	}
+	if c.HTTPWriteTimeout, err = durEnv("ACCESSHIVE_HTTP_WRITE_TIMEOUT", 60*time.Second); err != nil {
+		return c, err
+	}
+	if c.HTTPIdleTimeout, err = durEnv("ACCESSHIVE_HTTP_IDLE_TIMEOUT", 120*time.Second); err != nil {
 		return c, err
 	}
 	if c.SessionIdle, err = durEnv("ACCESSHIVE_SESSION_IDLE", 2*time.Hour); err != nil {

@@ -113,7 +113,7 @@ func TestSessionLifecycle(t *testing.T) {
 
 		r := replay.Do(`{ me { id } }`, nil)
 		requireCode(t, r, "UNAUTHENTICATED")
-		require.Equal(t, "null", string(r.Data))
+		require.Empty(t, string(r.Data), "refused before execution: no data entry")
 		require.Equal(t, 1, countRows(t, sys, `SELECT count(*) FROM sessions WHERE token_hash = sha256(convert_to(?, 'UTF8')) AND revoked_at IS NOT NULL`, old))
 
 		// logout without a session is open and harmless.
@@ -169,7 +169,7 @@ func TestEveryOperationNeedsASession(t *testing.T) {
 		t.Run(op.name, func(t *testing.T) {
 			r := anon.Do(op.query, op.vars)
 			requireCode(t, r, "UNAUTHENTICATED")
-			require.Equal(t, "null", string(r.Data), "no data without a session")
+			require.Empty(t, string(r.Data), "refused before execution: no data entry")
 		})
 	}
 	require.Zero(t, countRows(t, sys, `SELECT count(*) FROM clients WHERE name = 'Anonymous Inc'`))

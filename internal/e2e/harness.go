@@ -31,11 +31,15 @@ import (
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
+	"github.com/accesshive/accesshive/server"
 	"github.com/accesshive/accesshive/worker"
 )
 
 // Origin is the browser origin the harness's API servers allow.
 const Origin = "http://app.accesshive.test"
+
+// MetricsToken is the bearer token the harness's API servers want on /metrics.
+const MetricsToken = "e2e-metrics-token"
 
 // System is a running AccessHive for one test.
 type System struct {
@@ -73,6 +77,8 @@ type Options struct {
 	TuneConfig func(*config.Config)
 	// RevealWindow shortens the 30-second reveal window (countdown tests).
 	RevealWindow time.Duration
+	// Timeouts are the API servers' HTTP timeouts (zero fields: production's defaults).
+	Timeouts server.Timeouts
 	// Keys is the vault keyring's master keys, oldest first (the last one seals); none means
 	// one generated key. Rewrap tests configure an older key beside the newest.
 	Keys []vault.MasterKey
@@ -121,6 +127,8 @@ func Start(t testing.TB, opts Options) *System {
 		AllowDirectoryEndpoint: true,
 		ProvisionStuckAfter:    time.Minute,
 		RepairMaxShare:         0.5,
+		// /metrics is served on the API's address only with this bearer token (MetricsGet).
+		MetricsToken: MetricsToken,
 	}
 	if opts.TuneConfig != nil {
 		opts.TuneConfig(&cfg)
@@ -168,7 +176,10 @@ func Start(t testing.TB, opts Options) *System {
 		}
 		srv, err := a.API()
 		require.NoError(t, err)
-		hs := httptest.NewServer(srv)
+		// The replica's http.Server gets production's timeouts (opts.Timeouts shortens them).
+		hs := httptest.NewUnstartedServer(srv)
+		server.ApplyTimeouts(hs.Config, opts.Timeouts)
+		hs.Start()
 		t.Cleanup(hs.Close)
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = a.RunBus(ctx) }()
@@ -310,6 +321,19 @@ func (c *Client) Cookie() string {
 func (c *Client) Get(path string) (int, string) {
 	c.t.Helper()
 	resp, err := c.HTTP.Get(c.Base + path)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Metrics fetches /metrics with the operators' bearer token.
+func (c *Client) Metrics() (int, string) {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.Base+"/metrics", nil)
+	require.NoError(c.t, err)
+	req.Header.Set("Authorization", "Bearer "+MetricsToken)
+	resp, err := c.HTTP.Do(req)
 	require.NoError(c.t, err)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)

@@ -141,7 +141,7 @@ func TestIdentityRevealCountdownRotateAudit(t *testing.T) {
 
 	// No secret reached the logs, the job records, the audit trail, Redis or the metrics.
 	redisDump := e2e.DumpRedis(t, sys.Redis)
-	_, metrics := admin.Get("/metrics")
+	_, metrics := admin.Metrics()
 	for _, secret := range []string{"s3cret-Pa55word!", "n3w-Pa55word!!", totpSecret} {
 		require.NotContains(t, redisDump, secret)
 		require.NotContains(t, metrics, secret)

@@ -94,7 +94,7 @@ func TestOpsEndpoints(t *testing.T) {
 		awaitSucceeded(t, sub, 1)
 		require.Empty(t, admin.Do(`{ clients { totalCount } }`, nil).Errors)
 
-		code, body := anon.Get("/metrics")
+		code, body := anon.Metrics()
 		require.Equal(t, http.StatusOK, code)
 		for _, want := range []string{
 			`accesshive_http_request_duration_seconds_bucket{code="200",method="POST",route="/graphql"`,
@@ -106,7 +106,7 @@ func TestOpsEndpoints(t *testing.T) {
 		// The worker counts the attempt after it published the event, so the count is polled.
 		succeeded := regexp.MustCompile(`(?m)^accesshive_jobs_total\{status="SUCCEEDED",type="CHECK_PLATFORM_CONNECTION"\} ([0-9.e+]+)$`)
 		e2e.Eventually(t, 10*time.Second, func() bool {
-			_, body = anon.Get("/metrics")
+			_, body = anon.Metrics()
 			m := succeeded.FindStringSubmatch(body)
 			return m != nil && m[1] == "1"
 		}, "accesshive_jobs_total{CHECK_PLATFORM_CONNECTION, SUCCEEDED} is not 1")

@@ -70,6 +70,26 @@ func (c *Client) Subscribe(proto, query string, vars map[string]any) *Sub {
 // TrySubscribe is Subscribe returning the connection error instead of failing.
 func (c *Client) TrySubscribe(proto, query string, vars map[string]any) (*Sub, error) {
 	c.t.Helper()
+	s, err := c.TryConnect(proto)
+	if err != nil {
+		return nil, err
+	}
+	s.Start("1", query, vars)
+	return s, nil
+}
+
+// Connect opens an acknowledged websocket without any operation yet (Start sends them), and
+// fails the test unless the server accepts it.
+func (c *Client) Connect(proto string) *Sub {
+	c.t.Helper()
+	s, err := c.TryConnect(proto)
+	require.NoError(c.t, err)
+	return s
+}
+
+// TryConnect is Connect returning the connection error instead of failing.
+func (c *Client) TryConnect(proto string) (*Sub, error) {
+	c.t.Helper()
 	conn, _, err := c.Dial(proto)
 	if err != nil {
 		return nil, err
@@ -85,19 +105,39 @@ func (c *Client) TrySubscribe(proto, query string, vars map[string]any) (*Sub, e
 			return nil, errClosed
 		}
 		if m.Type == "connection_ack" {
-			break
+			return s, nil
 		}
 		if m.Type == "connection_error" || m.Type == "error" {
 			return nil, &wsError{string(m.Payload)}
 		}
 	}
+}
+
+// Start sends an operation (a subscription, query or mutation) under id on the socket; Next
+// reads what it answers.
+func (s *Sub) Start(id, query string, vars map[string]any) {
 	start := "subscribe"
-	if proto == ProtoGraphQLWS {
+	if s.proto == ProtoGraphQLWS {
 		start = "start"
 	}
 	payload, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	s.send(wsMsg{ID: "1", Type: start, Payload: payload})
-	return s, nil
+	s.send(wsMsg{ID: id, Type: start, Payload: payload})
+}
+
+// Closed waits up to timeout for the server to close the socket and reports whether it did;
+// messages still unread are discarded.
+func (s *Sub) Closed(timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for {
+		select {
+		case _, ok := <-s.msgs:
+			if !ok {
+				return true
+			}
+		case <-deadline:
+			return false
+		}
+	}
 }
 
 type wsError struct{ payload string }

@@ -29,6 +29,10 @@ const (
 	TopicAccessRequestUpdated Topic = "access_request.updated"
 	// TopicNotificationAdded reports a new notification; Key is the recipient's user id.
 	TopicNotificationAdded Topic = "notification.added"
+	// TopicSessionRevoked reports that sessions of a user ended before their time (logout,
+	// deactivation, a password change); Key is the user id. Every replica checks that user's
+	// open websockets against the session store at once and closes those whose session ended.
+	TopicSessionRevoked Topic = "session.revoked"
 )
 
 // Event is one message on the bus. It is sent as JSON, so every replica and the worker agree on

@@ -41,6 +41,9 @@ func (s *Service) CreatePendingInTx(ctx context.Context, tx bun.IDB, actor *auth
 	if in.DisplayName == "" {
 		in.DisplayName = in.Platform + " access"
 	}
+	if err := auth.CheckPrintable("displayName", in.DisplayName); err != nil {
+		return nil, err
+	}
 	for _, f := range []struct {
 		field, v string
 		max      int

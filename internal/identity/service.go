@@ -97,6 +97,12 @@ func (in *CreateInput) validate(now time.Time) error {
 		return fault.Invalid("platform", "is required for this identity type")
 	}
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	if in.DisplayName != "" {
+		// The one rule of names (printable text), beside the length checked below.
+		if err := auth.CheckPrintable("displayName", in.DisplayName); err != nil {
+			return err
+		}
+	}
 	for _, f := range []struct {
 		field, v string
 		max      int

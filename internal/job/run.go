@@ -80,8 +80,10 @@ func Succeed(ctx context.Context, idb bun.IDB, id uuid.UUID, result any) (*Recor
 }
 
 // Fail records a failed run: RETRYING when another attempt will follow, FAILED otherwise.
-// errMsg is shown to users and must hold no secrets.
+// errMsg is shown to users and must hold no secrets; addresses and host names are removed here
+// (PublicError), and the caller logs the full error.
 func Fail(ctx context.Context, idb bun.IDB, id uuid.UUID, errMsg string, retrying bool, result any) (*Record, error) {
+	errMsg = PublicError(errMsg)
 	to := StatusFailed
 	if retrying {
 		to = StatusRetrying

@@ -31,7 +31,8 @@ var ErrNoSender = errors.New("notify: no e-mail sender configured")
 // user through the Sender and stamps emailed_at. It is idempotent: a notification already
 // e-mailed is skipped, and the lock held while sending makes a second, concurrent run wait and
 // then skip. Delivery is at least once: should the stamp fail to commit after the server
-// took the message, a retry sends it again.
+// took the message (the worker killed in between), a retry sends it again — with the same
+// Message-ID, derived from the notification's id, so it is the same message twice, not two.
 func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uuid.UUID) (*SendResult, error) {
 	if n.sender == nil {
 		return nil, job.Permanent(ErrNoSender)
@@ -71,7 +72,7 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 			res.Skipped = "user deactivated"
 			return nil
 		}
-		if err := n.sender.Send(ctx, Email{To: to.Email, Subject: row.Title, Body: emailBody(row, to.Name, to.AgencyName)}); err != nil {
+		if err := n.sender.Send(ctx, Email{To: to.Email, Subject: row.Title, Body: emailBody(row, to.Name, to.AgencyName), Key: row.ID.String()}); err != nil {
 			return err
 		}
 		if _, err := tx.NewUpdate().Model(row).WherePK().Set("emailed_at = clock_timestamp()").Exec(ctx); err != nil {

@@ -27,6 +27,11 @@ type Email struct {
 	To      string
 	Subject string
 	Body    string
+	// Key, when set, names the message for good (the notification's id): its Message-ID is
+	// derived from it, so that a message sent again after a crash between the server's
+	// acceptance and the emailed_at stamp is the same message, which mail systems and readers
+	// recognise as a duplicate. Empty means a random Message-ID.
+	Key string
 }
 
 // Sender delivers e-mail. Implementations return an error wrapped with job.Permanent when no
@@ -193,11 +198,15 @@ func headerSafe(s string) string {
 
 // buildMessage renders e as an RFC 5322 message: UTF-8 plain text, quoted-printable, CRLF.
 func buildMessage(from, to *mail.Address, e Email, now time.Time) ([]byte, error) {
-	id := make([]byte, 12)
-	_, _ = rand.Read(id)
 	domain := "accesshive.local"
 	if at := strings.LastIndexByte(from.Address, '@'); at >= 0 {
 		domain = from.Address[at+1:]
+	}
+	local := "notification." + headerSafe(strings.ReplaceAll(e.Key, ">", ""))
+	if e.Key == "" {
+		id := make([]byte, 12)
+		_, _ = rand.Read(id)
+		local = hex.EncodeToString(id)
 	}
 	var b bytes.Buffer
 	for _, h := range [][2]string{
@@ -205,7 +214,7 @@ func buildMessage(from, to *mail.Address, e Email, now time.Time) ([]byte, error
 		{"To", to.String()},
 		{"Subject", mime.QEncoding.Encode("utf-8", headerSafe(e.Subject))},
 		{"Date", now.Format(time.RFC1123Z)},
-		{"Message-ID", "<" + hex.EncodeToString(id) + "@" + domain + ">"},
+		{"Message-ID", "<" + local + "@" + domain + ">"},
 		{"MIME-Version", "1.0"},
 		{"Content-Type", "text/plain; charset=utf-8"},
 		{"Content-Transfer-Encoding", "quoted-printable"},

@@ -199,6 +199,32 @@ func TestSMTPSenderPlain(t *testing.T) {
 	require.Contains(t, string(body), ".leading dot line", "dot-stuffing undone by the server")
 }
 
+// A notification sent twice (its worker killed after the server took it and before emailed_at
+// committed) is the same message both times: its Message-ID comes from the notification's id,
+// so mail systems and readers see one message. Without a key, each message gets its own id.
+func TestSMTPSenderMessageIDFromKey(t *testing.T) {
+	t.Parallel()
+	srv := startSMTP(t, nil)
+	s, err := notify.NewSMTPSender(notify.SMTPConfig{Addr: srv.ln.Addr().String(), From: "AccessHive <noreply@accesshive.test>"})
+	require.NoError(t, err)
+	key := "0b9f3c0e-5d7a-4c1e-9a51-3f2b8e6d7c10"
+	for i := 0; i < 2; i++ {
+		require.NoError(t, s.Send(context.Background(), notify.Email{To: "alice@acme.test", Subject: "Hi", Body: "x", Key: key}))
+	}
+	require.NoError(t, s.Send(context.Background(), notify.Email{To: "alice@acme.test", Subject: "Hi", Body: "x"}))
+	require.NoError(t, s.Send(context.Background(), notify.Email{To: "alice@acme.test", Subject: "Hi", Body: "x"}))
+	got := srv.received()
+	require.Len(t, got, 4)
+	ids := make([]string, len(got))
+	for i, r := range got {
+		ids[i] = parse(t, r.data).Header.Get("Message-Id")
+	}
+	require.Equal(t, "<notification."+key+"@accesshive.test>", ids[0])
+	require.Equal(t, ids[0], ids[1], "the same notification is the same message")
+	require.NotEqual(t, ids[2], ids[3], "unkeyed messages get their own ids")
+	require.NotEqual(t, ids[0], ids[2])
+}
+
 func TestSMTPSenderStartTLS(t *testing.T) {
 	t.Parallel()
 	serverTLS, clientTLS := selfSigned(t)

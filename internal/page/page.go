@@ -43,7 +43,8 @@ func Decode(s string) (Cursor, error) {
 		return Cursor{}, bad
 	}
 	t, err := time.Parse(time.RFC3339Nano, at)
-	if err != nil {
+	// A year the database cannot hold (year 0) would fail there as an internal error.
+	if err != nil || t.Year() < 1 || t.Year() > 9999 {
 		return Cursor{}, bad
 	}
 	u, err := uuid.Parse(id)
