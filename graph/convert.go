@@ -106,7 +106,7 @@ func toIdentity(i *identity.Identity) *model.Identity {
 		DisplayName: i.DisplayName, Email: i.Email, ProvisioningState: model.ProvisioningState(i.State),
 		LastError: strPtr(i.LastError), LoginURL: strPtr(i.LoginURL), Notes: strPtr(i.Notes),
 		TokenExpiresAt: i.TokenExpiresAt, Origin: i.Origin, CredentialsRotatedAt: i.CredentialsRotatedAt,
-		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, PlatformKey: i.Platform(),
+		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, StateChangedAt: i.StateChangedAt, PlatformKey: i.Platform(),
 		ProviderStatuses: []*model.ProviderStatus{},
 	}
 	if i.ClientID != nil {

@@ -178,23 +178,25 @@ type ComplexityRoot struct {
 	}
 
 	Identity struct {
-		Client               func(childComplexity int) int
-		CreatedAt            func(childComplexity int) int
-		CredentialsRotatedAt func(childComplexity int) int
-		DisplayName          func(childComplexity int) int
-		Email                func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		LastError            func(childComplexity int) int
-		LoginURL             func(childComplexity int) int
-		Notes                func(childComplexity int) int
-		Origin               func(childComplexity int) int
-		Platform             func(childComplexity int) int
-		ProviderStatuses     func(childComplexity int) int
-		ProvisioningState    func(childComplexity int) int
-		Scope                func(childComplexity int) int
-		TokenExpiresAt       func(childComplexity int) int
-		Type                 func(childComplexity int) int
-		UpdatedAt            func(childComplexity int) int
+		Client                 func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		CredentialsRotatedAt   func(childComplexity int) int
+		DisplayName            func(childComplexity int) int
+		Email                  func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		LastError              func(childComplexity int) int
+		LoginURL               func(childComplexity int) int
+		Notes                  func(childComplexity int) int
+		Origin                 func(childComplexity int) int
+		Platform               func(childComplexity int) int
+		ProviderStatuses       func(childComplexity int) int
+		ProvisioningState      func(childComplexity int) int
+		RetryProvisioningAfter func(childComplexity int) int
+		Scope                  func(childComplexity int) int
+		StateChangedAt         func(childComplexity int) int
+		TokenExpiresAt         func(childComplexity int) int
+		Type                   func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
 	}
 
 	IdentityConnection struct {
@@ -463,6 +465,8 @@ type AccessRequestResolver interface {
 type IdentityResolver interface {
 	Client(ctx context.Context, obj *model.Identity) (*model.Client, error)
 	Platform(ctx context.Context, obj *model.Identity) (*model.Platform, error)
+
+	RetryProvisioningAfter(ctx context.Context, obj *model.Identity) (*time.Time, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.User, error)
@@ -1156,12 +1160,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Identity.ProvisioningState(childComplexity), true
+	case "Identity.retryProvisioningAfter":
+		if e.ComplexityRoot.Identity.RetryProvisioningAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.RetryProvisioningAfter(childComplexity), true
 	case "Identity.scope":
 		if e.ComplexityRoot.Identity.Scope == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Identity.Scope(childComplexity), true
+	case "Identity.stateChangedAt":
+		if e.ComplexityRoot.Identity.StateChangedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Identity.StateChangedAt(childComplexity), true
 	case "Identity.tokenExpiresAt":
 		if e.ComplexityRoot.Identity.TokenExpiresAt == nil {
 			break
@@ -2794,6 +2810,15 @@ type Identity {
   credentialsRotatedAt: Time
   createdAt: Time!
   updatedAt: Time!
+  "When the identity entered its current provisioning state."
+  stateChangedAt: Time!
+  """
+  When Retry Provisioning becomes possible (MANAGED_GWS only): the time of the failure when
+  FAILED, the end of the configured stuck threshold when PROVISIONING; null in every other state.
+  The console enables its Retry Provisioning button from then on; a provisioning job still
+  active at that time makes the API refuse the retry with a CONFLICT naming the job.
+  """
+  retryProvisioningAfter: Time
 }
 
 type IdentityEdge {
@@ -3637,6 +3662,10 @@ func (ec *executionContext) childFields_Identity(ctx context.Context, field grap
 		return ec.fieldContext_Identity_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Identity_updatedAt(ctx, field)
+	case "stateChangedAt":
+		return ec.fieldContext_Identity_stateChangedAt(ctx, field)
+	case "retryProvisioningAfter":
+		return ec.fieldContext_Identity_retryProvisioningAfter(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Identity", field.Name)
 }
@@ -7714,6 +7743,52 @@ func (ec *executionContext) _Identity_updatedAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Identity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Identity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Identity_stateChangedAt(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_stateChangedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StateChangedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_stateChangedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Identity_retryProvisioningAfter(ctx context.Context, field graphql.CollectedField, obj *model.Identity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Identity_retryProvisioningAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Identity().RetryProvisioningAfter(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Identity_retryProvisioningAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Identity", field, true, true, "Time")
 }
 
 func (ec *executionContext) _IdentityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IdentityConnection) (ret graphql.Marshaler) {
@@ -16025,6 +16100,17 @@ func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "stateChangedAt":
+			out.Values[i] = ec._Identity_stateChangedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retryProvisioningAfter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Identity_retryProvisioningAfter(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -76,6 +76,15 @@ func (r *identityResolver) Platform(ctx context.Context, obj *model.Identity) (*
 	return toPlatform(p), nil
 }
 
+// RetryProvisioningAfter is the resolver for the retryProvisioningAfter field.
+func (r *identityResolver) RetryProvisioningAfter(ctx context.Context, obj *model.Identity) (*time.Time, error) {
+	at, ok := r.GWSService.RetryAvailableAt(identity.Type(obj.Type), identity.State(obj.ProvisioningState), obj.StateChangedAt)
+	if !ok {
+		return nil, nil
+	}
+	return &at, nil
+}
+
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.User, error) {
 	meta := requestMetaFrom(ctx)

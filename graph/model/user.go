@@ -38,6 +38,7 @@ type Identity struct {
 	CredentialsRotatedAt *time.Time        `json:"credentialsRotatedAt,omitempty"`
 	CreatedAt            time.Time         `json:"createdAt"`
 	UpdatedAt            time.Time         `json:"updatedAt"`
+	StateChangedAt       time.Time         `json:"stateChangedAt"`
 	// ClientID and PlatformKey are not GraphQL fields: resolvers load the objects.
 	ClientID    string `json:"-"`
 	PlatformKey string `json:"-"`

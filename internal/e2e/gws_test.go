@@ -724,6 +724,25 @@ func TestGWSIdentitySourceAndProvisioning(t *testing.T) {
 		require.Len(t, gwsJobsOf(t, admin, "PROVISION_IDENTITY", globexGA4.ID), 1, "no job was enqueued")
 	})
 
+	t.Run("retryProvisioningAfter: the failure time when FAILED, null when there is nothing to retry", func(t *testing.T) {
+		// The console enables its Retry Provisioning button from this time (SPEC "Web console").
+		var out struct {
+			Failed, Done struct {
+				ProvisioningState      string
+				StateChangedAt         time.Time
+				RetryProvisioningAfter *time.Time
+			}
+		}
+		const f = `{ provisioningState stateChangedAt retryProvisioningAfter }`
+		admin.Do(`query($f:ID!,$d:ID!){ failed: identity(id:$f)`+f+` done: identity(id:$d)`+f+` }`,
+			map[string]any{"f": globexGA4.ID, "d": acmeGA4.ID}).Decode(t, &out)
+		require.Equal(t, "FAILED", out.Failed.ProvisioningState)
+		require.NotNil(t, out.Failed.RetryProvisioningAfter)
+		require.True(t, out.Failed.RetryProvisioningAfter.Equal(out.Failed.StateChangedAt), "a FAILED identity may be retried at once")
+		require.Equal(t, "PROVISIONED", out.Done.ProvisioningState)
+		require.Nil(t, out.Done.RetryProvisioningAfter)
+	})
+
 	t.Run("retryProvisioning: an insert answered 409 adopts the user that is there", func(t *testing.T) {
 		// Someone fixed the directory: the foreign user is gone and ours is there, moved out of
 		// the managed org unit (so the external-id search misses it) and not yet visible to

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -314,6 +315,24 @@ func emailOf(ident *identity.Identity) string {
 		return ""
 	}
 	return *ident.Email
+}
+
+// RetryAvailableAt is when RetryProvisioning starts accepting the identity by its state alone:
+// the moment it became FAILED, or StuckAfter past the moment it became PROVISIONING. ok is false
+// for any other state or type, which RetryProvisioning always refuses. The console enables its
+// Retry Provisioning button from this time; an active provisioning job still makes the retry a
+// CONFLICT then, which only the API can tell.
+func (s *Service) RetryAvailableAt(typ identity.Type, state identity.State, stateChangedAt time.Time) (at time.Time, ok bool) {
+	if typ != identity.TypeManagedGWS {
+		return time.Time{}, false
+	}
+	switch state {
+	case identity.StateFailed:
+		return stateChangedAt, true
+	case identity.StateProvisioning:
+		return stateChangedAt.Add(s.cfg.StuckAfter), true
+	}
+	return time.Time{}, false
 }
 
 // RetryProvisioning re-runs provisioning for a FAILED identity, or one stuck PROVISIONING for

@@ -585,3 +585,22 @@ func TestAfterIdentityChangeHook(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, calls, 3)
 }
+
+// TestRetryAvailableAt: the time the console enables Retry Provisioning follows the same rule
+// as RetryProvisioning (FAILED at once, PROVISIONING after StuckAfter, nothing else).
+func TestRetryAvailableAt(t *testing.T) {
+	svc := gws.NewService(gws.Deps{}, gws.ServiceConfig{StuckAfter: 90 * time.Second})
+	changed := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	at, ok := svc.RetryAvailableAt(identity.TypeManagedGWS, identity.StateFailed, changed)
+	require.True(t, ok)
+	require.Equal(t, changed, at)
+	at, ok = svc.RetryAvailableAt(identity.TypeManagedGWS, identity.StateProvisioning, changed)
+	require.True(t, ok)
+	require.Equal(t, changed.Add(90*time.Second), at)
+	for _, st := range []identity.State{identity.StatePending, identity.StateProvisioned, identity.StateDeprovisioning, identity.StateDeleted} {
+		_, ok = svc.RetryAvailableAt(identity.TypeManagedGWS, st, changed)
+		require.False(t, ok, st)
+	}
+	_, ok = svc.RetryAvailableAt(identity.TypeExternalLogin, identity.StateFailed, changed)
+	require.False(t, ok, "only managed identities are provisioned by AccessHive")
+}

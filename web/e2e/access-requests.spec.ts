@@ -1,6 +1,7 @@
 // The guide's access-request stories, in a real browser against `bin/accesshive dev`.
 import { expect, test } from '@playwright/test';
 import { expectNoReload, loggedIn, markDocument, screenshot } from './helpers';
+import { revealAndWaitOutCountdown } from './identities';
 
 test('(a) alice requests GA4 access, admin approves it from the three-dot menu, the row turns PROVISIONED live, alice is notified', async ({ browser }) => {
   const alice = await loggedIn(browser, 'alice@acme.test');
@@ -49,6 +50,10 @@ test('(a) alice requests GA4 access, admin approves it from the three-dot menu, 
   const notes = alice.getByRole('list', { name: 'Notifications' });
   await expect(notes.getByRole('listitem').first()).toContainText(/Google Analytics 4|GA4/);
   await screenshot(alice, 'notifications');
+  // She opens the identity from the notification, reveals it and waits out the countdown.
+  await notes.getByRole('link', { name: 'Your Google Analytics 4 access is ready' }).click();
+  await expect(alice.getByRole('heading', { name: 'Acme Google Analytics 4' })).toBeVisible();
+  await revealAndWaitOutCountdown(alice);
   await alice.context().close();
   await admin.context().close();
 });

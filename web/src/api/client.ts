@@ -1,9 +1,9 @@
 // The console's one GraphQL client: urql over HTTP for queries and mutations and graphql-ws
 // for subscriptions. The session cookie authenticates both (same origin, so the browser sends
 // it on fetch and on the websocket upgrade).
-import { Client, cacheExchange, fetchExchange, subscriptionExchange, type Exchange, type Operation } from 'urql';
+import { Client, cacheExchange, fetchExchange, subscriptionExchange, type Exchange, type Operation, type OperationResult } from 'urql';
 import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
-import { filter, merge, pipe, share, tap } from 'wonka';
+import { filter, merge, never, pipe, share, tap, type Source } from 'wonka';
 import { getOperationName } from '@urql/core';
 
 /** Operations whose results hold secrets: they never enter urql's cache (STYLE: no secret outlives its countdown). */
@@ -23,16 +23,25 @@ export function isSensitive(op: Operation): boolean {
 /**
  * The document cache, bypassed by sensitive operations: they go straight to the network and
  * their results are never stored, so a reveal cannot be read back from memory after its
- * countdown.
+ * countdown. Both streams share the one forward() an exchange may call (urql throws on a second
+ * call outside production builds): the cache's misses and the sensitive operations go down
+ * together, and on the way back the sensitive results skip the cache.
  */
-export const noSecretsCacheExchange: Exchange = (input) => {
-  const cached = cacheExchange(input);
+export const noSecretsCacheExchange: Exchange = ({ forward, client, dispatchDebug }) => {
   return (ops$) => {
     const shared = pipe(ops$, share);
-    return merge([
-      cached(pipe(shared, filter((op) => !isSensitive(op)))),
-      input.forward(pipe(shared, filter((op) => isSensitive(op)))),
-    ]);
+    let sensitiveResults$: Source<OperationResult> = never;
+    const cached = cacheExchange({
+      client,
+      dispatchDebug,
+      forward: (cacheOps$) => {
+        const results$ = pipe(forward(merge([cacheOps$, pipe(shared, filter((op) => isSensitive(op)))])), share);
+        sensitiveResults$ = pipe(results$, filter((res) => isSensitive(res.operation)));
+        return pipe(results$, filter((res) => !isSensitive(res.operation)));
+      },
+    });
+    const cachedResults$ = cached(pipe(shared, filter((op) => !isSensitive(op))));
+    return merge([cachedResults$, sensitiveResults$]);
   };
 };
 
