@@ -107,6 +107,9 @@ func NewEnv(t testing.TB) *Env {
 	t.Cleanup(dirSrv.Close)
 	_, err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", dirSrv.URL).Where("agency_id = ?", seed.Demo.ID).Exec(context.Background())
 	require.NoError(t, err)
+	// The seeded source is CHECKING until a check proves it; these suites are about crashes, so
+	// they record the successful check directly (managed approvals need a CONNECTED source).
+	require.NoError(t, seed.ConnectSource(context.Background(), bdb))
 	e.Mail = StartSMTPSink(t)
 	// Processes still running when the test ends are killed (before the schema is dropped,
 	// as cleanups run last-registered first).
@@ -161,6 +164,8 @@ func (e *Env) baseEnv(keys string) []string {
 		"ACCESSHIVE_ALLOWED_ORIGINS=" + Origin,
 		"ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT=true",
 		"ACCESSHIVE_SMTP_ADDR=" + e.Mail.Addr(),
+		// The sink speaks plain SMTP on loopback; production requires STARTTLS.
+		"ACCESSHIVE_SMTP_TLS=none",
 		"ACCESSHIVE_LOG_FORMAT=json",
 		// The API serves /metrics only with the operators' token (the worker on its own address).
 		"ACCESSHIVE_METRICS_TOKEN=" + MetricsToken,

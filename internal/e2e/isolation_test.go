@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/e2e"
 )
@@ -31,6 +32,10 @@ const (
 	own fieldClass = "own"
 	// session: login and logout, which make or end a session; they run on spare sessions.
 	session fieldClass = "session"
+	// noIDs: takes no object id at all (a link's token, the caller's own password), so it can only
+	// act on the caller's own account: any refusal but INTERNAL is fine, and as everywhere the
+	// answer carries none of the victim's data and the victim's rows stay unchanged.
+	noIDs fieldClass = "noIDs"
 )
 
 // isolationClasses classifies every root field. A field the schema has and this table lacks
@@ -82,6 +87,15 @@ var isolationClasses = map[string]fieldClass{
 	"updateProfile":           own, // the caller's own profile
 	"deactivateUser":          refuse,
 	"rotateRevealedBy":        refuse,
+	"inviteUser":              refuse, // named with a victim client
+	"completePasswordSetup":   noIDs,  // a link's token only
+	"changePassword":          noIDs,  // the caller's own password
+	"sendPasswordReset":       refuse,
+	"confirmEmailChange":      noIDs, // a link's token only
+	"renameClient":            refuse,
+	"offboardClient":          refuse,
+	"updateRoleTemplate":      refuse,
+	"deleteRoleTemplate":      refuse,
 	// Subscription
 	"jobUpdated":           own, // the caller's agency's jobs
 	"identityUpdated":      refuse,
@@ -95,6 +109,7 @@ var isolationClasses = map[string]fieldClass{
 // victim id: those are generated.
 var isolationHints = map[string]map[string]any{
 	"createUser":        {"input.role": "CLIENT_USER"},
+	"inviteUser":        {"input.role": "CLIENT_USER"},
 	"createIdentity":    {"input.type": "EXTERNAL_LOGIN", "input.platform": "META_ADS", "input.username": "mole", "input.password": "mole-password-long-enough"},
 	"updateCredentials": {"input.password": "mole-password-long-enough"},
 	"rotateCredentials": {"input": map[string]any{"password": "mole-password-long-enough"}},
@@ -160,7 +175,7 @@ func (a *attacker) leaked(body string) string {
 // subscription delivers any of the victim's events while the victim works.
 func TestIsolationGenerated(t *testing.T) {
 	t.Parallel()
-	sys := e2e.Start(t, e2e.Options{})
+	sys := e2e.Start(t, e2e.Options{TuneConfig: func(c *config.Config) { c.Introspection = true }})
 	ctx := context.Background()
 	demoID, acme, globex := sys.Seed.Demo.ID.String(), sys.Seed.Acme.ID.String(), sys.Seed.Globex.ID.String()
 	users := sys.Seed.UsersByEmail
@@ -476,6 +491,8 @@ func checkAnswer(t *testing.T, a *attacker, class fieldClass, field string, r e2
 			require.Contains(t, []string{"NOT_FOUND", "FORBIDDEN"}, r.Code(), desc)
 		}
 		require.Equal(t, "null", string(r.Data), desc)
+	case noIDs:
+		// Checked above: no victim data, no INTERNAL; the caller compares the victim's rows.
 	case session:
 		if field == "login" {
 			requireCode(t, r, "UNAUTHENTICATED")
