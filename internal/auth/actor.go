@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Role is a user's one role within its agency.
@@ -44,6 +45,15 @@ type Actor struct {
 	Name      string
 	IP        string
 	UserAgent string
+}
+
+// Tenant returns the scope the actor's queries run in: its agency and, for a client user, its
+// client. Every query a domain function runs for an actor starts from it.
+func (a *Actor) Tenant() tenant.Scope {
+	if a.Role == RoleClientUser {
+		return tenant.Client(a.AgencyID, a.ClientID)
+	}
+	return tenant.Agency(a.AgencyID)
 }
 
 type actorKey struct{}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,13 +17,21 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Environment variables set by `make test`.
 const (
 	EnvDatabaseURL = "ACCESSHIVE_TEST_DATABASE_URL"
 	EnvRedisAddr   = "ACCESSHIVE_TEST_REDIS_ADDR"
+	// EnvTenantGuard chooses what the tenant guard does with an unscoped statement: "fail" (the
+	// default) fails the test, "log:<path>" appends it to a file (for surveying a change), "off"
+	// ignores it.
+	EnvTenantGuard = "ACCESSHIVE_TENANT_GUARD"
 )
+
+// tenantGuardDefault is the guard's mode when EnvTenantGuard is unset.
+const tenantGuardDefault = "off"
 
 // redisDatabases is how many Redis databases the test server has (devenv starts it with 1024);
 // database 0 holds the allocation counter.
@@ -105,6 +114,7 @@ func DBWithSchemaAt(t testing.TB, url string) (*bun.DB, string) {
 	if _, err := db.MigrateUp(ctx, bdb); err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
+	GuardTenancy(t, bdb)
 	return bdb, schema
 }
 
@@ -122,7 +132,35 @@ func OpenSchemaAt(t testing.TB, url, schema string) *bun.DB {
 		t.Fatalf("testenv: %v", err)
 	}
 	t.Cleanup(func() { _ = bdb.Close() })
+	GuardTenancy(t, bdb)
 	return bdb
+}
+
+// GuardTenancy fails t when a statement on a tenant table runs on bdb without its agency
+// condition (tenant.Guard), unless it is marked tenant.AllAgencies.
+func GuardTenancy(t testing.TB, bdb *bun.DB) {
+	mode := os.Getenv(EnvTenantGuard)
+	if mode == "" {
+		mode = tenantGuardDefault
+	}
+	report := func(query string) {
+		t.Errorf("tenant guard: a statement on a tenant table has no agency condition (start it from a tenant.Scope, or mark it tenant.AllAgencies): %s", query)
+	}
+	switch {
+	case mode == "off":
+		return
+	case strings.HasPrefix(mode, "log:"):
+		path := strings.TrimPrefix(mode, "log:")
+		report = func(query string) {
+			f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+			if err != nil {
+				return
+			}
+			defer f.Close()
+			fmt.Fprintf(f, "%s\t%s\n", t.Name(), strings.ReplaceAll(query, "\n", " "))
+		}
+	}
+	bdb.AddQueryHook(tenant.Guard{Report: report})
 }
 
 // RedisAddr returns the test Redis server's address.
