@@ -78,6 +78,9 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go') && exit 1)
 	$(GO) vet ./...
 
+funclen: ## list functions over 60 lines outside tests and generated code (make lint will enforce it)
+	$(GO) run ./scripts/funclen .
+
 load: ## drive a running system (make run) with 16 clients for 20 s and print latencies
 	$(GO) run ./bench/load -c 16 -d 20s
 
