@@ -22,15 +22,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
-	"github.com/google/uuid"
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
-	"golang.org/x/time/rate"
 	admin "google.golang.org/api/admin/directory/v1"
 	"google.golang.org/api/option"
 )
@@ -120,53 +115,26 @@ func New(ctx context.Context, cfg Config, limiter Limiter) (*Client, error) {
 	if cfg.ManagedOU == "" || ou == "/" {
 		return nil, fmt.Errorf("gws: config: %w: ManagedOU must name an org unit below /", errInvalidArgument)
 	}
-	hc := noRedirects(cfg.HTTPClient)
-	// The generated client logs request bodies, passwords included, when
-	// GOOGLE_SDK_GO_LOGGING_LEVEL is set; a discarding logger overrides that.
-	opts := []option.ClientOption{option.WithLogger(slog.New(slog.DiscardHandler))}
-	if cfg.Endpoint != "" {
-		opts = append(opts,
-			option.WithEndpoint(strings.TrimRight(cfg.Endpoint, "/")+"/"),
-			option.WithoutAuthentication(),
-			option.WithHTTPClient(hc))
-	} else {
-		if len(cfg.ServiceAccountJSON) == 0 || cfg.AdminSubject == "" {
-			return nil, fmt.Errorf("gws: config: %w: ServiceAccountJSON and AdminSubject are required", errInvalidArgument)
-		}
-		jwt, err := google.JWTConfigFromJSON(cfg.ServiceAccountJSON, admin.AdminDirectoryUserScope)
-		if err != nil {
-			return nil, fmt.Errorf("gws: config: %w: service account key: %w", errInvalidArgument, err)
-		}
-		jwt.Subject = cfg.AdminSubject
-		// The signed assertion goes to Google's token endpoint and nowhere else, whatever
-		// the key's token_uri says: a tenant's key must not make the worker send requests
-		// to an address of the tenant's choosing (issue 8, item 5).
-		jwt.TokenURL = TokenURL
-		// The token source outlives New's ctx; only its values (the base
-		// HTTP client) are kept.
-		tokenCtx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, hc)
-		opts = append(opts, option.WithHTTPClient(noRedirects(jwt.Client(tokenCtx))))
+	opts, err := clientOptions(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
 	svc, err := admin.NewService(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("gws: new directory service: %w", err)
 	}
-
 	if limiter == nil {
 		limiter = newLimiter(cfg.QueriesPerMinute)
 	}
 	c := &Client{
 		svc:            svc,
 		limiter:        limiter,
-		customer:       cfg.CustomerID,
+		customer:       cmp.Or(cfg.CustomerID, myCustomer),
 		domain:         strings.ToLower(strings.TrimSpace(cfg.Domain)),
 		ou:             ou,
 		maxRetries:     cfg.MaxRetries,
 		baseBackoff:    cfg.BaseBackoff,
 		attemptTimeout: cmp.Or(cfg.AttemptTimeout, defaultAttemptTimeout),
-	}
-	if c.customer == "" {
-		c.customer = myCustomer
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -178,6 +146,47 @@ func New(ctx context.Context, cfg Config, limiter Limiter) (*Client, error) {
 		c.baseBackoff = DefaultBaseBackoff
 	}
 	return c, nil
+}
+
+// clientOptions says how the generated client reaches the directory: the fake's endpoint
+// without authentication, or Google with the service account's delegated credentials.
+func clientOptions(ctx context.Context, cfg Config) ([]option.ClientOption, error) {
+	hc := noRedirects(cfg.HTTPClient)
+	// The generated client logs request bodies, passwords included, when
+	// GOOGLE_SDK_GO_LOGGING_LEVEL is set; a discarding logger overrides that.
+	opts := []option.ClientOption{option.WithLogger(slog.New(slog.DiscardHandler))}
+	if cfg.Endpoint != "" {
+		return append(opts,
+			option.WithEndpoint(strings.TrimRight(cfg.Endpoint, "/")+"/"),
+			option.WithoutAuthentication(),
+			option.WithHTTPClient(hc)), nil
+	}
+	delegated, err := delegatedClient(ctx, cfg, hc)
+	if err != nil {
+		return nil, err
+	}
+	return append(opts, option.WithHTTPClient(delegated)), nil
+}
+
+// delegatedClient is an HTTP client (over hc) that signs its requests as cfg.AdminSubject with
+// the service account's key, through domain-wide delegation.
+func delegatedClient(ctx context.Context, cfg Config, hc *http.Client) (*http.Client, error) {
+	if len(cfg.ServiceAccountJSON) == 0 || cfg.AdminSubject == "" {
+		return nil, fmt.Errorf("gws: config: %w: ServiceAccountJSON and AdminSubject are required", errInvalidArgument)
+	}
+	jwt, err := google.JWTConfigFromJSON(cfg.ServiceAccountJSON, admin.AdminDirectoryUserScope)
+	if err != nil {
+		return nil, fmt.Errorf("gws: config: %w: service account key: %w", errInvalidArgument, err)
+	}
+	jwt.Subject = cfg.AdminSubject
+	// The signed assertion goes to Google's token endpoint and nowhere else, whatever
+	// the key's token_uri says: a tenant's key must not make the worker send requests
+	// to an address of the tenant's choosing (issue 8, item 5).
+	jwt.TokenURL = TokenURL
+	// The token source outlives New's ctx; only its values (the base
+	// HTTP client) are kept.
+	tokenCtx := context.WithValue(context.WithoutCancel(ctx), oauth2.HTTPClient, hc)
+	return noRedirects(jwt.Client(tokenCtx)), nil
 }
 
 // TokenURL is Google's OAuth 2.0 token endpoint, the only one production ever sends a
@@ -194,106 +203,6 @@ func noRedirects(c *http.Client) *http.Client {
 	cp := *c
 	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &cp
-}
-
-// Limiter paces a Client's requests: Wait returns when the next one may go, or with ctx's
-// error. *rate.Limiter (one process) and the limiters of RedisLimiters (every worker) are
-// Limiters.
-type Limiter interface {
-	Wait(ctx context.Context) error
-}
-
-// Limiters hands out one rate limiter per agency, shared by every Client of that agency, so
-// that concurrent jobs of one agency share its quota while other agencies keep theirs. Built by
-// NewRedisLimiters the quota is held in Redis and shared by every worker process; built by
-// NewLimiters it is per process (tests, single-process runs). It is safe for concurrent use.
-type Limiters struct {
-	qpm int
-	// redis, when set, holds the quotas (see NewRedisLimiters).
-	redis  *redis_rate.Limiter
-	prefix string
-
-	mu sync.Mutex
-	m  map[uuid.UUID]Limiter
-}
-
-// NewLimiters returns per-process Limiters allowing qpm queries a minute per agency; zero or
-// less means DefaultQueriesPerMinute.
-func NewLimiters(qpm int) *Limiters {
-	return &Limiters{qpm: qpm, m: make(map[uuid.UUID]Limiter)}
-}
-
-// NewRedisLimiters returns Limiters whose quotas live in Redis under prefix, so that all the
-// workers together stay within qpm queries a minute per agency (Google's quota is per admin,
-// not per process). Zero or less qpm means DefaultQueriesPerMinute.
-func NewRedisLimiters(rdb redis.UniversalClient, prefix string, qpm int) *Limiters {
-	l := NewLimiters(qpm)
-	l.redis, l.prefix = redis_rate.NewLimiter(rdb), prefix
-	return l
-}
-
-// For returns the agency's limiter, creating it on first use.
-func (l *Limiters) For(agencyID uuid.UUID) Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	lim, ok := l.m[agencyID]
-	if !ok {
-		if l.redis != nil {
-			lim = &RedisLimiter{lim: l.redis, key: l.prefix + "gws:quota:" + agencyID.String(), limit: redisLimit(l.qpm)}
-		} else {
-			lim = newLimiter(l.qpm)
-		}
-		l.m[agencyID] = lim
-	}
-	return lim
-}
-
-// redisLimit is newLimiter's pace in redis_rate's terms: qpm a minute, a second's share at once.
-func redisLimit(qpm int) redis_rate.Limit {
-	if qpm <= 0 {
-		qpm = DefaultQueriesPerMinute
-	}
-	return redis_rate.Limit{Rate: qpm, Period: time.Minute, Burst: max(1, qpm/60)}
-}
-
-// RedisLimiter is one agency's quota held in Redis (GCRA, github.com/go-redis/redis_rate).
-type RedisLimiter struct {
-	lim   *redis_rate.Limiter
-	key   string
-	limit redis_rate.Limit
-}
-
-// TryAcquire takes one query of the quota if one is free now, and says when to try again if
-// not.
-func (r *RedisLimiter) TryAcquire(ctx context.Context) (bool, time.Duration, error) {
-	res, err := r.lim.Allow(ctx, r.key, r.limit)
-	if err != nil {
-		return false, 0, fmt.Errorf("gws: quota in redis: %w", err)
-	}
-	return res.Allowed > 0, res.RetryAfter, nil
-}
-
-// Wait takes one query of the quota, waiting until one is free.
-func (r *RedisLimiter) Wait(ctx context.Context) error {
-	for {
-		ok, after, err := r.TryAcquire(ctx)
-		if err != nil || ok {
-			return err
-		}
-		if err := sleep(ctx, max(after, time.Millisecond)); err != nil {
-			return err
-		}
-	}
-}
-
-// newLimiter spreads qpm evenly over the minute and allows a burst of one
-// second's worth, so a quiet agency starts quickly without ever exceeding the
-// per-minute quota by more than a second's share.
-func newLimiter(qpm int) *rate.Limiter {
-	if qpm <= 0 {
-		qpm = DefaultQueriesPerMinute
-	}
-	return rate.NewLimiter(rate.Limit(float64(qpm)/60), max(1, qpm/60))
 }
 
 // normalizeOU gives an org unit path Google's canonical form: a leading slash
