@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
-	admin "google.golang.org/api/admin/directory/v1"
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/audit"
@@ -20,6 +19,7 @@ import (
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // What a repair did about one mismatch.
@@ -42,6 +42,18 @@ const (
 
 // repairKinds are the kinds a repair acts on when none are named, in the order it acts.
 var repairKinds = []string{MismatchMissing, MismatchUnknown, MismatchDrift, MismatchSuspended}
+
+// RepairAction is what a repair did (or declined to do) about one mismatch.
+type RepairAction struct {
+	Kind       string     `json:"kind"`
+	Email      string     `json:"email"`
+	IdentityID *uuid.UUID `json:"identityId,omitempty"`
+	// Action is one of the Repair* constants.
+	Action string `json:"action"`
+	Detail string `json:"detail,omitempty"`
+	// JobID is the provisioning job of a re-provisioning.
+	JobID *uuid.UUID `json:"jobId,omitempty"`
+}
 
 // RepairResult is what Repair did.
 type RepairResult struct {
@@ -69,6 +81,48 @@ func (s *Service) Repair(ctx context.Context, actor *auth.Actor, reportID uuid.U
 	if err := actor.Require(auth.ActionManage); err != nil {
 		return nil, err
 	}
+	sel, err := selectKinds(kinds)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := loadReport(ctx, s.db, actor.Tenant(), reportID)
+	if err != nil {
+		return nil, err
+	}
+	if done := intersect(rep.RepairedKinds, sel); len(done) > 0 {
+		return nil, fault.Conflict(fmt.Sprintf("this report's %s mismatches were already repaired; sync the directory again for a fresh report",
+			strings.Join(done, ", ")), rep.ID.String())
+	}
+	todo, touching := rep.toRepair(sel)
+	if err := s.checkRepairShare(ctx, actor.AgencyID, rep.ID, touching); err != nil {
+		return nil, err
+	}
+	if err := s.claim(ctx, rep, sel); err != nil {
+		return nil, err
+	}
+	var c *Client
+	if touching > 0 {
+		if c, err = s.repairClient(ctx, rep, sel); err != nil {
+			return nil, err
+		}
+	}
+	out := &RepairResult{ReportID: rep.ID, Kinds: sel, Actions: make([]RepairAction, 0, len(todo))}
+	for _, m := range todo {
+		out.Actions = append(out.Actions, s.repairOne(ctx, actor, c, m))
+	}
+	if err := s.recordRepair(ctx, actor, rep.ID, sel, out.Actions); err != nil {
+		return nil, err
+	}
+	for _, a := range out.Actions {
+		if a.Action == RepairReprovisionQueued {
+			s.publish(ctx, actor.AgencyID, *a.IdentityID)
+		}
+	}
+	return out, nil
+}
+
+// selectKinds checks the kinds asked for and returns them without repeats; none means all.
+func selectKinds(kinds []string) ([]string, error) {
 	if len(kinds) == 0 {
 		kinds = repairKinds
 	}
@@ -81,16 +135,12 @@ func (s *Service) Repair(ctx context.Context, actor *auth.Actor, reportID uuid.U
 			sel = append(sel, k)
 		}
 	}
-	rep, err := s.loadReport(ctx, s.db, actor.AgencyID, reportID)
-	if err != nil {
-		return nil, err
-	}
-	if done := intersect(rep.RepairedKinds, sel); len(done) > 0 {
-		return nil, fault.Conflict(fmt.Sprintf("this report's %s mismatches were already repaired; sync the directory again for a fresh report",
-			strings.Join(done, ", ")), rep.ID.String())
-	}
-	var todo []ReportMismatch
-	touching := 0
+	return sel, nil
+}
+
+// toRepair returns the report's mismatches of the selected kinds, in the order repairs act,
+// and how many of them touch a directory user (all but the suspended, which are only reported).
+func (rep *Report) toRepair(sel []string) (todo []ReportMismatch, touching int) {
 	for _, k := range repairKinds {
 		if !slices.Contains(sel, k) {
 			continue
@@ -104,92 +154,99 @@ func (s *Service) Repair(ctx context.Context, actor *auth.Actor, reportID uuid.U
 			}
 		}
 	}
-	managed, err := identity.CountManaged(ctx, s.db, actor.AgencyID)
+	return todo, touching
+}
+
+// checkRepairShare refuses a repair that would touch more than RepairMaxShare of the agency's
+// live managed identities (at least one is always allowed).
+func (s *Service) checkRepairShare(ctx context.Context, agencyID, reportID uuid.UUID, touching int) error {
+	managed, err := identity.CountManaged(ctx, s.db, agencyID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	limit := max(1, int(math.Floor(s.cfg.RepairMaxShare*float64(managed))))
 	if touching > limit {
-		return nil, fault.Conflict(fmt.Sprintf("this repair would touch %d directory users, more than %.0f%% of the agency's %d managed identities (at most %d): repair fewer kinds, or fix the directory by hand",
-			touching, s.cfg.RepairMaxShare*100, managed, limit), rep.ID.String())
+		return fault.Conflict(fmt.Sprintf("this repair would touch %d directory users, more than %.0f%% of the agency's %d managed identities (at most %d): repair fewer kinds, or fix the directory by hand",
+			touching, s.cfg.RepairMaxShare*100, managed, limit), reportID.String())
 	}
+	return nil
+}
 
-	// Claim the kinds first, so that two concurrent repairs of one report cannot both act.
-	res, err := s.db.NewUpdate().Model((*Report)(nil)).
-		Where("id = ? AND agency_id = ?", rep.ID, actor.AgencyID).
-		Where("NOT (repaired_kinds && ?::text[])", pgdialect.Array(sel)).
-		Set("repaired_kinds = repaired_kinds || ?::text[]", pgdialect.Array(sel)).
+// claim marks the kinds repaired on the report before acting, so that two concurrent repairs of
+// one report cannot both act.
+func (s *Service) claim(ctx context.Context, rep *Report, kinds []string) error {
+	res, err := tenant.Agency(rep.AgencyID).Update(s.db, (*Report)(nil)).
+		Where("r.id = ?", rep.ID).
+		Where("NOT (repaired_kinds && ?::text[])", pgdialect.Array(kinds)).
+		Set("repaired_kinds = repaired_kinds || ?::text[]", pgdialect.Array(kinds)).
 		Exec(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("gws: claim report for repair: %w", err)
+		return fmt.Errorf("gws: claim report for repair: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, fault.Conflict("this report is being repaired or was repaired already; sync the directory again for a fresh report", rep.ID.String())
+		return fault.Conflict("this report is being repaired or was repaired already; sync the directory again for a fresh report", rep.ID.String())
 	}
-
-	var c *Client
-	if touching > 0 {
-		src, err := s.loadSource(ctx, s.db, actor.AgencyID, rep.SourceID)
-		if err == nil {
-			c, err = s.clientFor(ctx, src)
-		}
-		if err != nil {
-			s.unclaim(ctx, rep.ID, sel)
-			return nil, err
-		}
-	}
-	out := &RepairResult{ReportID: rep.ID, Kinds: sel, Actions: make([]RepairAction, 0, len(todo))}
-	var republish []uuid.UUID
-	for _, m := range todo {
-		a := RepairAction{Kind: m.Kind, Email: m.Email, IdentityID: m.IdentityID}
-		switch m.Kind {
-		case MismatchMissing:
-			s.repairMissing(ctx, actor, &a)
-			if a.Action == RepairReprovisionQueued {
-				republish = append(republish, *a.IdentityID)
-			}
-		case MismatchUnknown:
-			s.repairUnknown(ctx, actor.AgencyID, c, &a)
-		case MismatchDrift:
-			s.repairDrift(ctx, actor.AgencyID, c, &a)
-		case MismatchSuspended:
-			a.Action, a.Detail = RepairReported, "a suspended managed user is left as is: unsuspend it in the Admin console, or delete the identity"
-		}
-		out.Actions = append(out.Actions, a)
-	}
-
-	counts := map[string]int{}
-	for _, a := range out.Actions {
-		counts[a.Action]++
-	}
-	err = db.InTx(context.WithoutCancel(ctx), s.db, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewUpdate().Model((*Report)(nil)).Where("id = ?", rep.ID).
-			Set("repaired_at = clock_timestamp()").Set("repaired_by = ?", nullUUID(actor.UserID)).
-			Set("repair = coalesce(repair, '[]'::jsonb) || ?::jsonb", jsonValue(out.Actions)).
-			Exec(ctx); err != nil {
-			return fmt.Errorf("gws: record repair: %w", err)
-		}
-		return audit.Record(ctx, tx, actor, KindDirectoryRepaired, "directory_sync_report", rep.ID, map[string]any{
-			"kinds": sel, "actions": counts,
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range republish {
-		s.publish(ctx, actor.AgencyID, id)
-	}
-	return out, nil
+	return nil
 }
 
 // unclaim gives the kinds back when a repair could not start.
-func (s *Service) unclaim(ctx context.Context, reportID uuid.UUID, kinds []string) {
-	_, err := s.db.NewUpdate().Model((*Report)(nil)).Where("id = ?", reportID).
+func (s *Service) unclaim(ctx context.Context, rep *Report, kinds []string) {
+	_, err := tenant.Agency(rep.AgencyID).Update(s.db, (*Report)(nil)).Where("r.id = ?", rep.ID).
 		Set("repaired_kinds = array(SELECT unnest(repaired_kinds) EXCEPT SELECT unnest(?::text[]))", pgdialect.Array(kinds)).
 		Exec(context.WithoutCancel(ctx))
 	if err != nil {
-		s.log.WarnContext(ctx, "gws: release repair claim", "report_id", reportID, "error", err)
+		s.log.WarnContext(ctx, "gws: release repair claim", "report_id", rep.ID, "error", err)
 	}
+}
+
+// repairClient dials the report's source; when it cannot, the claimed kinds are given back.
+func (s *Service) repairClient(ctx context.Context, rep *Report, kinds []string) (*Client, error) {
+	src, err := s.loadSource(ctx, s.db, tenant.Agency(rep.AgencyID), rep.SourceID)
+	var c *Client
+	if err == nil {
+		c, err = s.clientFor(ctx, src)
+	}
+	if err != nil {
+		s.unclaim(ctx, rep, kinds)
+		return nil, err
+	}
+	return c, nil
+}
+
+// repairOne acts on one mismatch and says what it did.
+func (s *Service) repairOne(ctx context.Context, actor *auth.Actor, c *Client, m ReportMismatch) RepairAction {
+	a := RepairAction{Kind: m.Kind, Email: m.Email, IdentityID: m.IdentityID}
+	switch m.Kind {
+	case MismatchMissing:
+		s.repairMissing(ctx, actor, &a)
+	case MismatchUnknown:
+		s.repairUnknown(ctx, actor.AgencyID, c, &a)
+	case MismatchDrift:
+		s.repairDrift(ctx, actor.AgencyID, c, &a)
+	case MismatchSuspended:
+		a.Action, a.Detail = RepairReported, "a suspended managed user is left as is: unsuspend it in the Admin console, or delete the identity"
+	}
+	return a
+}
+
+// recordRepair appends the actions to the report and records the repair in the audit log,
+// even when the caller has gone: the directory has changed by now.
+func (s *Service) recordRepair(ctx context.Context, actor *auth.Actor, reportID uuid.UUID, kinds []string, actions []RepairAction) error {
+	counts := map[string]int{}
+	for _, a := range actions {
+		counts[a.Action]++
+	}
+	return db.InTx(context.WithoutCancel(ctx), s.db, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := actor.Tenant().Update(tx, (*Report)(nil)).Where("r.id = ?", reportID).
+			Set("repaired_at = clock_timestamp()").Set("repaired_by = ?", nullUUID(actor.UserID)).
+			Set("repair = coalesce(repair, '[]'::jsonb) || ?::jsonb", jsonValue(actions)).
+			Exec(ctx); err != nil {
+			return fmt.Errorf("gws: record repair: %w", err)
+		}
+		return audit.Record(ctx, tx, actor, KindDirectoryRepaired, "directory_sync_report", reportID, map[string]any{
+			"kinds": kinds, "actions": counts,
+		})
+	})
 }
 
 // repairMissing queues the re-creation of a PROVISIONED identity's missing user.
@@ -306,20 +363,6 @@ func (s *Service) repairDrift(ctx context.Context, agencyID uuid.UUID, c *Client
 		return
 	}
 	a.Action = RepairPatched
-}
-
-// RestoreAttributes sets a managed user's given and family name back, and moves it back into
-// the managed org unit. Other attributes (external ids, aliases, ...) are left alone.
-func (c *Client) RestoreAttributes(ctx context.Context, userKey, givenName, familyName string) error {
-	if userKey == "" || givenName == "" || familyName == "" {
-		return fmt.Errorf("gws: restore attributes: %w: empty user key or name", errInvalidArgument)
-	}
-	body := &admin.User{
-		Name:        &admin.UserName{GivenName: givenName, FamilyName: familyName},
-		OrgUnitPath: c.ou,
-	}
-	_, err := c.patch(ctx, "restore attributes of "+userKey, userKey, body, "", false)
-	return err
 }
 
 // underOU reports whether path is ou or below it.

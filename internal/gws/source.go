@@ -22,6 +22,7 @@ import (
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
@@ -81,11 +82,16 @@ type Source struct {
 	KeyConfigured bool `bun:"key_configured,scanonly"`
 }
 
-// selectSources selects sources with KeyConfigured filled in.
-func (s *Service) selectSources(idb bun.IDB, dst any) *bun.SelectQuery {
-	return idb.NewSelect().Model(dst).ColumnExpr("src.*").
-		ColumnExpr(`EXISTS (SELECT 1 FROM secrets sec WHERE sec.agency_id = src.agency_id
-			AND sec.owner_id = src.id AND sec.purpose = ?) AS key_configured`, vault.PurposeServiceAccountKey)
+// withKeyState fills in the sources' KeyConfigured from the vault, for what the API shows.
+func withKeyState(ctx context.Context, idb bun.IDB, srcs ...*Source) error {
+	for _, src := range srcs {
+		ok, err := vault.Has(ctx, idb, src.AgencyID, src.ID, vault.PurposeServiceAccountKey)
+		if err != nil {
+			return fmt.Errorf("gws: source key: %w", err)
+		}
+		src.KeyConfigured = ok
+	}
+	return nil
 }
 
 // ListSources returns the agency's identity sources with their state and configuration,
@@ -95,9 +101,13 @@ func (s *Service) ListSources(ctx context.Context, actor *auth.Actor) ([]Source,
 		return nil, err
 	}
 	var out []Source
-	if err := s.selectSources(s.db, &out).Where("src.agency_id = ?", actor.AgencyID).
-		OrderExpr("src.created_at, src.id").Scan(ctx); err != nil {
+	if err := actor.Tenant().Select(s.db, &out).OrderExpr("src.created_at, src.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("gws: list sources: %w", err)
+	}
+	for i := range out {
+		if err := withKeyState(ctx, s.db, &out[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -107,13 +117,25 @@ func (s *Service) GetSource(ctx context.Context, actor *auth.Actor, id uuid.UUID
 	if err := actor.Require(auth.ActionReadOps); err != nil {
 		return nil, err
 	}
-	return s.loadSource(ctx, s.db, actor.AgencyID, id)
+	return s.shownSource(ctx, actor.Tenant(), id)
 }
 
-// loadSource returns the agency's source by id, or NOT_FOUND.
-func (s *Service) loadSource(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Source, error) {
+// shownSource is loadSource with KeyConfigured filled in, for the API.
+func (s *Service) shownSource(ctx context.Context, scope tenant.Scope, id uuid.UUID) (*Source, error) {
+	src, err := s.loadSource(ctx, s.db, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := withKeyState(ctx, s.db, src); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// loadSource returns the scope's source by id, or NOT_FOUND.
+func (s *Service) loadSource(ctx context.Context, idb bun.IDB, scope tenant.Scope, id uuid.UUID) (*Source, error) {
 	src := new(Source)
-	err := s.selectSources(idb, src).Where("src.agency_id = ? AND src.id = ?", agencyID, id).Scan(ctx)
+	err := scope.Select(idb, src).Where("src.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("identity source")
 	}
@@ -126,7 +148,7 @@ func (s *Service) loadSource(ctx context.Context, idb bun.IDB, agencyID, id uuid
 // agencySource returns the agency's Google Workspace source, or ErrSourceNotReady.
 func (s *Service) agencySource(ctx context.Context, agencyID uuid.UUID) (*Source, error) {
 	src := new(Source)
-	err := s.selectSources(s.db, src).Where("src.agency_id = ? AND src.kind = ?", agencyID, SourceKindGWS).Scan(ctx)
+	err := tenant.Agency(agencyID).Select(s.db, src).Where("src.kind = ?", SourceKindGWS).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fmt.Errorf("gws: %w: the agency has no Google Workspace identity source", ErrSourceNotReady)
 	}
@@ -280,51 +302,15 @@ func (s *Service) ConfigureSource(ctx context.Context, actor *auth.Actor, in Sou
 	}
 	var id uuid.UUID
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		existing := new(Source)
-		err := s.selectSources(tx, existing).Where("src.agency_id = ? AND src.kind = ?", actor.AgencyID, SourceKindGWS).
-			For("UPDATE OF src").Scan(ctx)
-		switch {
-		case db.IsNoRows(err):
-			existing = nil
-		case err != nil:
-			return fmt.Errorf("gws: lock source: %w", err)
+		existing, err := lockAgencySource(ctx, tx, actor.AgencyID)
+		if err != nil {
+			return err
 		}
-		if key == "" && (existing == nil || (existing.Endpoint == "" && !existing.KeyConfigured)) {
-			return fault.Invalid("serviceAccountKey", "is required: upload the service account's JSON key file")
+		if err := allowSourceChange(ctx, tx, actor.AgencyID, existing, in.Domain, key != ""); err != nil {
+			return err
 		}
-		if existing != nil && existing.Domain != in.Domain {
-			n, err := identity.CountManaged(ctx, tx, actor.AgencyID)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				return fault.Invalid("domain", fmt.Sprintf("cannot change from %s while %d managed identities use it", existing.Domain, n))
-			}
-			if _, err := tx.NewDelete().Table("directory_domains").Where("agency_id = ?", actor.AgencyID).Exec(ctx); err != nil {
-				return fmt.Errorf("gws: release domain: %w", err)
-			}
-		}
-		src := &Source{
-			AgencyID: actor.AgencyID, Kind: SourceKindGWS, State: SourceChecking, Domain: in.Domain,
-			CustomerID: in.CustomerID, AdminSubject: in.AdminSubject, ManagedOU: in.ManagedOU,
-			ServiceAccountEmail: keyEmail,
-		}
-		q := tx.NewInsert().Model(src).ExcludeColumn("endpoint", "last_check_at", "last_sync_at", "created_at", "updated_at").
-			On("CONFLICT (agency_id, kind) DO UPDATE").
-			Set("state = EXCLUDED.state").Set("domain = EXCLUDED.domain").Set("customer_id = EXCLUDED.customer_id").
-			Set("admin_subject = EXCLUDED.admin_subject").Set("managed_ou = EXCLUDED.managed_ou").
-			Set("last_error = ''").Set("updated_at = clock_timestamp()")
-		if key != "" {
-			q = q.Set("service_account_email = EXCLUDED.service_account_email")
-		}
-		if _, err := q.Returning("id").Exec(ctx); err != nil {
-			return fmt.Errorf("gws: upsert source: %w", err)
-		}
-		id = src.ID
-		if key != "" {
-			if err := s.vault.Put(ctx, tx, actor.AgencyID, id, vault.PurposeServiceAccountKey, []byte(key)); err != nil {
-				return err
-			}
+		if id, err = s.storeSource(ctx, tx, actor.AgencyID, in, key, keyEmail); err != nil {
+			return err
 		}
 		rec, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeCheckIdentitySource,
 			Input: SourceCheckInput{SourceID: id}, CreatedBy: actor.UserID})
@@ -340,7 +326,73 @@ func (s *Service) ConfigureSource(ctx context.Context, actor *auth.Actor, in Sou
 	if err != nil {
 		return nil, err
 	}
-	return s.loadSource(ctx, s.db, actor.AgencyID, id)
+	return s.shownSource(ctx, actor.Tenant(), id)
+}
+
+// lockAgencySource locks the agency's Google Workspace source, with KeyConfigured filled in, or
+// returns nil when it has none.
+func lockAgencySource(ctx context.Context, tx bun.Tx, agencyID uuid.UUID) (*Source, error) {
+	src := new(Source)
+	err := tenant.Agency(agencyID).Select(tx, src).Where("src.kind = ?", SourceKindGWS).For("UPDATE OF src").Scan(ctx)
+	switch {
+	case db.IsNoRows(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("gws: lock source: %w", err)
+	}
+	if err := withKeyState(ctx, tx, src); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// allowSourceChange refuses a configuration without a key where one is needed, and a change of
+// domain while managed identities use the old one; an allowed change of domain releases it.
+func allowSourceChange(ctx context.Context, tx bun.Tx, agencyID uuid.UUID, existing *Source, domain string, newKey bool) error {
+	if !newKey && (existing == nil || (existing.Endpoint == "" && !existing.KeyConfigured)) {
+		return fault.Invalid("serviceAccountKey", "is required: upload the service account's JSON key file")
+	}
+	if existing == nil || existing.Domain == domain {
+		return nil
+	}
+	n, err := identity.CountManaged(ctx, tx, agencyID)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fault.Invalid("domain", fmt.Sprintf("cannot change from %s while %d managed identities use it", existing.Domain, n))
+	}
+	if _, err := tenant.Agency(agencyID).DeleteTable(tx, "directory_domains").Exec(ctx); err != nil {
+		return fmt.Errorf("gws: release domain: %w", err)
+	}
+	return nil
+}
+
+// storeSource creates or changes the agency's source, CHECKING, and seals its key (if given) in
+// the vault; it returns the source's id.
+func (s *Service) storeSource(ctx context.Context, tx bun.Tx, agencyID uuid.UUID, in SourceInput, key, keyEmail string) (uuid.UUID, error) {
+	src := &Source{
+		AgencyID: agencyID, Kind: SourceKindGWS, State: SourceChecking, Domain: in.Domain,
+		CustomerID: in.CustomerID, AdminSubject: in.AdminSubject, ManagedOU: in.ManagedOU,
+		ServiceAccountEmail: keyEmail,
+	}
+	q := tx.NewInsert().Model(src).ExcludeColumn("endpoint", "last_check_at", "last_sync_at", "created_at", "updated_at").
+		On("CONFLICT (agency_id, kind) DO UPDATE").
+		Set("state = EXCLUDED.state").Set("domain = EXCLUDED.domain").Set("customer_id = EXCLUDED.customer_id").
+		Set("admin_subject = EXCLUDED.admin_subject").Set("managed_ou = EXCLUDED.managed_ou").
+		Set("last_error = ''").Set("updated_at = clock_timestamp()")
+	if key != "" {
+		q = q.Set("service_account_email = EXCLUDED.service_account_email")
+	}
+	if _, err := q.Returning("id").Exec(ctx); err != nil {
+		return uuid.Nil, fmt.Errorf("gws: upsert source: %w", err)
+	}
+	if key != "" {
+		if err := s.vault.Put(ctx, tx, agencyID, src.ID, vault.PurposeServiceAccountKey, []byte(key)); err != nil {
+			return uuid.Nil, err
+		}
+	}
+	return src.ID, nil
 }
 
 // CheckResult is what a CHECK_IDENTITY_SOURCE job records: no secrets.
@@ -372,7 +424,7 @@ func (s *Service) HandleCheckSource(ctx context.Context, rec *job.Record) (any, 
 // final attempt. The outcome is recorded only if the configuration checked is still the
 // source's: a check overtaken by a change leaves the state to the change's own check.
 func (s *Service) CheckSource(ctx context.Context, agencyID, sourceID uuid.UUID, final bool) (*CheckResult, error) {
-	src, err := s.loadSource(ctx, s.db, agencyID, sourceID)
+	src, err := s.loadSource(ctx, s.db, tenant.Agency(agencyID), sourceID)
 	if err != nil {
 		return nil, permanentFault(err)
 	}
@@ -414,7 +466,8 @@ const errDomainHeld = "This domain is connected to another AccessHive account; c
 func (s *Service) stampCheck(ctx context.Context, src *Source, res *CheckResult) (*CheckResult, error) {
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var updatedAt time.Time
-		err := tx.NewSelect().Model((*Source)(nil)).Column("updated_at").Where("id = ? AND agency_id = ?", src.ID, src.AgencyID).
+		scope := tenant.Agency(src.AgencyID)
+		err := scope.Select(tx, (*Source)(nil)).Column("updated_at").Where("src.id = ?", src.ID).
 			For("UPDATE").Scan(ctx, &updatedAt)
 		if db.IsNoRows(err) {
 			return job.Permanent(fault.NotFound("identity source"))
@@ -439,7 +492,7 @@ func (s *Service) stampCheck(ctx context.Context, src *Source, res *CheckResult)
 				return fmt.Errorf("gws: claim domain: %w", err)
 			}
 		}
-		return tx.NewUpdate().Model((*Source)(nil)).Where("id = ?", src.ID).
+		return scope.Update(tx, (*Source)(nil)).Where("src.id = ?", src.ID).
 			Set("state = ?", res.State).Set("last_error = ?", res.Error).Set("last_check_at = clock_timestamp()").
 			Returning("last_check_at").Scan(ctx, &res.CheckedAt)
 	})

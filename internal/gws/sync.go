@@ -17,6 +17,7 @@ import (
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // MaxReportMismatches bounds the mismatches a report keeps; the counts per kind are always
@@ -47,49 +48,6 @@ type SyncResult struct {
 	Counts     map[string]int `json:"counts"`
 }
 
-// ReportMismatch is one mismatch of a report.
-type ReportMismatch struct {
-	Kind       string     `json:"kind"`
-	Email      string     `json:"email"`
-	IdentityID *uuid.UUID `json:"identityId,omitempty"`
-	Detail     string     `json:"detail"`
-}
-
-// RepairAction is what a repair did (or declined to do) about one mismatch.
-type RepairAction struct {
-	Kind       string     `json:"kind"`
-	Email      string     `json:"email"`
-	IdentityID *uuid.UUID `json:"identityId,omitempty"`
-	// Action is one of the Repair* constants.
-	Action string `json:"action"`
-	Detail string `json:"detail,omitempty"`
-	// JobID is the provisioning job of a re-provisioning.
-	JobID *uuid.UUID `json:"jobId,omitempty"`
-}
-
-// Report is a directory sync report: a dry run's mismatches between the managed org unit and
-// AccessHive's managed identities, and the repairs made from it later.
-type Report struct {
-	bun.BaseModel `bun:"table:directory_sync_reports,alias:r"`
-
-	ID            uuid.UUID        `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
-	AgencyID      uuid.UUID        `bun:"agency_id,type:uuid,notnull"`
-	SourceID      uuid.UUID        `bun:"source_id,type:uuid,notnull"`
-	JobID         *uuid.UUID       `bun:"job_id,type:uuid"`
-	StartedAt     time.Time        `bun:"started_at,notnull"`
-	FinishedAt    time.Time        `bun:"finished_at,notnull"`
-	Pages         int              `bun:"pages,notnull"`
-	UsersSeen     int              `bun:"users_seen,notnull"`
-	Expected      int              `bun:"expected,notnull"`
-	Counts        map[string]int   `bun:"mismatch_counts,type:jsonb,notnull"`
-	Mismatches    []ReportMismatch `bun:"mismatches,type:jsonb,notnull"`
-	Truncated     bool             `bun:"truncated,notnull"`
-	RepairedAt    *time.Time       `bun:"repaired_at"`
-	RepairedBy    *uuid.UUID       `bun:"repaired_by,type:uuid"`
-	RepairedKinds []string         `bun:"repaired_kinds,array,notnull"`
-	Repair        []RepairAction   `bun:"repair,type:jsonb"`
-}
-
 // RequestSync enqueues a SYNC_DIRECTORY job (low queue) for one of the agency's sources (owners
 // and admins). A sync already queued or running for the agency is a CONFLICT naming its job.
 func (s *Service) RequestSync(ctx context.Context, actor *auth.Actor, sourceID uuid.UUID) (*job.Record, error) {
@@ -98,26 +56,10 @@ func (s *Service) RequestSync(ctx context.Context, actor *auth.Actor, sourceID u
 	}
 	var rec *job.Record
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		src := new(Source)
-		err := tx.NewSelect().Model(src).Where("src.agency_id = ? AND src.id = ?", actor.AgencyID, sourceID).For("UPDATE").Scan(ctx)
-		if db.IsNoRows(err) {
-			return fault.NotFound("identity source")
+		if err := lockSourceForSync(ctx, tx, actor.Tenant(), sourceID); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("gws: lock source: %w", err)
-		}
-		var running uuid.UUID
-		err = tx.NewSelect().Model((*job.Record)(nil)).Column("id").
-			Where("agency_id = ? AND type = ?", actor.AgencyID, job.TypeSyncDirectory).
-			Where("status IN (?)", bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).
-			Where("input ->> 'sourceId' = ?", sourceID.String()).
-			Limit(1).Scan(ctx, &running)
-		switch {
-		case err == nil:
-			return fault.Conflict("a directory sync of this source is already queued or running", running.String())
-		case !db.IsNoRows(err):
-			return fmt.Errorf("gws: find running sync: %w", err)
-		}
+		var err error
 		if rec, err = job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeSyncDirectory,
 			Input: SyncInput{SourceID: sourceID}, CreatedBy: actor.UserID}); err != nil {
 			return err
@@ -128,6 +70,26 @@ func (s *Service) RequestSync(ctx context.Context, actor *auth.Actor, sourceID u
 		return nil, err
 	}
 	return rec, nil
+}
+
+// lockSourceForSync locks the scope's source and refuses a second sync of it while one is
+// queued or running.
+func lockSourceForSync(ctx context.Context, tx bun.Tx, scope tenant.Scope, sourceID uuid.UUID) error {
+	err := scope.Select(tx, (*Source)(nil)).Column("id").Where("src.id = ?", sourceID).For("UPDATE").Scan(ctx, new(uuid.UUID))
+	if db.IsNoRows(err) {
+		return fault.NotFound("identity source")
+	}
+	if err != nil {
+		return fmt.Errorf("gws: lock source: %w", err)
+	}
+	running, _, err := job.Active(ctx, tx, scope, job.TypeSyncDirectory, "sourceId", sourceID.String())
+	if err != nil {
+		return fmt.Errorf("gws: find running sync: %w", err)
+	}
+	if running != uuid.Nil {
+		return fault.Conflict("a directory sync of this source is already queued or running", running.String())
+	}
+	return nil
 }
 
 // SyncHandler returns the worker handler of SYNC_DIRECTORY; progress receives a SyncProgress
@@ -161,7 +123,7 @@ func (s *Service) SyncHandler(progress func(context.Context, any) error) func(co
 // job: a retried job replaces its report.
 func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID, progress func(context.Context, any) error) (*SyncResult, error) {
 	started := time.Now()
-	src, err := s.loadSource(ctx, s.db, agencyID, sourceID)
+	src, err := s.loadSource(ctx, s.db, tenant.Agency(agencyID), sourceID)
 	if err != nil {
 		return nil, permanentFault(err)
 	}
@@ -169,82 +131,99 @@ func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID,
 	if err != nil {
 		return nil, syncError(err)
 	}
+	want, err := s.loadExpected(ctx, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	onPage := s.progressReporter(ctx, progress)
+	var pages, users int
+	mismatches, err := Reconcile(ctx, c, want.byEmail, want.deleted, func(p, u int) {
+		pages, users = p, u
+		onPage(p, u)
+	})
+	if err != nil {
+		return nil, syncError(err)
+	}
+	rep := &Report{
+		AgencyID: agencyID, SourceID: src.ID, StartedAt: started, Pages: pages, UsersSeen: users,
+		Expected: len(want.byEmail), Counts: map[string]int{}, Mismatches: []ReportMismatch{}, RepairedKinds: []string{},
+	}
+	if jobID != uuid.Nil {
+		rep.JobID = &jobID
+	}
+	rep.collect(mismatches, want.unsettled)
+	mismatches = nil
+	rep.FinishedAt = time.Now()
+	if err := s.storeReport(ctx, rep); err != nil {
+		return nil, err
+	}
+	total := rep.total()
+	s.log.InfoContext(ctx, "gws: directory synced", "source_id", src.ID, "pages", pages, "users", users,
+		"expected", len(want.byEmail), "mismatches", total)
+	return &SyncResult{ReportID: rep.ID, Pages: pages, UsersSeen: users, Expected: len(want.byEmail), Mismatches: total, Counts: rep.Counts}, nil
+}
 
-	expected := make(map[string]Expected)
-	// Only identities that are not PROVISIONED are remembered with their state, so the
-	// usual case costs nothing beyond the expected map.
-	unsettled := make(map[uuid.UUID]identity.State)
-	err = identity.EachManaged(ctx, s.db, agencyID, func(r identity.ManagedRef) error {
+// expectation is what AccessHive's records say the managed org unit should hold.
+type expectation struct {
+	// byEmail are the live managed identities' users, by lowercased address.
+	byEmail map[string]Expected
+	// unsettled holds the state of the live identities that are not PROVISIONED; the usual
+	// case costs nothing beyond byEmail.
+	unsettled map[uuid.UUID]identity.State
+	// deleted holds the ids of DELETED managed identities, whose users deprovisioning suspended
+	// (unless it deleted them outright) and left in the org unit: only their ids are kept, to
+	// recognise them.
+	deleted map[uuid.UUID]struct{}
+}
+
+// loadExpected streams the agency's managed identities into an expectation.
+func (s *Service) loadExpected(ctx context.Context, agencyID uuid.UUID) (*expectation, error) {
+	want := &expectation{
+		byEmail: make(map[string]Expected), unsettled: make(map[uuid.UUID]identity.State),
+		deleted: make(map[uuid.UUID]struct{}),
+	}
+	err := identity.EachManaged(ctx, s.db, agencyID, func(r identity.ManagedRef) error {
 		email := strings.ToLower(strings.TrimSpace(r.Email))
 		if email == "" {
 			return nil
 		}
 		given, family := SplitName(r.DisplayName)
-		expected[email] = Expected{IdentityID: r.ID, Email: email, GivenName: given, FamilyName: family}
+		want.byEmail[email] = Expected{IdentityID: r.ID, Email: email, GivenName: given, FamilyName: family}
 		if r.State != identity.StateProvisioned {
-			unsettled[r.ID] = r.State
+			want.unsettled[r.ID] = r.State
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	// Deleted identities' users are suspended by deprovisioning (unless deleted outright) and
-	// stay in the org unit: only their ids are kept, to recognise them.
-	deleted := make(map[uuid.UUID]struct{})
 	err = identity.EachDeletedManaged(ctx, s.db, agencyID, func(id uuid.UUID) error {
-		deleted[id] = struct{}{}
+		want.deleted[id] = struct{}{}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	var onPage func(pages, users int)
-	if progress != nil {
-		onPage = func(pages, users int) {
-			if err := progress(ctx, SyncProgress{Pages: pages, UsersSeen: users}); err != nil {
-				s.log.DebugContext(ctx, "gws: report sync progress", "error", err)
-			}
-		}
-	}
-	var pages, users int
-	mismatches, err := Reconcile(ctx, c, expected, deleted, func(p, u int) {
-		pages, users = p, u
-		if onPage != nil {
-			onPage(p, u)
-		}
-	})
-	if err != nil {
-		return nil, syncError(err)
-	}
+	return want, nil
+}
 
-	rep := &Report{
-		AgencyID: agencyID, SourceID: src.ID, StartedAt: started, Pages: pages, UsersSeen: users,
-		Expected: len(expected), Counts: map[string]int{}, Mismatches: []ReportMismatch{}, RepairedKinds: []string{},
-	}
-	if jobID != uuid.Nil {
-		rep.JobID = &jobID
-	}
-	for _, m := range mismatches {
-		if state, ok := unsettled[m.IdentityID]; ok && !reportable(m.Kind, state) {
-			continue
+// progressReporter returns the per-page callback of a sync, which passes a SyncProgress to
+// progress (nil: none); a failed report is logged, never fatal.
+func (s *Service) progressReporter(ctx context.Context, progress func(context.Context, any) error) func(pages, users int) {
+	return func(pages, users int) {
+		if progress == nil {
+			return
 		}
-		rep.Counts[m.Kind]++
-		if len(rep.Mismatches) >= MaxReportMismatches {
-			rep.Truncated = true
-			continue
+		if err := progress(ctx, SyncProgress{Pages: pages, UsersSeen: users}); err != nil {
+			s.log.DebugContext(ctx, "gws: report sync progress", "error", err)
 		}
-		rm := ReportMismatch{Kind: m.Kind, Email: m.Email, Detail: m.Detail}
-		if m.IdentityID != uuid.Nil {
-			id := m.IdentityID
-			rm.IdentityID = &id
-		}
-		rep.Mismatches = append(rep.Mismatches, rm)
 	}
-	mismatches = nil
-	rep.FinishedAt = time.Now()
+}
 
-	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+// storeReport stores rep (replacing the report of a retried job) and stamps its source's
+// last_sync_at.
+func (s *Service) storeReport(ctx context.Context, rep *Report) error {
+	return db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewInsert().Model(rep).ExcludeColumn("repaired_at", "repaired_by", "repair")
 		if rep.JobID != nil {
 			q = q.On("CONFLICT (job_id) WHERE job_id IS NOT NULL DO UPDATE").
@@ -256,22 +235,12 @@ func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID,
 		if _, err := q.Returning("id").Exec(ctx); err != nil {
 			return fmt.Errorf("gws: store sync report: %w", err)
 		}
-		if _, err := tx.NewUpdate().Model((*Source)(nil)).Where("id = ?", src.ID).
+		if _, err := tenant.Agency(rep.AgencyID).Update(tx, (*Source)(nil)).Where("src.id = ?", rep.SourceID).
 			Set("last_sync_at = ?", rep.FinishedAt).Exec(ctx); err != nil {
 			return fmt.Errorf("gws: stamp last sync: %w", err)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	total := 0
-	for _, n := range rep.Counts {
-		total += n
-	}
-	s.log.InfoContext(ctx, "gws: directory synced", "source_id", src.ID, "pages", pages, "users", users,
-		"expected", len(expected), "mismatches", total)
-	return &SyncResult{ReportID: rep.ID, Pages: pages, UsersSeen: users, Expected: len(expected), Mismatches: total, Counts: rep.Counts}, nil
 }
 
 // reportable says whether a mismatch of an identity that is not PROVISIONED is news: a user
@@ -293,44 +262,4 @@ func syncError(err error) error {
 		return job.Permanent(err)
 	}
 	return err
-}
-
-// ListReports returns the agency's latest directory sync reports, newest first (staff only);
-// limit 0 means 10.
-func (s *Service) ListReports(ctx context.Context, actor *auth.Actor, limit int) ([]Report, error) {
-	if err := actor.Require(auth.ActionReadOps); err != nil {
-		return nil, err
-	}
-	if limit == 0 {
-		limit = 10
-	}
-	if limit < 1 || limit > MaxReportsLimit {
-		return nil, fault.Invalid("limit", fmt.Sprintf("must be between 1 and %d", MaxReportsLimit))
-	}
-	var out []Report
-	if err := s.db.NewSelect().Model(&out).Where("r.agency_id = ?", actor.AgencyID).
-		OrderExpr("r.started_at DESC, r.id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("gws: list reports: %w", err)
-	}
-	return out, nil
-}
-
-// GetReport returns one of the agency's reports (staff only), or NOT_FOUND.
-func (s *Service) GetReport(ctx context.Context, actor *auth.Actor, id uuid.UUID) (*Report, error) {
-	if err := actor.Require(auth.ActionReadOps); err != nil {
-		return nil, err
-	}
-	return s.loadReport(ctx, s.db, actor.AgencyID, id)
-}
-
-func (s *Service) loadReport(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Report, error) {
-	rep := new(Report)
-	err := idb.NewSelect().Model(rep).Where("r.agency_id = ? AND r.id = ?", agencyID, id).Scan(ctx)
-	if db.IsNoRows(err) {
-		return nil, fault.NotFound("directory sync report")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("gws: load report: %w", err)
-	}
-	return rep, nil
 }

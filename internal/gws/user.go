@@ -278,6 +278,20 @@ func (c *Client) Delete(ctx context.Context, userKey string) error {
 	return err
 }
 
+// RestoreAttributes sets a managed user's given and family name back, and moves it back into
+// the managed org unit. Other attributes (external ids, aliases, ...) are left alone.
+func (c *Client) RestoreAttributes(ctx context.Context, userKey, givenName, familyName string) error {
+	if userKey == "" || givenName == "" || familyName == "" {
+		return fmt.Errorf("gws: restore attributes: %w: empty user key or name", errInvalidArgument)
+	}
+	body := &admin.User{
+		Name:        &admin.UserName{GivenName: givenName, FamilyName: familyName},
+		OrgUnitPath: c.ou,
+	}
+	_, err := c.patch(ctx, "restore attributes of "+userKey, userKey, body, "", false)
+	return err
+}
+
 // Get returns the user at userKey (id or address); a missing user is
 // ErrNotFound.
 func (c *Client) Get(ctx context.Context, userKey string) (User, error) {
