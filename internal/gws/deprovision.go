@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
-	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
@@ -53,14 +51,7 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 		return nil, permanentFault(err)
 	}
 	if ident.Type != identity.TypeManagedGWS {
-		res, err := s.identities.Deprovision(ctx, agencyID, identityID)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.afterChange(ctx, agencyID, identityID); err != nil {
-			return nil, err
-		}
-		return res, nil
+		return s.deprovisionUnmanaged(ctx, agencyID, identityID)
 	}
 	res := &DeprovisionResult{IdentityID: ident.ID, State: identity.StateDeleted}
 	switch ident.State {
@@ -73,22 +64,54 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 	default:
 		return nil, job.Permanent(fault.Conflict(fmt.Sprintf("an identity in state %s is not being deleted", ident.State), ident.ID.String()))
 	}
-
-	userKey, status, err := s.endDirectoryUser(ctx, ident)
+	userKey, action, err := s.endDirectoryUser(ctx, ident)
 	if err != nil {
-		if ctx.Err() == nil {
-			reason := reasonOf(err)
-			if serr := identity.SetProviderStatus(ctx, s.db, agencyID, ident.ID, identity.ProviderGWSDirectory, DirectoryFailed, reason, ""); serr != nil {
-				s.log.WarnContext(ctx, "gws: record deprovisioning failure", "identity_id", ident.ID, "error", serr)
-			}
-		}
-		if permanent(err) {
-			return nil, job.Permanent(err)
-		}
+		return nil, s.deprovisionFailed(ctx, ident, err)
+	}
+	res.DirectoryUserID, res.DirectoryAction = userKey, action
+	if err := s.recordDeleted(ctx, ident, action); err != nil {
 		return nil, err
 	}
-	res.DirectoryUserID, res.DirectoryAction = userKey, status
-	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+	s.publish(ctx, agencyID, ident.ID)
+	if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// deprovisionUnmanaged hands an identity AccessHive keeps no directory user for to
+// identity.Service.Deprovision.
+func (s *Service) deprovisionUnmanaged(ctx context.Context, agencyID, identityID uuid.UUID) (any, error) {
+	res, err := s.identities.Deprovision(ctx, agencyID, identityID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.afterChange(ctx, agencyID, identityID); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// deprovisionFailed records why the directory user could not be ended (unless the job is
+// stopping) and returns the job's error, permanent when no retry can help.
+func (s *Service) deprovisionFailed(ctx context.Context, ident *identity.Identity, err error) error {
+	if ctx.Err() == nil {
+		reason := reasonOf(err)
+		if serr := identity.SetProviderStatus(ctx, s.db, ident.AgencyID, ident.ID, identity.ProviderGWSDirectory, DirectoryFailed, reason, ""); serr != nil {
+			s.log.WarnContext(ctx, "gws: record deprovisioning failure", "identity_id", ident.ID, "error", serr)
+		}
+	}
+	if permanent(err) {
+		return job.Permanent(err)
+	}
+	return err
+}
+
+// recordDeleted records what became of the directory user, forgets the identity's credentials
+// and moves it to DELETED, in one transaction; an identity already DELETED is left as is.
+func (s *Service) recordDeleted(ctx context.Context, ident *identity.Identity, action string) error {
+	agencyID := ident.AgencyID
+	return db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		cur, err := identity.Lock(ctx, tx, agencyID, ident.ID)
 		if err != nil {
 			return err
@@ -97,7 +120,7 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 			return nil
 		}
 		dirStatus := DirectorySuspended
-		if status != ActionSuspended {
+		if action != ActionSuspended {
 			dirStatus = DirectoryDeleted
 		}
 		if err := identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, identity.ProviderGWSDirectory, dirStatus, "", ""); err != nil {
@@ -114,14 +137,6 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 		_, err = identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateDeleted, "")
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.publish(ctx, agencyID, ident.ID)
-	if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // endDirectoryUser suspends or deletes the identity's directory user and says which, with the
@@ -174,13 +189,6 @@ func (s *Service) endDirectoryUser(ctx context.Context, ident *identity.Identity
 	return userKey, ActionSuspended, nil
 }
 
-// RotateResult is what a rotation job records: never the password.
-type RotateResult struct {
-	IdentityID      uuid.UUID `json:"identityId"`
-	DirectoryUserID string    `json:"directoryUserId"`
-	RotatedAt       time.Time `json:"rotatedAt"`
-}
-
 // HandleRotate is the worker handler of ROTATE_CREDENTIALS (only MANAGED_GWS identities get
 // such jobs: identity.Service.RequestRotation refuses the others).
 func (s *Service) HandleRotate(ctx context.Context, rec *job.Record) (any, error) {
@@ -193,119 +201,4 @@ func (s *Service) HandleRotate(ctx context.Context, rec *job.Record) (any, error
 		return nil, err
 	}
 	return res, nil
-}
-
-// Rotate gives a PROVISIONED MANAGED_GWS identity a new password, in an order that is safe to
-// retry at any point: the new password is sealed under PurposeRotation first (unless one is
-// pending from an earlier attempt, which is reused), then set in the directory, then moved to
-// vault.PurposeCredentials with credentials_rotated_at stamped, in one transaction. Until that
-// commit, reveals show the old password; a crash in between leaves the directory ahead of the
-// vault only until the retry sets the pending password again.
-func (s *Service) Rotate(ctx context.Context, agencyID, identityID uuid.UUID, final bool) (*RotateResult, error) {
-	var (
-		ident    *identity.Identity
-		password string
-	)
-	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if ident, err = identity.Lock(ctx, tx, agencyID, identityID); err != nil {
-			return permanentFault(err)
-		}
-		if ident.Type != identity.TypeManagedGWS {
-			return job.Permanent(fault.Invalid("identityId", "only a MANAGED_GWS identity's password is rotated by a job"))
-		}
-		if ident.State != identity.StateProvisioned {
-			return job.Permanent(fault.Conflict(fmt.Sprintf("an identity in state %s cannot be rotated", ident.State), ident.ID.String()))
-		}
-		pt, err := s.vault.Get(ctx, tx, agencyID, ident.ID, PurposeRotation)
-		switch {
-		case err == nil:
-			password = string(pt)
-			return nil
-		case !errors.Is(err, vault.ErrNoSecret):
-			return err
-		}
-		password = GeneratePassword()
-		return s.vault.Put(ctx, tx, agencyID, ident.ID, PurposeRotation, []byte(password))
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	userKey, err := identity.DirectoryUserID(ctx, s.db, agencyID, ident.ID)
-	if err != nil {
-		return nil, err
-	}
-	if userKey == "" {
-		userKey = emailOf(ident)
-	}
-	err = s.setPassword(ctx, ident, userKey, password)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		perm := permanent(err)
-		reason := reasonOf(err, password)
-		if perm || final {
-			if serr := identity.SetProviderStatus(ctx, s.db, agencyID, ident.ID, identity.ProviderGWSDirectory, DirectoryActive, "rotation failed: "+reason, ""); serr != nil {
-				s.log.WarnContext(ctx, "gws: record rotation failure", "identity_id", ident.ID, "error", serr)
-			} else {
-				s.publish(ctx, agencyID, ident.ID)
-			}
-		}
-		wrapped := fmt.Errorf("gws: rotate password of identity %s: %s", ident.ID, reason)
-		if perm {
-			return nil, job.Permanent(wrapped)
-		}
-		return nil, wrapped
-	}
-
-	res := &RotateResult{IdentityID: ident.ID, DirectoryUserID: userKey}
-	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		cur, err := identity.Lock(ctx, tx, agencyID, ident.ID)
-		if err != nil {
-			return err
-		}
-		if cur.State != identity.StateProvisioned {
-			// Deleted meanwhile: its credentials are going away anyway.
-			return s.vault.Delete(ctx, tx, agencyID, cur.ID, PurposeRotation)
-		}
-		creds := identity.Credentials{Username: emailOf(cur), Password: password}
-		if err := s.vault.Put(ctx, tx, agencyID, cur.ID, vault.PurposeCredentials, creds.Marshal()); err != nil {
-			return err
-		}
-		if err := s.vault.Delete(ctx, tx, agencyID, cur.ID, PurposeRotation); err != nil {
-			return err
-		}
-		if err := identity.StampCredentialsRotated(ctx, tx, agencyID, cur.ID); err != nil {
-			return err
-		}
-		if err := identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, identity.ProviderGWSDirectory, DirectoryActive, "", ""); err != nil {
-			return err
-		}
-		if err := tx.NewSelect().Model((*identity.Identity)(nil)).Column("credentials_rotated_at").
-			Where("id = ?", cur.ID).Scan(ctx, &res.RotatedAt); err != nil {
-			return fmt.Errorf("gws: read rotation time: %w", err)
-		}
-		return audit.Record(ctx, tx, systemActor(agencyID), identity.KindCredentialsRotated, "identity", cur.ID,
-			map[string]any{"secretChanged": true, "managed": true})
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.publish(ctx, agencyID, ident.ID)
-	return res, nil
-}
-
-// setPassword sets a managed user's password through the agency's source.
-func (s *Service) setPassword(ctx context.Context, ident *identity.Identity, userKey, password string) error {
-	src, err := s.agencySource(ctx, ident.AgencyID)
-	if err != nil {
-		return err
-	}
-	c, err := s.clientFor(ctx, src)
-	if err != nil {
-		return err
-	}
-	return c.SetPassword(ctx, userKey, password)
 }

@@ -203,11 +203,7 @@ func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in Provisio
 
 // ensureUser dials the agency's source and makes sure the identity's user exists with password.
 func (s *Service) ensureUser(ctx context.Context, ident *identity.Identity, password string) (User, bool, error) {
-	src, err := s.agencySource(ctx, ident.AgencyID)
-	if err != nil {
-		return User{}, false, err
-	}
-	c, err := s.clientFor(ctx, src)
+	c, err := s.agencyClient(ctx, ident.AgencyID)
 	if err != nil {
 		return User{}, false, err
 	}
@@ -223,11 +219,7 @@ func (s *Service) ensureUser(ctx context.Context, ident *identity.Identity, pass
 
 // suspendOrphan suspends a user created for an identity that was deleted meanwhile.
 func (s *Service) suspendOrphan(ctx context.Context, ident *identity.Identity, userID string) error {
-	src, err := s.agencySource(ctx, ident.AgencyID)
-	if err != nil {
-		return err
-	}
-	c, err := s.clientFor(ctx, src)
+	c, err := s.agencyClient(ctx, ident.AgencyID)
 	if err != nil {
 		return err
 	}

@@ -190,6 +190,15 @@ func (s *Service) clientFor(ctx context.Context, src *Source) (*Client, error) {
 	return c, nil
 }
 
+// agencyClient returns a client for the agency's Google Workspace source.
+func (s *Service) agencyClient(ctx context.Context, agencyID uuid.UUID) (*Client, error) {
+	src, err := s.agencySource(ctx, agencyID)
+	if err != nil {
+		return nil, err
+	}
+	return s.clientFor(ctx, src)
+}
+
 // permanentFault marks a domain error (not found, conflict) permanent for the job; anything
 // else, such as the database being away, stays worth a retry.
 func permanentFault(err error) error {
