@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
-	"github.com/accesshive/accesshive/internal/audit"
-	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
@@ -93,46 +90,76 @@ func (s *Service) HandleProvision(ctx context.Context, rec *job.Record) (any, er
 // transient one is returned for a retry; the identity stays PROVISIONING with the reason as
 // its last error, unless final (the job's last attempt), which marks it FAILED too.
 func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in ProvisionInput, final bool) (*ProvisionResult, error) {
-	var (
-		ident    *identity.Identity
-		password string
-		done     *ProvisionResult
-		moved    bool
-	)
+	start, err := s.startProvisioning(ctx, agencyID, in)
+	if err != nil {
+		return nil, err
+	}
+	ident := start.ident
+	if start.done != nil {
+		if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
+			return nil, err
+		}
+		return start.done, nil
+	}
+	if start.moved {
+		s.publish(ctx, agencyID, ident.ID)
+	}
+	user, adopted, err := s.ensureUser(ctx, ident, start.password)
+	if err != nil {
+		return nil, s.provisionFailed(ctx, ident, in.Repair, err, final, start.password)
+	}
+	orphaned, err := s.recordProvisioned(ctx, ident, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	if orphaned != "" {
+		// The identity was deleted while its user was being created, maybe after the
+		// deprovisioning job looked for the user: suspend it here, so no live account is left
+		// behind (suspending twice is harmless).
+		serr := s.suspendOrphan(ctx, ident, user.ID)
+		return nil, job.Permanent(fmt.Errorf("gws: identity %s became %s during provisioning; its directory user was suspended (%v)", ident.ID, orphaned, serr))
+	}
+	s.publish(ctx, agencyID, ident.ID)
+	s.log.InfoContext(ctx, "gws: identity provisioned", "identity_id", ident.ID, "directory_user_id", user.ID, "adopted", adopted)
+	if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
+		return nil, err
+	}
+	return &ProvisionResult{IdentityID: ident.ID, DirectoryUserID: user.ID, Email: emailOf(ident), Adopted: adopted, Repaired: in.Repair}, nil
+}
+
+// provisionStart is what the first transaction of a provisioning decided.
+type provisionStart struct {
+	ident    *identity.Identity
+	password string
+	// done is the result of an identity PROVISIONED already: nothing more to do.
+	done *ProvisionResult
+	// moved reports that the identity moved to PROVISIONING, which is announced.
+	moved bool
+}
+
+// startProvisioning locks the identity, checks it can be provisioned, moves it to PROVISIONING
+// (a repair leaves it PROVISIONED, its directory status REPAIRING) and seals its password,
+// committing all before the directory hears of it.
+func (s *Service) startProvisioning(ctx context.Context, agencyID uuid.UUID, in ProvisionInput) (*provisionStart, error) {
+	st := &provisionStart{}
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		ident, err = identity.Lock(ctx, tx, agencyID, in.IdentityID)
+		ident, err := identity.Lock(ctx, tx, agencyID, in.IdentityID)
 		if err != nil {
 			return permanentFault(err)
 		}
 		if ident.Type != identity.TypeManagedGWS {
 			return job.Permanent(fmt.Errorf("gws: identity %s is %s, not MANAGED_GWS", ident.ID, ident.Type))
 		}
-		status := DirectoryProvisioning
-		switch {
-		case ident.State == identity.StateProvisioned && !in.Repair:
-			ext, err := identity.DirectoryUserID(ctx, tx, agencyID, ident.ID)
-			if err != nil {
-				return err
-			}
-			done = &ProvisionResult{IdentityID: ident.ID, DirectoryUserID: ext, Email: emailOf(ident), AlreadyProvisioned: true}
-			return nil
-		case ident.State == identity.StateProvisioned:
-			status = DirectoryRepairing
-		case ident.State == identity.StatePending || ident.State == identity.StateProvisioning:
-			if ident, err = identity.Transition(ctx, tx, agencyID, ident.ID, identity.StateProvisioning, ident.LastError); err != nil {
-				return permanentFault(err)
-			}
-			moved = true
-		case ident.State == identity.StateFailed:
-			return job.Permanent(fault.Conflict("the identity is FAILED: retry provisioning starts a new attempt", ident.ID.String()))
-		default:
-			return job.Permanent(fault.Conflict(fmt.Sprintf("an identity in state %s is not provisioned", ident.State), ident.ID.String()))
+		st.ident = ident
+		status, err := enterProvisioning(ctx, tx, st, in.Repair)
+		if err != nil || st.done != nil {
+			return err
 		}
+		ident = st.ident
 		if ident.Email == nil || *ident.Email == "" {
 			return job.Permanent(fmt.Errorf("gws: identity %s has no managed address", ident.ID))
 		}
-		if password, err = s.passwordFor(ctx, tx, ident); err != nil {
+		if st.password, err = s.passwordFor(ctx, tx, ident); err != nil {
 			return err
 		}
 		return identity.SetProviderStatus(ctx, tx, agencyID, ident.ID, identity.ProviderGWSDirectory, status, ident.LastError, "")
@@ -140,23 +167,45 @@ func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in Provisio
 	if err != nil {
 		return nil, err
 	}
-	if done != nil {
-		if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
-			return nil, err
-		}
-		return done, nil
-	}
-	if moved {
-		s.publish(ctx, agencyID, ident.ID)
-	}
+	return st, nil
+}
 
-	user, adopted, err := s.ensureUser(ctx, ident, password)
-	if err != nil {
-		return nil, s.provisionFailed(ctx, ident, in.Repair, err, final, password)
+// enterProvisioning decides, from the state of st.ident (locked in tx), what this run does, and
+// returns the directory status it runs under: a PROVISIONED identity is done (st.done) unless
+// repaired, a PENDING or PROVISIONING one moves to PROVISIONING, any other is refused for good.
+func enterProvisioning(ctx context.Context, tx bun.Tx, st *provisionStart, repair bool) (string, error) {
+	ident := st.ident
+	switch {
+	case ident.State == identity.StateProvisioned && !repair:
+		ext, err := identity.DirectoryUserID(ctx, tx, ident.AgencyID, ident.ID)
+		if err != nil {
+			return "", err
+		}
+		st.done = &ProvisionResult{IdentityID: ident.ID, DirectoryUserID: ext, Email: emailOf(ident), AlreadyProvisioned: true}
+		return "", nil
+	case ident.State == identity.StateProvisioned:
+		return DirectoryRepairing, nil
+	case ident.State == identity.StatePending || ident.State == identity.StateProvisioning:
+		moved, err := identity.Transition(ctx, tx, ident.AgencyID, ident.ID, identity.StateProvisioning, ident.LastError)
+		if err != nil {
+			return "", permanentFault(err)
+		}
+		st.ident, st.moved = moved, true
+		return DirectoryProvisioning, nil
+	case ident.State == identity.StateFailed:
+		return "", job.Permanent(fault.Conflict("the identity is FAILED: retry provisioning starts a new attempt", ident.ID.String()))
+	default:
+		return "", job.Permanent(fault.Conflict(fmt.Sprintf("an identity in state %s is not provisioned", ident.State), ident.ID.String()))
 	}
-	res := &ProvisionResult{IdentityID: ident.ID, DirectoryUserID: user.ID, Email: emailOf(ident), Adopted: adopted, Repaired: in.Repair}
+}
+
+// recordProvisioned makes the identity PROVISIONED with its directory user, whose id it records.
+// An identity deleted meanwhile is left alone: its state is returned, and the caller suspends
+// the user.
+func (s *Service) recordProvisioned(ctx context.Context, ident *identity.Identity, userID string) (identity.State, error) {
 	var orphaned identity.State
-	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
+	agencyID := ident.AgencyID
+	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		cur, err := identity.Lock(ctx, tx, agencyID, ident.ID)
 		if err != nil {
 			return err
@@ -177,28 +226,12 @@ func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in Provisio
 			}
 		case identity.StateProvisioned:
 		default:
-			// Deleted while this run was creating the user: see below.
 			orphaned = cur.State
 			return nil
 		}
-		return identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, identity.ProviderGWSDirectory, DirectoryActive, "", user.ID)
+		return identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, identity.ProviderGWSDirectory, DirectoryActive, "", userID)
 	})
-	if err != nil {
-		return nil, err
-	}
-	if orphaned != "" {
-		// The identity was deleted while its user was being created, maybe after the
-		// deprovisioning job looked for the user: suspend it here, so no live account is left
-		// behind (suspending twice is harmless).
-		serr := s.suspendOrphan(ctx, ident, user.ID)
-		return nil, job.Permanent(fmt.Errorf("gws: identity %s became %s during provisioning; its directory user was suspended (%v)", ident.ID, orphaned, serr))
-	}
-	s.publish(ctx, agencyID, ident.ID)
-	s.log.InfoContext(ctx, "gws: identity provisioned", "identity_id", ident.ID, "directory_user_id", user.ID, "adopted", adopted)
-	if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return orphaned, err
 }
 
 // ensureUser dials the agency's source and makes sure the identity's user exists with password.
@@ -307,140 +340,4 @@ func emailOf(ident *identity.Identity) string {
 		return ""
 	}
 	return *ident.Email
-}
-
-// RetryAvailableAt is when RetryProvisioning starts accepting the identity by its state alone:
-// the moment it became FAILED, or StuckAfter past the moment it became PROVISIONING. ok is false
-// for any other state or type, which RetryProvisioning always refuses. The console enables its
-// Retry Provisioning button from this time; an active provisioning job still makes the retry a
-// CONFLICT then, which only the API can tell.
-func (s *Service) RetryAvailableAt(typ identity.Type, state identity.State, stateChangedAt time.Time) (at time.Time, ok bool) {
-	if typ != identity.TypeManagedGWS {
-		return time.Time{}, false
-	}
-	switch state {
-	case identity.StateFailed:
-		return stateChangedAt, true
-	case identity.StateProvisioning:
-		return stateChangedAt.Add(s.cfg.StuckAfter), true
-	}
-	return time.Time{}, false
-}
-
-// RetryProvisioning re-runs provisioning for a FAILED identity, or one stuck PROVISIONING for
-// longer than StuckAfter (owners and admins): it moves to PROVISIONING and a new
-// PROVISION_IDENTITY job is enqueued in the same transaction. Any other state is a CONFLICT
-// naming the identity; a stuck identity whose provisioning job is still QUEUED, RUNNING or
-// RETRYING (identity.ActiveProvisioningJob) is a CONFLICT naming that job.
-func (s *Service) RetryProvisioning(ctx context.Context, actor *auth.Actor, identityID uuid.UUID) (*identity.Identity, *job.Record, error) {
-	if err := actor.Require(auth.ActionManage); err != nil {
-		return nil, nil, err
-	}
-	var rec *job.Record
-	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		ident, err := identity.Lock(ctx, tx, actor.AgencyID, identityID)
-		if err != nil {
-			return err
-		}
-		if ident.Type != identity.TypeManagedGWS {
-			return fault.Invalid("identityId", fmt.Sprintf("only MANAGED_GWS identities are provisioned by AccessHive; this one is %s", ident.Type))
-		}
-		switch ident.State {
-		case identity.StateFailed:
-		case identity.StateProvisioning:
-			stuck, err := identity.StuckSince(ctx, tx, ident, s.cfg.StuckAfter)
-			if err != nil {
-				return err
-			}
-			if !stuck {
-				return fault.Conflict(fmt.Sprintf("the identity is PROVISIONING and not stuck yet: retry is possible once it has been provisioning for more than %s", s.cfg.StuckAfter), ident.ID.String())
-			}
-			// Stuck yet still in the hands of a job (e.g. one backing off between attempts): a
-			// second job would only race it.
-			active, status, err := identity.ActiveProvisioningJob(ctx, tx, actor.AgencyID, ident.ID)
-			if err != nil {
-				return err
-			}
-			if active != uuid.Nil {
-				return fault.Conflict(fmt.Sprintf("the identity's provisioning job is still %s: wait for it to finish (or fail) before retrying", status), active.String())
-			}
-		default:
-			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot be retried: only FAILED or stuck PROVISIONING identities can", ident.State), ident.ID.String())
-		}
-		from := ident.State
-		if _, err := identity.Transition(ctx, tx, actor.AgencyID, ident.ID, identity.StateProvisioning, ""); err != nil {
-			return err
-		}
-		if err := identity.SetProviderStatus(ctx, tx, actor.AgencyID, ident.ID, identity.ProviderGWSDirectory, DirectoryProvisioning, "", ""); err != nil {
-			return err
-		}
-		if rec, err = job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeProvisionIdentity,
-			Input: ProvisionInput{IdentityID: ident.ID}, CreatedBy: actor.UserID}); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, identity.KindProvisioningRetried, "identity", ident.ID, map[string]any{
-			"from": from, "jobId": rec.ID,
-		})
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	ident, err := identity.Reload(ctx, s.db, actor.AgencyID, identityID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if s.identities != nil {
-		s.identities.Published(ctx, ident)
-	}
-	return ident, rec, nil
-}
-
-// markStuckBatch bounds how many identities one MarkStuck pass examines.
-const markStuckBatch = 500
-
-// MarkStuck fails every MANAGED_GWS identity, of any agency, that has been PROVISIONING for
-// longer than StuckAfter with no provisioning job still queued, running or retrying (its job
-// was lost or gave up without saying so), recording why. It returns how many it failed. Run it
-// periodically (see the package's wiring notes); it is safe on several replicas at once.
-func (s *Service) MarkStuck(ctx context.Context) (int, error) {
-	refs, err := identity.StuckProvisioning(ctx, s.db, s.cfg.StuckAfter, markStuckBatch)
-	if err != nil {
-		return 0, err
-	}
-	reason := fmt.Sprintf("provisioning stuck for more than %s with no provisioning job running; retry provisioning to try again", s.cfg.StuckAfter)
-	n := 0
-	for _, ref := range refs {
-		marked := false
-		err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-			cur, err := identity.Lock(ctx, tx, ref.AgencyID, ref.ID)
-			if err != nil || cur.State != identity.StateProvisioning {
-				return err
-			}
-			// Checked again under the lock: a retry may have started meanwhile.
-			if stuck, err := identity.StuckSince(ctx, tx, cur, s.cfg.StuckAfter); err != nil || !stuck {
-				return err
-			}
-			if active, _, err := identity.ActiveProvisioningJob(ctx, tx, cur.AgencyID, cur.ID); err != nil || active != uuid.Nil {
-				return err
-			}
-			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
-				return err
-			}
-			marked = true
-			return identity.SetProviderStatus(ctx, tx, cur.AgencyID, cur.ID, identity.ProviderGWSDirectory, DirectoryFailed, reason, "")
-		})
-		if err != nil {
-			if ctx.Err() != nil {
-				return n, err
-			}
-			s.log.WarnContext(ctx, "gws: mark stuck identity", "identity_id", ref.ID, "error", err)
-			continue
-		}
-		if marked {
-			n++
-			s.publish(ctx, ref.AgencyID, ref.ID)
-			s.log.InfoContext(ctx, "gws: stuck provisioning marked FAILED", "identity_id", ref.ID)
-		}
-	}
-	return n, nil
 }
