@@ -199,7 +199,7 @@ func TestRetryProvisioningRefusesOtherStates(t *testing.T) {
 func (e *env) provisionJobID(id uuid.UUID) uuid.UUID {
 	e.tb.Helper()
 	var jobID uuid.UUID
-	err := e.db.NewSelect().Model((*job.Record)(nil)).Column("id").Where("type = ?", job.TypeProvisionIdentity).
+	err := e.db.NewSelect().Model((*job.Record)(nil)).Column("id").Where("type = ?", job.TypeProvisionIdentity).Comment(anyAgency).
 		Where("input ->> 'identityId' = ?", id.String()).OrderExpr("queued_at DESC, id DESC").Limit(1).
 		Scan(context.Background(), &jobID)
 	require.NoError(e.tb, err)
@@ -209,7 +209,7 @@ func (e *env) provisionJobID(id uuid.UUID) uuid.UUID {
 // setJobStatus puts a job in status, as if the worker had moved it there.
 func (e *env) setJobStatus(id uuid.UUID, status job.Status) {
 	e.tb.Helper()
-	_, err := e.db.NewUpdate().Model((*job.Record)(nil)).Set("status = ?", status).Where("id = ?", id).
+	_, err := e.db.NewUpdate().Model((*job.Record)(nil)).Set("status = ?", status).Where("id = ?", id).Comment(anyAgency).
 		Exec(context.Background())
 	require.NoError(e.tb, err)
 }
@@ -241,7 +241,8 @@ func TestRetryProvisioningWhileJobActive(t *testing.T) {
 		require.Zero(t, n, status)
 		require.Equal(t, identity.StateProvisioning, e.reload(ident.ID).State)
 	}
-	jobs, err := e.db.NewSelect().Model((*job.Record)(nil)).Where("input ->> 'identityId' = ?", ident.ID.String()).Count(ctx)
+	jobs, err := e.db.NewSelect().Model((*job.Record)(nil)).Where("input ->> 'identityId' = ?", ident.ID.String()).
+		Comment(anyAgency).Count(ctx)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, jobs, "no job was enqueued")
 
@@ -355,7 +356,7 @@ func TestMarkStuck(t *testing.T) {
 	e.ageState(lost.ID, 5*time.Minute)
 	e.ageState(busy.ID, 5*time.Minute)
 	// lost's job gave up without a word; busy's is still queued; fresh is too recent.
-	_, err := e.db.NewUpdate().Model((*job.Record)(nil)).Set("status = ?", job.StatusFailed).
+	_, err := e.db.NewUpdate().Model((*job.Record)(nil)).Set("status = ?", job.StatusFailed).Comment(anyAgency).
 		Where("input ->> 'identityId' IN (?, ?)", lost.ID.String(), fresh.ID.String()).Exec(t.Context())
 	require.NoError(t, err)
 

@@ -32,6 +32,7 @@ import (
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 )
@@ -240,13 +241,16 @@ func (e *env) createManaged(name string) *identity.Identity {
 	return ident
 }
 
+// anyAgency marks a test's query that finds rows by id or input, whatever their agency.
+var anyAgency = tenant.AllAgencies("test: rows found by id or input, whatever their agency")
+
 // startJob returns the newest job of typ whose input's key is value, started as attempt 1 the
 // way the worker starts it.
 func (e *env) startJob(typ job.Type, key, value string) *job.Record {
 	e.tb.Helper()
 	ctx := context.Background()
 	var id uuid.UUID
-	err := e.db.NewSelect().Model((*job.Record)(nil)).Column("id").Where("type = ?", typ).
+	err := e.db.NewSelect().Model((*job.Record)(nil)).Column("id").Where("type = ?", typ).Comment(anyAgency).
 		Where("input ->> ? = ?", key, value).OrderExpr("queued_at DESC, id DESC").Limit(1).Scan(ctx, &id)
 	require.NoError(e.tb, err, "no %s job for %s", typ, value)
 	rec, err := job.Start(ctx, e.db, id, 1)
@@ -303,7 +307,7 @@ func (e *env) password(id uuid.UUID) string {
 // ageState makes an identity look as if it had been in its state for d.
 func (e *env) ageState(id uuid.UUID, d time.Duration) {
 	e.tb.Helper()
-	_, err := e.db.NewUpdate().Table("identities").
+	_, err := e.db.NewUpdate().Table("identities").Comment(anyAgency).
 		Set("state_changed_at = clock_timestamp() - ? * interval '1 second'", int(d.Seconds())).
 		Where("id = ?", id).Exec(context.Background())
 	require.NoError(e.tb, err)

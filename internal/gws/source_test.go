@@ -12,6 +12,7 @@ import (
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
@@ -111,7 +112,8 @@ func TestConfigureSourceKeepsKeySecret(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, key, string(sealed))
 	var raw []string
-	require.NoError(t, e.db.NewSelect().Table("secrets").ColumnExpr("encode(ciphertext, 'escape')").Scan(t.Context(), &raw))
+	require.NoError(t, e.db.NewSelect().Table("secrets").ColumnExpr("encode(ciphertext, 'escape')").
+		Comment(tenant.AllAgencies("test: the key is in no secret of any agency")).Scan(t.Context(), &raw))
 	for _, r := range raw {
 		require.NotContains(t, r, secret, "the key is stored sealed")
 	}
@@ -125,7 +127,8 @@ func TestConfigureSourceKeepsKeySecret(t *testing.T) {
 	require.NotContains(t, string(out), "PRIVATE KEY")
 
 	var events []audit.Event
-	require.NoError(t, e.db.NewSelect().Model(&events).Where("kind = ?", gws.KindSourceConfigured).Scan(t.Context()))
+	require.NoError(t, e.db.NewSelect().Model(&events).Where("kind = ?", gws.KindSourceConfigured).
+		Comment(tenant.AllAgencies("test: every event of the kind")).Scan(t.Context()))
 	require.Len(t, events, 1)
 	require.NotContains(t, string(events[0].Data), secret)
 
