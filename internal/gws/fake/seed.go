@@ -60,7 +60,18 @@ func (s *Server) SeedUsers(n int, domain, ou string) error {
 
 // addLocked validates the whole batch, then indexes it. The caller holds s.mu.
 func (s *Server) addLocked(users []User) error {
-	now := s.now()
+	batch, claimed, err := s.admitBatch(users)
+	if err != nil {
+		return err
+	}
+	s.indexBatch(batch, claimed)
+	return nil
+}
+
+// admitBatch normalises users and checks each against the directory and the rest of the batch:
+// valid, and its address, aliases and id (if given) free. It returns the normalised batch and
+// the keys it claimed ("id:"+ID for ids), or the first refusal.
+func (s *Server) admitBatch(users []User) ([]User, map[string]bool, error) {
 	batch := make([]User, 0, len(users))
 	seen := make(map[string]bool, len(users))
 	claim := func(key string) bool {
@@ -72,33 +83,47 @@ func (s *Server) addLocked(users []User) error {
 		return true
 	}
 	for _, in := range users {
-		u := in.clone()
-		u.PrimaryEmail = strings.ToLower(strings.TrimSpace(u.PrimaryEmail))
-		for i, a := range u.Aliases {
-			u.Aliases[i] = strings.ToLower(strings.TrimSpace(a))
-		}
-		u.Name.GivenName = strings.TrimSpace(u.Name.GivenName)
-		u.Name.FamilyName = strings.TrimSpace(u.Name.FamilyName)
-		u.Name.FullName = strings.TrimSpace(u.Name.GivenName + " " + u.Name.FamilyName)
+		u := normalizeUser(in)
 		if err := s.validate(&u); err != nil {
-			return fmt.Errorf("%w: %s: %s", ErrInvalidUser, u.PrimaryEmail, err.message)
+			return nil, nil, fmt.Errorf("%w: %s: %s", ErrInvalidUser, u.PrimaryEmail, err.message)
 		}
 		if s.store.taken(u.PrimaryEmail, nil) || !claim(u.PrimaryEmail) {
-			return fmt.Errorf("%w: %s: address already taken", ErrInvalidUser, u.PrimaryEmail)
+			return nil, nil, fmt.Errorf("%w: %s: address already taken", ErrInvalidUser, u.PrimaryEmail)
 		}
 		for _, a := range u.Aliases {
 			if s.store.taken(a, nil) || !claim(a) {
-				return fmt.Errorf("%w: %s: alias %s already taken", ErrInvalidUser, u.PrimaryEmail, a)
+				return nil, nil, fmt.Errorf("%w: %s: alias %s already taken", ErrInvalidUser, u.PrimaryEmail, a)
 			}
 		}
 		if u.ID != "" {
 			if _, ok := s.store.byID[u.ID]; ok || !claim("id:"+u.ID) {
-				return fmt.Errorf("%w: %s: id %s already taken", ErrInvalidUser, u.PrimaryEmail, u.ID)
+				return nil, nil, fmt.Errorf("%w: %s: id %s already taken", ErrInvalidUser, u.PrimaryEmail, u.ID)
 			}
 		}
 		batch = append(batch, u)
 	}
+	return batch, seen, nil
+}
 
+// normalizeUser returns a copy of in with its addresses lowercased and trimmed, its names
+// trimmed and its full name derived.
+func normalizeUser(in User) User {
+	u := in.clone()
+	u.PrimaryEmail = strings.ToLower(strings.TrimSpace(u.PrimaryEmail))
+	for i, a := range u.Aliases {
+		u.Aliases[i] = strings.ToLower(strings.TrimSpace(a))
+	}
+	u.Name.GivenName = strings.TrimSpace(u.Name.GivenName)
+	u.Name.FamilyName = strings.TrimSpace(u.Name.FamilyName)
+	u.Name.FullName = strings.TrimSpace(u.Name.GivenName + " " + u.Name.FamilyName)
+	return u
+}
+
+// indexBatch stores an admitted batch, filling what an insert fills: an id not among the
+// claimed ones, the creation time, the customer and a suspension reason. A large batch is
+// appended and sorted once instead of inserted in place.
+func (s *Server) indexBatch(batch []User, claimed map[string]bool) {
+	now := s.now()
 	bulk := len(batch) >= bulkThreshold
 	if bulk {
 		s.store.grow(len(batch))
@@ -106,7 +131,7 @@ func (s *Server) addLocked(users []User) error {
 	for _, u := range batch {
 		if u.ID == "" {
 			u.ID = s.store.newID()
-			for s.store.byID[u.ID] != nil || seen["id:"+u.ID] { // a caller-chosen id may sit ahead
+			for s.store.byID[u.ID] != nil || claimed["id:"+u.ID] { // a caller-chosen id may sit ahead
 				u.ID = s.store.newID()
 			}
 		}
@@ -126,5 +151,4 @@ func (s *Server) addLocked(users []User) error {
 	if bulk {
 		s.store.sortOrder()
 	}
-	return nil
 }

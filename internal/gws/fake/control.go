@@ -82,6 +82,42 @@ type callsResponse struct {
 
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	endpoint := strings.TrimPrefix(r.URL.Path, adminPrefix)
+	if !allowMethod(w, r, endpoint) {
+		return
+	}
+	var err error
+	switch {
+	case endpoint == "calls":
+		writeJSON(w, http.StatusOK, callsResponse{Calls: s.Calls()})
+		return
+	case endpoint == "users" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.allUsers())
+		return
+	case endpoint == "users":
+		err = s.addFromJSON(r)
+	case endpoint == "seed":
+		err = s.controlSeed(r)
+	default:
+		set, ok := settings[endpoint]
+		if !ok {
+			writeError(w, newError(http.StatusNotFound, "notFound", "no fake control endpoint "+r.URL.Path))
+			return
+		}
+		if err = set(s, r); err == nil {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	if err != nil {
+		writeError(w, errInvalid(err.Error()))
+		return
+	}
+	writeJSON(w, http.StatusOK, countResponse{Count: s.Count()})
+}
+
+// allowMethod answers 405 (and returns false) unless r's method is one endpoint takes: GET for
+// calls, GET or POST for users, POST for the others.
+func allowMethod(w http.ResponseWriter, r *http.Request, endpoint string) bool {
 	allowed := http.MethodPost
 	switch endpoint {
 	case "calls":
@@ -89,75 +125,81 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case "users":
 		allowed = http.MethodGet + ", " + http.MethodPost
 	}
-	if !slices.Contains(strings.Split(allowed, ", "), r.Method) {
-		w.Header().Set("Allow", allowed)
-		writeError(w, newError(http.StatusMethodNotAllowed, "badRequest", "use "+allowed+" for "+r.URL.Path))
-		return
+	if slices.Contains(strings.Split(allowed, ", "), r.Method) {
+		return true
 	}
+	w.Header().Set("Allow", allowed)
+	writeError(w, newError(http.StatusMethodNotAllowed, "badRequest", "use "+allowed+" for "+r.URL.Path))
+	return false
+}
 
-	var err error
-	switch endpoint {
-	case "fail":
-		var req failRequest
-		if err = decodeStrict(r, &req); err == nil {
-			if err = checkFault(req.N, req.Status); err == nil {
-				s.FailNextOn(req.Method, cmp.Or(req.PathPrefix, directoryPrefix), req.N, req.Status, req.Reason)
-			}
-		}
-	case "latency":
-		var req latencyRequest
-		if err = decodeStrict(r, &req); err == nil {
-			var d time.Duration
-			if d, err = time.ParseDuration(req.Latency); err == nil && d < 0 {
-				err = errors.New("latency must not be negative")
-			}
-			if err == nil {
-				s.SetLatency(d)
-			}
-		}
-	case "eventual-consistency":
-		var req countRequest
-		if err = decodeStrict(r, &req); err == nil {
-			s.SetEventualConsistency(req.N)
-		}
-	case "create-then-fail":
-		var req createThenFailRequest
-		if err = decodeStrict(r, &req); err == nil {
-			if err = checkFault(req.N, req.Status); err == nil {
-				s.CreateThenFail(req.N, req.Status)
-			}
-		}
-	case "reset":
+// settings are the control endpoints that change how the fake behaves; they answer 204.
+var settings = map[string]func(s *Server, r *http.Request) error{
+	"fail":                 (*Server).controlFail,
+	"latency":              (*Server).controlLatency,
+	"eventual-consistency": (*Server).controlEventualConsistency,
+	"create-then-fail":     (*Server).controlCreateThenFail,
+	"reset": func(s *Server, _ *http.Request) error {
 		s.Reset()
-	case "seed":
-		var req seedRequest
-		if err = decodeStrict(r, &req); err == nil {
-			if err = s.SeedUsers(req.N, req.Domain, req.OrgUnitPath); err == nil {
-				writeJSON(w, http.StatusOK, countResponse{Count: s.Count()})
-				return
-			}
-		}
-	case "users":
-		if r.Method == http.MethodGet {
-			writeJSON(w, http.StatusOK, s.allUsers())
-			return
-		}
-		if err = s.addFromJSON(r); err == nil {
-			writeJSON(w, http.StatusOK, countResponse{Count: s.Count()})
-			return
-		}
-	case "calls":
-		writeJSON(w, http.StatusOK, callsResponse{Calls: s.Calls()})
-		return
-	default:
-		writeError(w, newError(http.StatusNotFound, "notFound", "no fake control endpoint "+r.URL.Path))
-		return
+		return nil
+	},
+}
+
+func (s *Server) controlFail(r *http.Request) error {
+	var req failRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
 	}
+	if err := checkFault(req.N, req.Status); err != nil {
+		return err
+	}
+	s.FailNextOn(req.Method, cmp.Or(req.PathPrefix, directoryPrefix), req.N, req.Status, req.Reason)
+	return nil
+}
+
+func (s *Server) controlLatency(r *http.Request) error {
+	var req latencyRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	d, err := time.ParseDuration(req.Latency)
 	if err != nil {
-		writeError(w, errInvalid(err.Error()))
-		return
+		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
+	if d < 0 {
+		return errors.New("latency must not be negative")
+	}
+	s.SetLatency(d)
+	return nil
+}
+
+func (s *Server) controlEventualConsistency(r *http.Request) error {
+	var req countRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	s.SetEventualConsistency(req.N)
+	return nil
+}
+
+func (s *Server) controlCreateThenFail(r *http.Request) error {
+	var req createThenFailRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	if err := checkFault(req.N, req.Status); err != nil {
+		return err
+	}
+	s.CreateThenFail(req.N, req.Status)
+	return nil
+}
+
+func (s *Server) controlSeed(r *http.Request) error {
+	var req seedRequest
+	if err := decodeStrict(r, &req); err != nil {
+		return err
+	}
+	return s.SeedUsers(req.N, req.Domain, req.OrgUnitPath)
 }
 
 func checkFault(n, status int) error {
