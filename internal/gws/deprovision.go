@@ -101,10 +101,7 @@ func (s *Service) deprovisionFailed(ctx context.Context, ident *identity.Identit
 			s.log.WarnContext(ctx, "gws: record deprovisioning failure", "identity_id", ident.ID, "error", serr)
 		}
 	}
-	if permanent(err) {
-		return job.Permanent(err)
-	}
-	return err
+	return directoryFailure(err)
 }
 
 // recordDeleted records what became of the directory user, forgets the identity's credentials

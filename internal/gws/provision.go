@@ -328,11 +328,7 @@ func (s *Service) provisionFailed(ctx context.Context, ident *identity.Identity,
 	} else {
 		s.publish(ctx, ident.AgencyID, ident.ID)
 	}
-	wrapped := fmt.Errorf("gws: provision identity %s: %s", ident.ID, reason)
-	if perm {
-		return job.Permanent(wrapped)
-	}
-	return wrapped
+	return permanentIf(perm, fmt.Errorf("gws: provision identity %s: %s", ident.ID, reason))
 }
 
 func emailOf(ident *identity.Identity) string {

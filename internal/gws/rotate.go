@@ -102,11 +102,7 @@ func (s *Service) rotationFailed(ctx context.Context, ident *identity.Identity, 
 			s.publish(ctx, ident.AgencyID, ident.ID)
 		}
 	}
-	wrapped := fmt.Errorf("gws: rotate password of identity %s: %s", ident.ID, reason)
-	if perm {
-		return job.Permanent(wrapped)
-	}
-	return wrapped
+	return permanentIf(perm, fmt.Errorf("gws: rotate password of identity %s: %s", ident.ID, reason))
 }
 
 // recordRotation moves the password the directory now has to vault.PurposeCredentials, stamps

@@ -208,6 +208,20 @@ func permanentFault(err error) error {
 	return err
 }
 
+// permanentIf returns err as a job's error, marked permanent (never retried) when perm.
+func permanentIf(perm bool, err error) error {
+	if perm {
+		return job.Permanent(err)
+	}
+	return err
+}
+
+// directoryFailure returns a directory error as a job's error, permanent when no retry can fix
+// it.
+func directoryFailure(err error) error {
+	return permanentIf(permanent(err), err)
+}
+
 // permanent reports whether err is one no retry can fix.
 func permanent(err error) bool {
 	return IsPermanent(err) || errors.Is(err, job.ErrPermanent) || errors.Is(err, ErrSourceNotReady)

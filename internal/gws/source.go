@@ -328,10 +328,7 @@ func (s *Service) CheckSource(ctx context.Context, agencyID, sourceID uuid.UUID,
 		if _, uerr := s.stampCheck(ctx, src, res); uerr != nil {
 			return nil, uerr
 		}
-		if perm {
-			return nil, job.Permanent(errors.New("gws: check identity source: " + public))
-		}
-		return nil, errors.New("gws: check identity source: " + public)
+		return nil, permanentIf(perm, errors.New("gws: check identity source: "+public))
 	}
 	return s.stampCheck(ctx, src, res)
 }

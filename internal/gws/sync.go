@@ -129,7 +129,7 @@ func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID,
 	}
 	c, err := s.clientFor(ctx, src)
 	if err != nil {
-		return nil, syncError(err)
+		return nil, directoryFailure(err)
 	}
 	want, err := s.loadExpected(ctx, agencyID)
 	if err != nil {
@@ -142,7 +142,7 @@ func (s *Service) Sync(ctx context.Context, agencyID, jobID, sourceID uuid.UUID,
 		onPage(p, u)
 	})
 	if err != nil {
-		return nil, syncError(err)
+		return nil, directoryFailure(err)
 	}
 	rep := &Report{
 		AgencyID: agencyID, SourceID: src.ID, StartedAt: started, Pages: pages, UsersSeen: users,
@@ -254,12 +254,4 @@ func reportable(kind string, state identity.State) bool {
 		return state != identity.StateDeprovisioning
 	}
 	return true
-}
-
-// syncError marks a directory error permanent when no retry can fix it.
-func syncError(err error) error {
-	if permanent(err) {
-		return job.Permanent(err)
-	}
-	return err
 }
