@@ -17,6 +17,7 @@ import (
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
@@ -241,8 +242,8 @@ func TestRetryProvisioningWhileJobActive(t *testing.T) {
 		require.Zero(t, n, status)
 		require.Equal(t, identity.StateProvisioning, e.reload(ident.ID).State)
 	}
-	jobs, err := e.db.NewSelect().Model((*job.Record)(nil)).Where("input ->> 'identityId' = ?", ident.ID.String()).
-		Comment(anyAgency).Count(ctx)
+	jobs, err := tenant.Agency(e.agencyID).Select(e.db, (*job.Record)(nil)).
+		Where("input ->> 'identityId' = ?", ident.ID.String()).Count(ctx)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, jobs, "no job was enqueued")
 
