@@ -357,16 +357,12 @@ func (s *Service) stampCheck(ctx context.Context, src *Source, res *CheckResult)
 			return nil
 		}
 		if res.State == SourceConnected {
-			var holder uuid.UUID
-			err := tx.NewRaw(`INSERT INTO directory_domains (domain, agency_id, source_id, customer_id) VALUES (?, ?, ?, ?)
-				ON CONFLICT (domain) DO UPDATE SET source_id = EXCLUDED.source_id, customer_id = EXCLUDED.customer_id
-				WHERE directory_domains.agency_id = EXCLUDED.agency_id
-				RETURNING agency_id`, src.Domain, src.AgencyID, src.ID, src.CustomerID).Scan(ctx, &holder)
-			switch {
-			case db.IsNoRows(err):
+			held, err := claimDomain(ctx, tx, scope, src)
+			if err != nil {
+				return err
+			}
+			if held {
 				res.State, res.Error = SourceError, errDomainHeld
-			case err != nil:
-				return fmt.Errorf("gws: claim domain: %w", err)
 			}
 		}
 		return scope.Update(tx, (*Source)(nil)).Where("src.id = ?", src.ID).
@@ -377,6 +373,23 @@ func (s *Service) stampCheck(ctx context.Context, src *Source, res *CheckResult)
 		return nil, fmt.Errorf("gws: record source check: %w", err)
 	}
 	return res, nil
+}
+
+// claimDomain makes the scope's agency hold src's domain, unless another agency holds it
+// already, which it reports.
+func claimDomain(ctx context.Context, tx bun.Tx, scope tenant.Scope, src *Source) (heldByAnother bool, err error) {
+	var holder uuid.UUID
+	err = scope.Raw(tx, `INSERT INTO directory_domains (agency_id, domain, source_id, customer_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT (domain) DO UPDATE SET source_id = EXCLUDED.source_id, customer_id = EXCLUDED.customer_id
+		WHERE directory_domains.agency_id = EXCLUDED.agency_id
+		RETURNING agency_id`, src.Domain, src.ID, src.CustomerID).Scan(ctx, &holder)
+	switch {
+	case db.IsNoRows(err):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("gws: claim domain: %w", err)
+	}
+	return false, nil
 }
 
 // publicReason is what a tenant is told of a failed check (the source's last error, the job's
