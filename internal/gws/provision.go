@@ -93,7 +93,7 @@ func (s *Service) HandleProvision(ctx context.Context, rec *job.Record) (any, er
 // transient one is returned for a retry; the identity stays PROVISIONING with the reason as
 // its last error, unless final (the job's last attempt), which marks it FAILED too.
 func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in ProvisionInput, final bool) (*ProvisionResult, error) {
-	start, err := s.startProvisioning(ctx, agencyID, in)
+	start, err := s.startProvisioning(ctx, agencyID, in.IdentityID, in.Repair)
 	if err != nil {
 		return nil, err
 	}
@@ -143,10 +143,10 @@ type provisionStart struct {
 // startProvisioning locks the identity, checks it can be provisioned, moves it to PROVISIONING
 // (a repair leaves it PROVISIONED, its directory status REPAIRING) and seals its password,
 // committing all before the directory hears of it.
-func (s *Service) startProvisioning(ctx context.Context, agencyID uuid.UUID, in ProvisionInput) (*provisionStart, error) {
+func (s *Service) startProvisioning(ctx context.Context, agencyID, identityID uuid.UUID, repair bool) (*provisionStart, error) {
 	st := &provisionStart{}
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		ident, err := identity.Lock(ctx, tx, agencyID, in.IdentityID)
+		ident, err := identity.Lock(ctx, tx, agencyID, identityID)
 		if err != nil {
 			return permanentFault(err)
 		}
@@ -154,7 +154,7 @@ func (s *Service) startProvisioning(ctx context.Context, agencyID uuid.UUID, in 
 			return job.Permanent(fmt.Errorf("gws: identity %s is %s, not MANAGED_GWS", ident.ID, ident.Type))
 		}
 		st.ident = ident
-		status, err := enterProvisioning(ctx, tx, st, in.Repair)
+		status, err := s.enterProvisioning(ctx, tx, st, repair)
 		if err != nil || st.done != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s *Service) startProvisioning(ctx context.Context, agencyID uuid.UUID, in 
 // enterProvisioning decides, from the state of st.ident (locked in tx), what this run does, and
 // returns the directory status it runs under: a PROVISIONED identity is done (st.done) unless
 // repaired, a PENDING or PROVISIONING one moves to PROVISIONING, any other is refused for good.
-func enterProvisioning(ctx context.Context, tx bun.Tx, st *provisionStart, repair bool) (string, error) {
+func (s *Service) enterProvisioning(ctx context.Context, tx bun.Tx, st *provisionStart, repair bool) (string, error) {
 	ident := st.ident
 	switch {
 	case ident.State == identity.StateProvisioned && !repair:
