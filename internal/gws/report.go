@@ -67,6 +67,19 @@ func (rep *Report) collect(mismatches []Mismatch, unsettled map[uuid.UUID]identi
 	}
 }
 
+// reportable says whether a mismatch of an identity that is not PROVISIONED is news: a user
+// not created yet (PENDING, PROVISIONING, FAILED) is not missing, and the user of an identity
+// being deleted is expected to be suspended.
+func reportable(kind string, state identity.State) bool {
+	switch kind {
+	case MismatchMissing:
+		return false
+	case MismatchSuspended:
+		return state != identity.StateDeprovisioning
+	}
+	return true
+}
+
 // total is the number of mismatches the report counted.
 func (rep *Report) total() int {
 	total := 0

@@ -242,16 +242,3 @@ func (s *Service) storeReport(ctx context.Context, rep *Report) error {
 		return nil
 	})
 }
-
-// reportable says whether a mismatch of an identity that is not PROVISIONED is news: a user
-// not created yet (PENDING, PROVISIONING, FAILED) is not missing, and the user of an identity
-// being deleted is expected to be suspended.
-func reportable(kind string, state identity.State) bool {
-	switch kind {
-	case MismatchMissing:
-		return false
-	case MismatchSuspended:
-		return state != identity.StateDeprovisioning
-	}
-	return true
-}
