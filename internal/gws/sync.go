@@ -82,7 +82,7 @@ func lockSourceForSync(ctx context.Context, tx bun.Tx, scope tenant.Scope, sourc
 	if err != nil {
 		return fmt.Errorf("gws: lock source: %w", err)
 	}
-	running, _, err := job.Active(ctx, tx, scope, job.TypeSyncDirectory, "sourceId", sourceID.String())
+	running, _, err := job.ActiveByInput(ctx, tx, scope, job.TypeSyncDirectory, "sourceId", sourceID.String())
 	if err != nil {
 		return fmt.Errorf("gws: find running sync: %w", err)
 	}

@@ -13,9 +13,9 @@ import (
 	"github.com/accesshive/accesshive/internal/testenv"
 )
 
-// TestActive checks against the real database that Active finds the oldest job of a type still
+// TestActiveByInput checks against the real database that ActiveByInput finds the oldest job of a type still
 // to run for an object, in the scope's agency only, and forgets it once it has finished.
-func TestActive(t *testing.T) {
+func TestActiveByInput(t *testing.T) {
 	t.Parallel()
 	bdb := testenv.DB(t)
 	ctx := context.Background()
@@ -28,7 +28,7 @@ func TestActive(t *testing.T) {
 		return rec
 	}
 	active := func(agencyID uuid.UUID) (uuid.UUID, job.Status) {
-		id, status, err := job.Active(ctx, bdb, tenant.Agency(agencyID), job.TypeSyncDirectory, "sourceId", source)
+		id, status, err := job.ActiveByInput(ctx, bdb, tenant.Agency(agencyID), job.TypeSyncDirectory, "sourceId", source)
 		require.NoError(t, err)
 		return id, status
 	}
