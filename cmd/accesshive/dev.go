@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/accesshive/accesshive/db"
@@ -94,11 +93,7 @@ func cmdDev(ctx context.Context, _ []string) error {
 	}
 	if !seeded.AlreadyThere {
 		// Check Demo Agency's directory source (the fake below) so that it shows CONNECTED.
-		var srcID uuid.UUID
-		if err := a.DB.NewSelect().Table("identity_sources").Column("id").Where("agency_id = ?", seeded.Demo.ID).Scan(ctx, &srcID); err != nil {
-			return fmt.Errorf("find demo identity source: %w", err)
-		}
-		if _, err := job.Enqueue(ctx, a.DB, job.Spec{AgencyID: seeded.Demo.ID, Type: job.TypeCheckIdentitySource, Input: gws.SourceCheckInput{SourceID: srcID}}); err != nil {
+		if _, err := job.Enqueue(ctx, a.DB, job.Spec{AgencyID: seeded.Demo.ID, Type: job.TypeCheckIdentitySource, Input: gws.SourceCheckInput{SourceID: seeded.SourceID}}); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Config tunes sessions and login limits.
@@ -153,7 +154,8 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	u := new(User)
 	// Only a user holding a password signs in with an address (at most one, across agencies:
 	// users_login_email_key); an invited user who has not chosen one yet does not.
-	err = s.db.NewSelect().Model(u).Where("lower(email) = ? AND password_hash <> ''", key).Scan(ctx)
+	err = s.db.NewSelect().Model(u).Where("lower(email) = ? AND password_hash <> ''", key).
+		Comment(tenant.AllAgencies("login finds the user by address before its agency is known")).Scan(ctx)
 	if err != nil && !db.IsNoRows(err) {
 		return "", nil, fmt.Errorf("auth: find user: %w", err)
 	}
@@ -219,6 +221,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip, userAgent string)
 		Where("s.expires_at > ?", now).
 		Where("s.last_seen_at > ?", now.Add(-s.cfg.IdleTimeout)).
 		Where("u.deactivated_at IS NULL").
+		Comment(tenant.AllAgencies("a session is looked up by its token before its agency is known")).
 		Scan(ctx, &row)
 	if db.IsNoRows(err) {
 		return nil, fault.Unauthenticated("the session has ended; log in again")
@@ -228,7 +231,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip, userAgent string)
 	}
 	// Sliding the idle timeout costs a write; once a minute is precise enough.
 	if now.Sub(row.LastSeenAt) > time.Minute {
-		if _, err := s.db.NewUpdate().Table("sessions").Set("last_seen_at = ?", now).Where("id = ?", row.ID).Exec(ctx); err != nil {
+		if _, err := tenant.Agency(row.AgencyID).UpdateTable(s.db, "sessions").Set("last_seen_at = ?", now).Where("id = ?", row.ID).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("auth: touch session: %w", err)
 		}
 	}
@@ -244,7 +247,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip, userAgent string)
 
 // Logout revokes the actor's session.
 func (s *Service) Logout(ctx context.Context, actor *Actor) error {
-	_, err := s.db.NewUpdate().Table("sessions").Set("revoked_at = now()").
+	_, err := tenant.Agency(actor.AgencyID).UpdateTable(s.db, "sessions").Set("revoked_at = now()").
 		Where("id = ? AND revoked_at IS NULL", actor.SessionID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: revoke session: %w", err)
@@ -256,8 +259,8 @@ func (s *Service) Logout(ctx context.Context, actor *Actor) error {
 // After the transaction commits, the caller announces it with AnnounceRevocation so that open
 // websockets close at once.
 func RevokeUserSessions(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) error {
-	_, err := idb.NewUpdate().Table("sessions").Set("revoked_at = now()").
-		Where("user_id = ? AND agency_id = ? AND revoked_at IS NULL", userID, agencyID).Exec(ctx)
+	_, err := tenant.Agency(agencyID).UpdateTable(idb, "sessions").Set("revoked_at = now()").
+		Where("user_id = ? AND revoked_at IS NULL", userID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: revoke user sessions: %w", err)
 	}

@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -183,9 +182,7 @@ func Start(t testing.TB, opts Options) *System {
 	if opts.TuneConfig != nil {
 		opts.TuneConfig(&cfg)
 	}
-	seed, err := demo.Seed(context.Background(), bdb)
-	require.NoError(t, err)
-	s := &System{t: t, DB: bdb, Schema: schema, Config: cfg, Seed: seed, Logs: &SyncBuffer{}}
+	s := &System{t: t, DB: bdb, Schema: schema, Config: cfg, Logs: &SyncBuffer{}}
 	logger := logging.New(io.MultiWriter(s.Logs), "debug", "json")
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -197,8 +194,9 @@ func Start(t testing.TB, opts Options) *System {
 	dirSrv := httptest.NewServer(s.Directory)
 	t.Cleanup(dirSrv.Close)
 	s.DirectoryURL = dirSrv.URL
-	_, err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", dirSrv.URL).Where("agency_id = ?", seed.Demo.ID).Exec(context.Background())
+	seed, err := demo.SeedWith(context.Background(), bdb, dirSrv.URL)
 	require.NoError(t, err)
+	s.Seed = seed
 	s.Mail = notify.NewCaptureSender(logger)
 	s.Google = &GoogleRecorder{}
 	masterKeys := opts.Keys
@@ -241,9 +239,7 @@ func Start(t testing.TB, opts Options) *System {
 	}
 	// Demo Agency's source is CHECKING as seeded: check it against the fake directory, as the
 	// job its configuration enqueues would, so that it is CONNECTED and holds demo.test.
-	var srcID uuid.UUID
-	require.NoError(t, bdb.NewSelect().Table("identity_sources").Column("id").Where("agency_id = ?", seed.Demo.ID).Scan(ctx, &srcID))
-	checked, err := s.Apps[0].GWS.CheckSource(ctx, seed.Demo.ID, srcID, true)
+	checked, err := s.Apps[0].GWS.CheckSource(ctx, seed.Demo.ID, seed.SourceID, true)
 	require.NoError(t, err)
 	require.Equal(t, gws.SourceConnected, checked.State)
 	if !opts.NoWorker {
