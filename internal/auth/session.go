@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -80,27 +81,14 @@ type Service struct {
 
 // NewService returns the session service; zero fields of cfg take DefaultConfig's values.
 func NewService(idb bun.IDB, limiter *Limiter, cfg Config, log *slog.Logger) *Service {
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = DefaultConfig.IdleTimeout
-	}
-	if cfg.AbsoluteTimeout == 0 {
-		cfg.AbsoluteTimeout = DefaultConfig.AbsoluteTimeout
-	}
-	if cfg.LoginPerAccount == 0 {
-		cfg.LoginPerAccount = DefaultConfig.LoginPerAccount
-	}
-	if cfg.LoginPerAccountIP == 0 {
-		cfg.LoginPerAccountIP = DefaultConfig.LoginPerAccountIP
-	}
-	if cfg.LoginMaxWindow == 0 {
-		cfg.LoginMaxWindow = DefaultConfig.LoginMaxWindow
-	}
-	if cfg.LoginPerIP == 0 {
-		cfg.LoginPerIP = DefaultConfig.LoginPerIP
-	}
-	if cfg.LoginWindow == 0 {
-		cfg.LoginWindow = DefaultConfig.LoginWindow
-	}
+	d := DefaultConfig
+	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, d.IdleTimeout)
+	cfg.AbsoluteTimeout = cmp.Or(cfg.AbsoluteTimeout, d.AbsoluteTimeout)
+	cfg.LoginPerAccount = cmp.Or(cfg.LoginPerAccount, d.LoginPerAccount)
+	cfg.LoginPerAccountIP = cmp.Or(cfg.LoginPerAccountIP, d.LoginPerAccountIP)
+	cfg.LoginMaxWindow = cmp.Or(cfg.LoginMaxWindow, d.LoginMaxWindow)
+	cfg.LoginPerIP = cmp.Or(cfg.LoginPerIP, d.LoginPerIP)
+	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, d.LoginWindow)
 	return &Service{db: idb, limiter: limiter, cfg: cfg, log: log, publicURL: "http://127.0.0.1:8080"}
 }
 
