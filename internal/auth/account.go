@@ -91,11 +91,11 @@ func (s *Service) allow(ctx context.Context, l accountLimit, who string) error {
 	return nil
 }
 
-// newToken returns a random link token and its stored hash.
+// newToken returns a random token (a session's or a link's) and its stored hash.
 func newToken() (string, []byte, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", nil, fmt.Errorf("auth: link token: %w", err)
+		return "", nil, fmt.Errorf("auth: random token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	return token, hashToken(token), nil
@@ -465,20 +465,8 @@ func (s *Service) SendPasswordReset(ctx context.Context, actor *Actor, userID uu
 		}
 		if u.PasswordHash == "" {
 			purpose = PurposeInvitation
-		} else {
-			// The old password stops working now. A random one, not an empty one, so that
-			// the address keeps signing in for this user and nobody else can take it.
-			randomPw, _, err := newToken()
-			if err != nil {
-				return err
-			}
-			locked, err := HashPassword(randomPw)
-			if err != nil {
-				return err
-			}
-			if err := setPasswordHash(ctx, tx, u, locked); err != nil {
-				return fmt.Errorf("auth: lock password: %w", err)
-			}
+		} else if err := lockPassword(ctx, tx, u); err != nil {
+			return err
 		}
 		if err := RevokeUserSessions(ctx, tx, u.AgencyID, u.ID); err != nil {
 			return err
@@ -496,6 +484,23 @@ func (s *Service) SendPasswordReset(ctx context.Context, actor *Actor, userID uu
 		return err
 	}
 	return s.mailSetPassword(ctx, u.Email, purpose, name, token)
+}
+
+// lockPassword makes u's password stop working now. It is replaced by a random one, not an
+// empty one, so that the address keeps signing in for this user and nobody else can take it.
+func lockPassword(ctx context.Context, tx bun.IDB, u *User) error {
+	randomPw, _, err := newToken()
+	if err != nil {
+		return err
+	}
+	locked, err := HashPassword(randomPw)
+	if err != nil {
+		return err
+	}
+	if err := setPasswordHash(ctx, tx, u, locked); err != nil {
+		return fmt.Errorf("auth: lock password: %w", err)
+	}
+	return nil
 }
 
 // requestEmailChange stores a pending change of the actor's login address and returns the

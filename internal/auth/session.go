@@ -3,9 +3,7 @@ package auth
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -110,39 +108,13 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return "", nil, errBadLogin
 	}
 	pair := "login:pair:" + key + "|" + ip
-	pairWindow, err := s.limiter.BackoffWindow(ctx, pair, s.cfg.LoginWindow, s.cfg.LoginMaxWindow)
-	if err != nil {
+	if err := s.allowLogin(ctx, key, pair, ip); err != nil {
 		return "", nil, err
-	}
-	for _, lim := range []struct {
-		key    string
-		limit  int
-		window time.Duration
-	}{
-		{pair, s.cfg.LoginPerAccountIP, pairWindow},
-		{"login:account:" + key, s.cfg.LoginPerAccount, s.cfg.LoginWindow},
-		{"login:ip:" + ip, s.cfg.LoginPerIP, s.cfg.LoginWindow},
-	} {
-		ok, wait, err := s.limiter.Allow(ctx, lim.key, lim.limit, lim.window)
-		if err != nil {
-			return "", nil, err
-		}
-		if !ok {
-			if lim.key == pair {
-				// The pair's next window doubles: a guesser that waits out one lock-out gets a
-				// longer one; the real user's successful login clears it.
-				if err := s.limiter.Strike(ctx, pair, s.cfg.LoginMaxWindow); err != nil {
-					return "", nil, err
-				}
-			}
-			secs := int(wait.Seconds()) + 1
-			return "", nil, fault.RateLimited(fmt.Sprintf("too many login attempts; try again in %d seconds", secs), secs)
-		}
 	}
 	u := new(User)
 	// Only a user holding a password signs in with an address (at most one, across agencies:
 	// users_login_email_key); an invited user who has not chosen one yet does not.
-	err = s.db.NewSelect().Model(u).Where("lower(email) = ? AND password_hash <> ''", key).
+	err := s.db.NewSelect().Model(u).Where("lower(email) = ? AND password_hash <> ''", key).
 		Comment(tenant.AllAgencies("login finds the user by address before its agency is known")).Scan(ctx)
 	if err != nil && !db.IsNoRows(err) {
 		return "", nil, fmt.Errorf("auth: find user: %w", err)
@@ -157,13 +129,57 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	_ = s.limiter.Reset(ctx, "login:account:"+key)
 	_ = s.limiter.Reset(ctx, pair)
 	_ = s.limiter.ResetStrikes(ctx, pair)
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", nil, fmt.Errorf("auth: session token: %w", err)
+	token, sess, err := s.openSession(ctx, u, ip, userAgent)
+	if err != nil {
+		return "", nil, err
 	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
+	s.log.InfoContext(ctx, "login", "user_id", u.ID, "agency_id", u.AgencyID, "session_id", sess.ID)
+	return token, u, nil
+}
+
+// allowLogin counts a login attempt against the limits of the account from this address (pair,
+// with back-off), of the account and of the address, and refuses it with RATE_LIMITED past one.
+func (s *Service) allowLogin(ctx context.Context, key, pair, ip string) error {
+	pairWindow, err := s.limiter.BackoffWindow(ctx, pair, s.cfg.LoginWindow, s.cfg.LoginMaxWindow)
+	if err != nil {
+		return err
+	}
+	for _, lim := range []struct {
+		key    string
+		limit  int
+		window time.Duration
+	}{
+		{pair, s.cfg.LoginPerAccountIP, pairWindow},
+		{"login:account:" + key, s.cfg.LoginPerAccount, s.cfg.LoginWindow},
+		{"login:ip:" + ip, s.cfg.LoginPerIP, s.cfg.LoginWindow},
+	} {
+		ok, wait, err := s.limiter.Allow(ctx, lim.key, lim.limit, lim.window)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if lim.key == pair {
+				// The pair's next window doubles: a guesser that waits out one lock-out gets a
+				// longer one; the real user's successful login clears it.
+				if err := s.limiter.Strike(ctx, pair, s.cfg.LoginMaxWindow); err != nil {
+					return err
+				}
+			}
+			secs := int(wait.Seconds()) + 1
+			return fault.RateLimited(fmt.Sprintf("too many login attempts; try again in %d seconds", secs), secs)
+		}
+	}
+	return nil
+}
+
+// openSession stores a new session of u and returns its token (only its hash is stored).
+func (s *Service) openSession(ctx context.Context, u *User, ip, userAgent string) (string, *Session, error) {
+	token, hash, err := newToken()
+	if err != nil {
+		return "", nil, err
+	}
 	sess := &Session{
-		TokenHash: hashToken(token),
+		TokenHash: hash,
 		UserID:    u.ID,
 		AgencyID:  u.AgencyID,
 		ExpiresAt: time.Now().Add(s.cfg.AbsoluteTimeout),
@@ -173,8 +189,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
 		return "", nil, fmt.Errorf("auth: insert session: %w", err)
 	}
-	s.log.InfoContext(ctx, "login", "user_id", u.ID, "agency_id", u.AgencyID, "session_id", sess.ID)
-	return token, u, nil
+	return token, sess, nil
 }
 
 func truncate(s string, n int) string {
