@@ -79,7 +79,7 @@ type Deps struct {
 	Events   *event.Bus
 	Logger   *slog.Logger
 	// GraphQL is the endpoint served at /graphql (graph.NewHandler); the server adds its
-	// transports and guards.
+	// transports and guards. Nil serves no /graphql.
 	GraphQL *handler.Server
 	// Registry receives the HTTP and GraphQL metrics and is served at /metrics.
 	Registry *prometheus.Registry
@@ -121,8 +121,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.metrics, err = newMetrics(deps.Registry); err != nil {
 		return nil, err
 	}
-	gql := s.graphqlHandler()
-	s.mux.Handle("/graphql", withSocketDeadlines(noStore(s.withDeadline(s.withSession(s.limitBody(gqlMethod(gql)))))))
+	if deps.GraphQL != nil {
+		gql := s.graphqlHandler()
+		s.mux.Handle("/graphql", withSocketDeadlines(noStore(s.withDeadline(s.withSession(s.limitBody(gqlMethod(gql)))))))
+	}
 	s.mux.HandleFunc("GET /healthz", healthz)
 	s.mux.Handle("GET /readyz", readiness{db: deps.DB, redis: deps.Redis, logger: deps.Logger})
 	if cfg.MetricsToken != "" {
