@@ -55,7 +55,6 @@ type App struct {
 	GWS      *gws.Service
 }
 
-// New builds the services over an open database and Redis client.
 // Option adjusts how New builds the services.
 type Option func(*options)
 
@@ -73,6 +72,7 @@ func WithDirectoryHTTPClient(c *http.Client) Option {
 // WithSender makes every notification email go through sender (tests capture them).
 func WithSender(sender notify.Sender) Option { return func(o *options) { o.sender = sender } }
 
+// New builds the services over an open database and Redis client.
 func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client, logger *slog.Logger, opts ...Option) *App {
 	var o options
 	for _, opt := range opts {
