@@ -45,8 +45,12 @@ export const noSecretsCacheExchange: Exchange = ({ forward, client, dispatchDebu
   };
 };
 
-/** Connection events for the banner and for refetching after a reconnect. */
-export type ConnectionListener = (state: 'connected' | 'lost' | 'session-ended') => void;
+/**
+ * Connection events for the banner and for live screens: 'connected' each time the socket is
+ * acknowledged (subscriptions waiting for it are sent then), 'lost' when it drops after having
+ * been up, 'closed' when it closes normally (no subscription left), 'session-ended'.
+ */
+export type ConnectionListener = (state: 'connected' | 'lost' | 'closed' | 'session-ended') => void;
 
 export interface ApiClient {
   client: Client;
@@ -82,6 +86,8 @@ export function createApiClient(onConnection: ConnectionListener, onUnauthentica
           onUnauthenticated();
         } else if (everConnected && code !== 1000) {
           onConnection('lost');
+        } else {
+          onConnection('closed');
         }
       },
     },
