@@ -119,7 +119,7 @@ export function ApiProvider({ children }: { children: ReactNode }) {
           key={ended}
           onEnd={(fn) => (endSession.current = fn)}
           restart={() => {
-            api.ws.terminate();
+            api.dispose();
             setEnded((n) => n + 1);
           }}
         >

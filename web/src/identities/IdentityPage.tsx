@@ -14,7 +14,7 @@ import './documents';
 import { ProvisioningSteps } from './ProvisioningSteps';
 import { RetryProvisioning } from './RetryProvisioning';
 import { RevealPanel } from './RevealPanel';
-import { RotateCredentialsButton, UpdateCredentialsButton } from './CredentialDialogs';
+import { CredentialsButton } from './CredentialDialogs';
 import { DeleteIdentityButton } from './DeleteIdentityButton';
 import { connectionLabel, formatTime, originLabel, typeLabel } from './labels';
 import './identities.css';
@@ -190,8 +190,8 @@ function IdentityView({ id }: { id: string }) {
         )}
         {me.can.manage && !gone && (
           <div className="actions">
-            {state === 'PROVISIONED' && <RotateCredentialsButton identity={identity} onChanged={setShown} />}
-            {!managed && <UpdateCredentialsButton identity={identity} onChanged={setShown} />}
+            {state === 'PROVISIONED' && <CredentialsButton mode="rotate" identity={identity} onChanged={setShown} />}
+            {!managed && <CredentialsButton mode="update" identity={identity} onChanged={setShown} />}
           </div>
         )}
       </section>
