@@ -2,7 +2,7 @@
 // network is back its subscriptions resume and the page reads again what changed meanwhile,
 // without a reload.
 import { expect, test, type APIRequestContext, type Page, type WebSocketRoute } from '@playwright/test';
-import { expectNoReload, loggedIn, login, markDocument } from './helpers';
+import { expectNoReload, loggedIn, login, markDocument, screenshot } from './helpers';
 
 /** One GraphQL call with the page's session cookie (and its Origin, as the console sends). */
 async function gql(page: Page, query: string, variables: Record<string, unknown>): Promise<Record<string, { id?: string; status?: string }>> {
@@ -78,6 +78,7 @@ test('a lost connection shows a banner; back online, live updates resume and a c
   await expect(ownerRow.getByText('REJECTED')).toBeVisible();
   await expect(rows.getByText('PENDING')).toBeVisible();
   await expect(banner).toBeVisible();
+  await screenshot(admin, 'connection-lost');
 
   // Back online: the banner goes, the page reads the queue again and shows the rejection.
   await network.up();
