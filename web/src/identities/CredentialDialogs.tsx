@@ -132,16 +132,14 @@ function useCredentialsMutation(mode: Mode, identity: IdentityDetailFragment, fo
   return { state: mode === 'rotate' ? rotateState : updateState, run, reset: mode === 'rotate' ? resetRotate : resetUpdate };
 }
 
-/** "Rotate credentials" or "Update credentials" (EXTERNAL_LOGIN, API_TOKEN: blank fields stay as they are). */
-export function CredentialsButton({ mode, identity, onChanged }: { mode: Mode; identity: IdentityDetailFragment; onChanged: Changed }) {
+/** The dialog's state: what is typed (forgotten on close), the mutation, and its outcome. */
+function useCredentialsDialog(mode: Mode, identity: IdentityDetailFragment, onChanged: Changed) {
   const form = formFor(mode, identity);
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState(EMPTY);
   const [removeTotp, setRemoveTotp] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const { state, run, reset } = useCredentialsMutation(mode, identity, form);
-  const errs = splitErrors(state.error, form.fields.map((f) => f.name));
-
   const close = (o: boolean) => {
     setOpen(o);
     if (!o) {
@@ -149,6 +147,10 @@ export function CredentialsButton({ mode, identity, onChanged }: { mode: Mode; i
       setRemoveTotp(false);
       reset();
     }
+  };
+  const start = () => {
+    setDone(null);
+    setOpen(true);
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -159,19 +161,27 @@ export function CredentialsButton({ mode, identity, onChanged }: { mode: Mode; i
       close(false);
     }
   };
+  const setValue = (name: FieldName) => (v: string) => setValues((old) => ({ ...old, [name]: v }));
+  const errs = splitErrors(state.error, form.fields.map((f) => f.name));
+  return { form, open, start, close, submit, values, setValue, removeTotp, setRemoveTotp, done, errs, fetching: state.fetching };
+}
+
+/** "Rotate credentials" or "Update credentials" (EXTERNAL_LOGIN, API_TOKEN: blank fields stay as they are). */
+export function CredentialsButton({ mode, identity, onChanged }: { mode: Mode; identity: IdentityDetailFragment; onChanged: Changed }) {
+  const d = useCredentialsDialog(mode, identity, onChanged);
   return (
     <>
-      <button type="button" onClick={() => { setDone(null); setOpen(true); }}>
-        {form.button}
+      <button type="button" onClick={d.start}>
+        {d.form.button}
       </button>
-      {done && (
+      {d.done && (
         <p role="status" className="muted">
-          {done}
+          {d.done}
         </p>
       )}
-      <IdentityDialog open={open} onOpenChange={close} title={form.button} description={form.description}>
-        <form onSubmit={submit} noValidate>
-          {form.fields.map((f) => (
+      <IdentityDialog open={d.open} onOpenChange={d.close} title={d.form.button} description={d.form.description}>
+        <form onSubmit={d.submit} noValidate>
+          {d.form.fields.map((f) => (
             <FormField
               key={f.name}
               label={f.label}
@@ -179,25 +189,25 @@ export function CredentialsButton({ mode, identity, onChanged }: { mode: Mode; i
               type={f.secret ? 'password' : 'text'}
               autoComplete={f.secret && f.name !== 'totpSecret' ? 'new-password' : 'off'}
               required={f.required}
-              value={values[f.name]}
-              onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
+              value={d.values[f.name]}
+              onChange={d.setValue(f.name)}
               hint={f.hint}
-              error={errs.fields[f.name]}
+              error={d.errs.fields[f.name]}
             />
           ))}
-          {form.removableTotp && (
+          {d.form.removableTotp && (
             <label className="choice">
-              <input type="checkbox" checked={removeTotp} onChange={(e) => setRemoveTotp(e.target.checked)} disabled={values.totpSecret !== ''} />
+              <input type="checkbox" checked={d.removeTotp} onChange={(e) => d.setRemoveTotp(e.target.checked)} disabled={d.values.totpSecret !== ''} />
               Remove the TOTP secret
             </label>
           )}
-          <ErrorNotice error={errs.general} />
+          <ErrorNotice error={d.errs.general} />
           <div className="dialog-actions">
             <Dialog.Close asChild>
               <button type="button">Cancel</button>
             </Dialog.Close>
-            <button type="submit" className="primary" disabled={state.fetching}>
-              {form.submit}
+            <button type="submit" className="primary" disabled={d.fetching}>
+              {d.form.submit}
             </button>
           </div>
         </form>
