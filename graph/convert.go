@@ -1,36 +1,11 @@
 package graph
 
 import (
-	"time"
+	"github.com/google/uuid"
 
 	"github.com/accesshive/accesshive/graph/model"
-	"github.com/accesshive/accesshive/internal/agency"
-	"github.com/accesshive/accesshive/internal/auth"
-	"github.com/accesshive/accesshive/internal/identity"
-	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/page"
-	"github.com/accesshive/accesshive/internal/reveal"
 )
-
-func toUser(u *auth.User) *model.User {
-	m := &model.User{
-		ID: u.ID.String(), Email: u.Email, Name: u.Name, Role: model.Role(u.Role),
-		CreatedAt: u.CreatedAt, AgencyID: u.AgencyID.String(),
-	}
-	if u.ClientID != nil {
-		m.ClientID = u.ClientID.String()
-	}
-	return m
-}
-
-func toClient(c *agency.Client) *model.Client {
-	return &model.Client{ID: c.ID.String(), Name: c.Name, CreatedAt: c.CreatedAt, ArchivedAt: c.ArchivedAt}
-}
-
-func toClientConnection(r page.Result[agency.Client]) *model.ClientConnection {
-	nodes, edges, info := connection(r, toClient, func(c string, n *model.Client) *model.ClientEdge { return &model.ClientEdge{Cursor: c, Node: n} })
-	return &model.ClientConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount}
-}
 
 // connection turns a domain page into a GraphQL connection's nodes, edges and page info.
 func connection[T, N, E any](r page.Result[T], conv func(*T) N, edge func(cursor string, node N) E) ([]N, []E, *model.PageInfo) {
@@ -43,6 +18,15 @@ func connection[T, N, E any](r page.Result[T], conv func(*T) N, edge func(cursor
 	return nodes, edges, pageInfo(r.HasNextPage, r.Cursors)
 }
 
+func pageInfo(hasNext bool, cursors []string) *model.PageInfo {
+	p := &model.PageInfo{HasNextPage: hasNext}
+	if len(cursors) > 0 {
+		c := cursors[len(cursors)-1]
+		p.EndCursor = &c
+	}
+	return p
+}
+
 // mapSlice converts every element of a domain slice.
 func mapSlice[T, M any](items []T, conv func(*T) M) []M {
 	out := make([]M, len(items))
@@ -50,33 +34,6 @@ func mapSlice[T, M any](items []T, conv func(*T) M) []M {
 		out[i] = conv(&items[i])
 	}
 	return out
-}
-
-func toPlatform(p *agency.Platform) *model.Platform {
-	m := &model.Platform{Key: model.PlatformKey(p.Key), Name: p.Name}
-	if c := p.Connection; c != nil {
-		m.Connection = &model.PlatformConnection{State: model.ConnectionState(c.State), LastCheckedAt: c.LastCheckedAt, UpdatedAt: c.UpdatedAt}
-		if c.LastError != "" {
-			e := c.LastError
-			m.Connection.LastError = &e
-		}
-	}
-	return m
-}
-
-func toJob(r *job.Record) *model.Job {
-	m := &model.Job{
-		ID: r.ID.String(), Type: model.JobType(r.Type), Status: model.JobStatus(r.Status),
-		Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, QueuedAt: r.QueuedAt,
-		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
-		Input: model.JSON(r.Input), Result: model.JSON(r.Result), Progress: model.JSON(r.Progress),
-	}
-	if r.Error != "" {
-		// Records written before job.Fail removed addresses are cleaned here too.
-		e := job.PublicError(r.Error)
-		m.Error = &e
-	}
-	return m
 }
 
 func deref(s *string) string {
@@ -93,43 +50,26 @@ func strPtr(s string) *string {
 	return &s
 }
 
-func platformKey(p *model.PlatformKey) string {
-	if p == nil {
-		return ""
+// nonEmpty is nil for "" (not known, or not for this caller to see).
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
 	}
-	return string(*p)
+	return &s
 }
 
-func toIdentity(i *identity.Identity) *model.Identity {
-	m := &model.Identity{
-		ID: i.ID.String(), Scope: model.IdentityScope(i.Scope), Type: model.IdentityType(i.Type),
-		DisplayName: i.DisplayName, Email: i.Email, ProvisioningState: model.ProvisioningState(i.State),
-		LastError: strPtr(i.LastError), LoginURL: strPtr(i.LoginURL), Notes: strPtr(i.Notes),
-		TokenExpiresAt: i.TokenExpiresAt, Origin: i.Origin, CredentialsRotatedAt: i.CredentialsRotatedAt,
-		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, StateChangedAt: i.StateChangedAt, PlatformKey: i.Platform(),
-		ProviderStatuses: []*model.ProviderStatus{},
+func idPtr(id *uuid.UUID) *string {
+	if id == nil || *id == uuid.Nil {
+		return nil
 	}
-	if i.ClientID != nil {
-		m.ClientID = i.ClientID.String()
-	}
-	for _, ps := range i.ProviderStatuses {
-		m.ProviderStatuses = append(m.ProviderStatuses, &model.ProviderStatus{Provider: ps.Provider, Status: ps.Status, LastError: strPtr(ps.LastError), UpdatedAt: ps.UpdatedAt})
-	}
-	return m
+	s := id.String()
+	return &s
 }
 
-func toIdentityConnection(r page.Result[identity.Identity]) *model.IdentityConnection {
-	nodes, edges, info := connection(r, toIdentity, func(c string, n *model.Identity) *model.IdentityEdge { return &model.IdentityEdge{Cursor: c, Node: n} })
-	return &model.IdentityConnection{Nodes: nodes, Edges: edges, PageInfo: info, TotalCount: r.TotalCount}
-}
-
-func toReveal(sh *reveal.Shown, now time.Time) *model.CredentialReveal {
-	m := &model.CredentialReveal{
-		ID: sh.ID.String(), IdentityID: sh.IdentityID.String(), ExpiresAt: sh.ExpiresAt,
-		SecondsRemaining: sh.SecondsRemaining(now), Fields: []*model.CredentialField{}, TotpCode: strPtr(sh.TOTPCode),
+func uuidStrings(ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
 	}
-	for _, f := range sh.Fields {
-		m.Fields = append(m.Fields, &model.CredentialField{Name: f.Name, Value: f.Value})
-	}
-	return m
+	return out
 }

@@ -15,7 +15,8 @@ import (
 	"github.com/accesshive/accesshive/internal/reveal"
 )
 
-// Deps is what the resolvers need; the server builds it once.
+// Deps is what the resolvers need; the composition root (internal/app) builds it once and
+// hands it to NewHandler.
 type Deps struct {
 	DB              *bun.DB
 	Sessions        *auth.Service

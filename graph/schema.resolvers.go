@@ -319,19 +319,11 @@ func (r *mutationResolver) ConfigureIdentitySource(ctx context.Context, input mo
 
 // SyncDirectory is the resolver for the syncDirectory field.
 func (r *mutationResolver) SyncDirectory(ctx context.Context, sourceID string) (*model.Job, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, sid, err := actorAndID(ctx, "sourceId", sourceID)
 	if err != nil {
 		return nil, err
 	}
-	sid, err := parseID("sourceId", sourceID)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := r.GWSService.RequestSync(ctx, actor, sid)
-	if err != nil {
-		return nil, err
-	}
-	return toJob(rec), nil
+	return mapped(toJob)(r.GWSService.RequestSync(ctx, actor, sid))
 }
 
 // RepairDirectory is the resolver for the repairDirectory field.
@@ -402,19 +394,11 @@ func (r *mutationResolver) ApproveAccessRequest(ctx context.Context, id string, 
 
 // RejectAccessRequest is the resolver for the rejectAccessRequest field.
 func (r *mutationResolver) RejectAccessRequest(ctx context.Context, id string, reason *string) (*model.AccessRequest, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, rid, err := actorAndID(ctx, "id", id)
 	if err != nil {
 		return nil, err
 	}
-	rid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	req, err := r.RequestService.Reject(ctx, actor, rid, reason)
-	if err != nil {
-		return nil, err
-	}
-	return toAccessRequest(req), nil
+	return mapped(toAccessRequest)(r.RequestService.Reject(ctx, actor, rid, reason))
 }
 
 // CreateRoleTemplate is the resolver for the createRoleTemplate field.
@@ -584,36 +568,20 @@ func (r *mutationResolver) ConfirmEmailChange(ctx context.Context, token string)
 
 // RenameClient is the resolver for the renameClient field.
 func (r *mutationResolver) RenameClient(ctx context.Context, id string, name string) (*model.Client, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, cid, err := actorAndID(ctx, "id", id)
 	if err != nil {
 		return nil, err
 	}
-	cid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := agency.RenameClient(ctx, r.DB, actor, cid, name)
-	if err != nil {
-		return nil, err
-	}
-	return toClient(c), nil
+	return mapped(toClient)(agency.RenameClient(ctx, r.DB, actor, cid, name))
 }
 
 // OffboardClient is the resolver for the offboardClient field.
 func (r *mutationResolver) OffboardClient(ctx context.Context, id string, reason *string) (*model.Client, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, cid, err := actorAndID(ctx, "id", id)
 	if err != nil {
 		return nil, err
 	}
-	cid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.RequestService.OffboardClient(ctx, actor, cid, reason)
-	if err != nil {
-		return nil, err
-	}
-	return toClient(c), nil
+	return mapped(toClient)(r.RequestService.OffboardClient(ctx, actor, cid, reason))
 }
 
 // UpdateRoleTemplate is the resolver for the updateRoleTemplate field.
@@ -686,19 +654,11 @@ func (r *queryResolver) Clients(ctx context.Context, includeArchived *bool, firs
 
 // Client is the resolver for the client field.
 func (r *queryResolver) Client(ctx context.Context, id string) (*model.Client, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, cid, err := actorAndID(ctx, "id", id)
 	if err != nil {
 		return nil, err
 	}
-	cid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	c, err := agency.GetClient(ctx, r.DB, actor, cid)
-	if err != nil {
-		return nil, err
-	}
-	return toClient(c), nil
+	return mapped(toClient)(agency.GetClient(ctx, r.DB, actor, cid))
 }
 
 // Platforms is the resolver for the platforms field.
@@ -737,19 +697,11 @@ func (r *queryResolver) Jobs(ctx context.Context, typeArg *model.JobType, limit 
 
 // Identities is the resolver for the identities field.
 func (r *queryResolver) Identities(ctx context.Context, clientID string, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, cid, err := actorAndID(ctx, "clientId", clientID)
 	if err != nil {
 		return nil, err
 	}
-	cid, err := parseID("clientId", clientID)
-	if err != nil {
-		return nil, err
-	}
-	res, err := r.IdentityService.ListClient(ctx, actor, cid, platformKey(platform), pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return toIdentityConnection(res), nil
+	return mapped(toIdentityConnection)(r.IdentityService.ListClient(ctx, actor, cid, platformKey(platform), pageArgs(first, after)))
 }
 
 // AgencyIdentities is the resolver for the agencyIdentities field.
@@ -767,19 +719,11 @@ func (r *queryResolver) AgencyIdentities(ctx context.Context, platform *model.Pl
 
 // Identity is the resolver for the identity field.
 func (r *queryResolver) Identity(ctx context.Context, id string) (*model.Identity, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, iid, err := actorAndID(ctx, "id", id)
 	if err != nil {
 		return nil, err
 	}
-	iid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	ident, err := r.IdentityService.Get(ctx, actor, iid)
-	if err != nil {
-		return nil, err
-	}
-	return toIdentity(ident), nil
+	return mapped(toIdentity)(r.IdentityService.Get(ctx, actor, iid))
 }
 
 // CredentialReveal is the resolver for the credentialReveal field.
@@ -856,19 +800,11 @@ func (r *queryResolver) AccessRequests(ctx context.Context, clientID *string, st
 
 // AccessRequest is the resolver for the accessRequest field.
 func (r *queryResolver) AccessRequest(ctx context.Context, id string) (*model.AccessRequest, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, rid, err := actorAndID(ctx, "id", id)
 	if err != nil {
 		return nil, err
 	}
-	rid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	req, err := r.RequestService.Get(ctx, actor, rid)
-	if err != nil {
-		return nil, err
-	}
-	return toAccessRequest(req), nil
+	return mapped(toAccessRequest)(r.RequestService.Get(ctx, actor, rid))
 }
 
 // RoleTemplates is the resolver for the roleTemplates field.
@@ -936,53 +872,29 @@ func (r *queryResolver) AuditEvents(ctx context.Context, identityID *string, use
 
 // RevealLedger is the resolver for the revealLedger field.
 func (r *queryResolver) RevealLedger(ctx context.Context, identityID string) ([]*model.RevealLedgerEntry, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, iid, err := actorAndID(ctx, "identityId", identityID)
 	if err != nil {
 		return nil, err
 	}
-	iid, err := parseID("identityId", identityID)
-	if err != nil {
-		return nil, err
-	}
-	es, err := reveal.SeenSinceRotation(ctx, r.DB, actor, iid)
-	if err != nil {
-		return nil, err
-	}
-	return mapSlice(es, toLedgerEntry), nil
+	return mappedSlice(toLedgerEntry)(reveal.SeenSinceRotation(ctx, r.DB, actor, iid))
 }
 
 // RevealsByUser is the resolver for the revealsByUser field.
 func (r *queryResolver) RevealsByUser(ctx context.Context, userID string) ([]*model.RevealedIdentity, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, uid, err := actorAndID(ctx, "userId", userID)
 	if err != nil {
 		return nil, err
 	}
-	uid, err := parseID("userId", userID)
-	if err != nil {
-		return nil, err
-	}
-	es, err := reveal.SeenBy(ctx, r.DB, actor, uid)
-	if err != nil {
-		return nil, err
-	}
-	return mapSlice(es, toRevealed), nil
+	return mappedSlice(toRevealed)(reveal.SeenBy(ctx, r.DB, actor, uid))
 }
 
 // RotationOffer is the resolver for the rotationOffer field.
 func (r *queryResolver) RotationOffer(ctx context.Context, userID string) ([]*model.RotationOfferItem, error) {
-	actor, err := auth.RequireActor(ctx)
+	actor, uid, err := actorAndID(ctx, "userId", userID)
 	if err != nil {
 		return nil, err
 	}
-	uid, err := parseID("userId", userID)
-	if err != nil {
-		return nil, err
-	}
-	items, err := reveal.RotationOffer(ctx, r.DB, actor, uid)
-	if err != nil {
-		return nil, err
-	}
-	return toOffer(items), nil
+	return mapped(toOffer)(reveal.RotationOffer(ctx, r.DB, actor, uid))
 }
 
 // Users is the resolver for the users field.

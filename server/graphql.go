@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -13,18 +12,14 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/accesshive/accesshive/graph"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 )
 
+// graphqlHandler is deps.GraphQL with the transports (HTTP and websocket) and the guards of an
+// operation (session, limits, depth, metrics) added.
 func (s *Server) graphqlHandler() *handler.Server {
-	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Deps: graph.Deps{
-		DB: s.deps.DB, Sessions: s.deps.Sessions, Events: s.deps.Events, Logger: s.deps.Logger,
-		IdentityService: s.deps.Identities, RevealService: s.deps.Reveals,
-		GWSService: s.deps.GWS, RequestService: s.deps.Requests, Notifier: s.deps.Notifier,
-	}}})
-	h := handler.New(es)
+	h := s.deps.GraphQL
 	h.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 10 * time.Second,
 		Implementation: transport.CoderWebsocketImplementation{
@@ -56,12 +51,6 @@ func (s *Server) graphqlHandler() *handler.Server {
 	h.Use(&guard{limits: s.cfg.Limits})
 	h.Use(depthLimit{max: s.cfg.MaxDepth})
 	h.Use(s.metrics.graphqlExtension())
-	h.Use(graph.Loaders{DB: s.deps.DB})
-	h.SetErrorPresenter(graph.ErrorPresenter(s.deps.Logger))
-	h.SetRecoverFunc(func(ctx context.Context, err any) error {
-		s.deps.Logger.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(err))
-		return fmt.Errorf("internal panic")
-	})
 	return h
 }
 

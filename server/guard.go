@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -73,24 +74,12 @@ var DefaultGuardLimits = GuardLimits{
 
 func (l GuardLimits) withDefaults() GuardLimits {
 	d := DefaultGuardLimits
-	if l.MaxComplexity == 0 {
-		l.MaxComplexity = d.MaxComplexity
-	}
-	if l.MaxAliases == 0 {
-		l.MaxAliases = d.MaxAliases
-	}
-	if l.MaxRootFields == 0 {
-		l.MaxRootFields = d.MaxRootFields
-	}
-	if l.MaxResponseBytes == 0 {
-		l.MaxResponseBytes = d.MaxResponseBytes
-	}
-	if l.OperationTimeout == 0 {
-		l.OperationTimeout = d.OperationTimeout
-	}
-	if l.MaxTokens == 0 {
-		l.MaxTokens = d.MaxTokens
-	}
+	l.MaxComplexity = cmp.Or(l.MaxComplexity, d.MaxComplexity)
+	l.MaxAliases = cmp.Or(l.MaxAliases, d.MaxAliases)
+	l.MaxRootFields = cmp.Or(l.MaxRootFields, d.MaxRootFields)
+	l.MaxResponseBytes = cmp.Or(l.MaxResponseBytes, d.MaxResponseBytes)
+	l.OperationTimeout = cmp.Or(l.OperationTimeout, d.OperationTimeout)
+	l.MaxTokens = cmp.Or(l.MaxTokens, d.MaxTokens)
 	return l
 }
 

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -25,11 +26,6 @@ import (
 
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
-	"github.com/accesshive/accesshive/internal/gws"
-	"github.com/accesshive/accesshive/internal/identity"
-	"github.com/accesshive/accesshive/internal/notify"
-	"github.com/accesshive/accesshive/internal/request"
-	"github.com/accesshive/accesshive/internal/reveal"
 )
 
 // Config is the HTTP side's configuration.
@@ -72,20 +68,19 @@ type Config struct {
 	RequestTimeout time.Duration
 }
 
-// Deps are the services the HTTP side uses.
+// Deps are what the HTTP side uses.
 type Deps struct {
-	DB       *bun.DB
-	Redis    redis.UniversalClient
+	// DB and Redis are checked by /readyz; DB also finds the caller's agency for /ops/queues.
+	DB    *bun.DB
+	Redis redis.UniversalClient
+	// Sessions turns the session cookie into the caller; Events tells an open websocket that
+	// its session was revoked.
 	Sessions *auth.Service
 	Events   *event.Bus
 	Logger   *slog.Logger
-	// Identities and Reveals serve the identity and vault operations.
-	Identities *identity.Service
-	Reveals    *reveal.Service
-	// GWS, Requests and Notifier serve Google Workspace, access requests and notifications.
-	GWS      *gws.Service
-	Requests *request.Service
-	Notifier *notify.Notifier
+	// GraphQL is the endpoint served at /graphql (graph.NewHandler); the server adds its
+	// transports and guards. Nil serves no /graphql.
+	GraphQL *handler.Server
 	// Registry receives the HTTP and GraphQL metrics and is served at /metrics.
 	Registry *prometheus.Registry
 }
@@ -126,12 +121,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.metrics, err = newMetrics(deps.Registry); err != nil {
 		return nil, err
 	}
-	gql := s.graphqlHandler()
-	s.mux.Handle("/graphql", withSocketDeadlines(noStore(s.withDeadline(s.withSession(s.limitBody(gqlMethod(gql)))))))
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	s.mux.HandleFunc("GET /readyz", s.readyz)
+	if deps.GraphQL != nil {
+		gql := s.graphqlHandler()
+		s.mux.Handle("/graphql", withSocketDeadlines(noStore(s.withDeadline(s.withSession(s.limitBody(gqlMethod(gql)))))))
+	}
+	s.mux.HandleFunc("GET /healthz", healthz)
+	s.mux.Handle("GET /readyz", readiness{db: deps.DB, redis: deps.Redis, logger: deps.Logger})
 	if cfg.MetricsToken != "" {
 		s.mux.Handle("GET /metrics", s.metricsAuth(s.metricsHandler()))
 	}
@@ -148,43 +143,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 // ServeHTTP serves a request through request ids, access logs, metrics and the Origin check.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.observe(s.checkOrigin(s.mux)).ServeHTTP(w, r)
-}
-
-// readyzTimeout bounds each of readyz's checks.
-const readyzTimeout = 2 * time.Second
-
-// readyz answers 200 when PostgreSQL and Redis both answer, and 503 naming the one that does
-// not ("unreachable") otherwise. The two are checked at once, each with its own deadline, so a
-// frozen one neither delays nor masks the other.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	checks := map[string]func(context.Context) error{
-		"postgres": s.deps.DB.PingContext,
-		"redis":    func(ctx context.Context) error { return s.deps.Redis.Ping(ctx).Err() },
-	}
-	type result struct {
-		name string
-		err  error
-	}
-	results := make(chan result, len(checks))
-	for name, check := range checks {
-		go func() {
-			ctx, cancel := context.WithTimeout(r.Context(), readyzTimeout)
-			defer cancel()
-			results <- result{name, check(ctx)}
-		}()
-	}
-	out := map[string]string{}
-	code := http.StatusOK
-	for range checks {
-		res := <-results
-		out[res.name] = "ok"
-		if res.err != nil {
-			out[res.name] = "unreachable"
-			code = http.StatusServiceUnavailable
-			s.deps.Logger.WarnContext(r.Context(), "readiness check failed", "dependency", res.name, "error", res.err)
-		}
-	}
-	writeJSON(w, code, out)
 }
 
 // withDeadline bounds a GraphQL request over HTTP, every call it makes to PostgreSQL and Redis

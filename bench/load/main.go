@@ -68,6 +68,12 @@ func newClient(base, email, password string) (*client, error) {
 	return c, err
 }
 
+// operation is one GraphQL request the load repeats.
+type operation struct {
+	q    string
+	vars map[string]any
+}
+
 func main() {
 	addr := flag.String("addr", "http://127.0.0.1:8080", "API base URL")
 	conc := flag.Int("c", 16, "concurrent clients")
@@ -76,25 +82,8 @@ func main() {
 	password := flag.String("password", "accesshive-demo", "password")
 	flag.Parse()
 
-	setup, err := newClient(*addr, *email, *password)
-	if err != nil {
-		log.Fatalf("login: %v", err)
-	}
-	data, err := setup.do(`{ clients { nodes { id name } } }`, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	acme := data["clients"].(map[string]any)["nodes"].([]any)[0].(map[string]any)["id"].(string)
-	data, err = setup.do(`mutation { createIdentity(input:{type: API_TOKEN, platform: GOOGLE_ADS, token: "load-test-token"}) { id } }`, nil)
-	if err != nil {
-		log.Fatalf("create identity: %v", err)
-	}
-	identityID := data["createIdentity"].(map[string]any)["id"].(string)
-
-	ops := map[string]struct {
-		q    string
-		vars map[string]any
-	}{
+	acme, identityID := prepare(*addr, *email, *password)
+	ops := map[string]operation{
 		"dashboard":  {`{ me { email role agency { name } } clients(first: 20) { totalCount nodes { id name } } platforms { key connection { state } } }`, nil},
 		"identities": {`query($c:ID!){ identities(clientId:$c, first: 20) { totalCount nodes { id type provisioningState client { name } platform { key } providerStatuses { provider status } } } }`, map[string]any{"c": acme}},
 		"jobs":       {`{ jobs(limit: 10) { id type status attempts } }`, nil},
@@ -103,14 +92,41 @@ func main() {
 	// Log in one after another: the per-account login limit counts concurrent attempts.
 	clients := make([]*client, *conc)
 	for w := range clients {
+		var err error
 		if clients[w], err = newClient(*addr, *email, *password); err != nil {
 			log.Fatalf("worker %d login: %v", w, err)
 		}
 	}
+	results := run(clients, names, ops, identityID, time.Now().Add(*dur))
+	if !report(results, append(names, "reveal"), *conc, *dur) {
+		os.Exit(1)
+	}
+}
+
+// prepare logs in once and returns the first client's id and a new identity to reveal.
+func prepare(addr, email, password string) (acme, identityID string) {
+	setup, err := newClient(addr, email, password)
+	if err != nil {
+		log.Fatalf("login: %v", err)
+	}
+	data, err := setup.do(`{ clients { nodes { id name } } }`, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	acme = data["clients"].(map[string]any)["nodes"].([]any)[0].(map[string]any)["id"].(string)
+	data, err = setup.do(`mutation { createIdentity(input:{type: API_TOKEN, platform: GOOGLE_ADS, token: "load-test-token"}) { id } }`, nil)
+	if err != nil {
+		log.Fatalf("create identity: %v", err)
+	}
+	return acme, data["createIdentity"].(map[string]any)["id"].(string)
+}
+
+// run has every client repeat the operations in turn until deadline (every eighth client also
+// reveals the identity every 2 s) and returns each request's result.
+func run(clients []*client, names []string, ops map[string]operation, identityID string, deadline time.Time) <-chan result {
 	results := make(chan result, 4096)
 	var wg sync.WaitGroup
-	deadline := time.Now().Add(*dur)
-	for w := 0; w < *conc; w++ {
+	for w := range clients {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
@@ -130,6 +146,12 @@ func main() {
 		}(w)
 	}
 	go func() { wg.Wait(); close(results) }()
+	return results
+}
+
+// report prints the rate and each operation's latency percentiles, and reports whether no
+// request failed.
+func report(results <-chan result, names []string, conc int, dur time.Duration) bool {
 	byOp := map[string][]time.Duration{}
 	errs := map[string]int{}
 	total := 0
@@ -140,9 +162,9 @@ func main() {
 		}
 		total++
 	}
-	fmt.Printf("%d clients, %s, %d requests, %.0f req/s\n", *conc, *dur, total, float64(total)/dur.Seconds())
+	fmt.Printf("%d clients, %s, %d requests, %.0f req/s\n", conc, dur, total, float64(total)/dur.Seconds())
 	fmt.Printf("%-11s %8s %8s %8s %8s %8s %6s\n", "operation", "count", "p50", "p90", "p99", "max", "errors")
-	for _, name := range append(names, "reveal") {
+	for _, name := range names {
 		ds := byOp[name]
 		if len(ds) == 0 {
 			continue
@@ -151,7 +173,5 @@ func main() {
 		pct := func(p float64) time.Duration { return ds[int(float64(len(ds)-1)*p)].Round(100 * time.Microsecond) }
 		fmt.Printf("%-11s %8d %8s %8s %8s %8s %6d\n", name, len(ds), pct(0.5), pct(0.9), pct(0.99), ds[len(ds)-1].Round(100*time.Microsecond), errs[name])
 	}
-	if len(errs) > 0 {
-		os.Exit(1)
-	}
+	return len(errs) == 0
 }

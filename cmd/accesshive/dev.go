@@ -1,15 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/uptrace/bun"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/accesshive/accesshive/db"
@@ -35,19 +37,11 @@ func cmdDev(ctx context.Context, _ []string) error {
 	}
 	// Bind both ports first: a busy port (another `make run`?) fails at once, before the
 	// databases start, and "dev is up" below is printed only once the API accepts connections.
-	apiLn, err := net.Listen("tcp", cfg.HTTPAddr)
+	apiLn, fakeLn, fakeAddr, err := listenDev(cfg.HTTPAddr)
 	if err != nil {
-		return fmt.Errorf("dev: API address %s: %w (is another AccessHive running? set ACCESSHIVE_HTTP_ADDR)", cfg.HTTPAddr, err)
+		return err
 	}
 	defer apiLn.Close()
-	fakeAddr := os.Getenv("ACCESSHIVE_DEV_DIRECTORY_ADDR")
-	if fakeAddr == "" {
-		fakeAddr = defaultFakeAddr
-	}
-	fakeLn, err := net.Listen("tcp", fakeAddr)
-	if err != nil {
-		return fmt.Errorf("dev: fake directory address %s: %w (set ACCESSHIVE_DEV_DIRECTORY_ADDR)", fakeAddr, err)
-	}
 	defer fakeLn.Close()
 	logger.Info("dev: starting throwaway PostgreSQL and Redis")
 	env, err := devenv.Start(ctx, devenv.Options{Logger: logger})
@@ -60,22 +54,7 @@ func cmdDev(ctx context.Context, _ []string) error {
 			logger.Error("dev: stop", "error", err)
 		}
 	}()
-	cfg.DatabaseURL = env.DatabaseURL
-	cfg.RedisAddr = env.RedisAddr
-	cfg.RedisPassword = "" // the throwaway Redis has none, whatever REDIS_PASSWORD says
-	cfg.RedisDB = 0
-	cfg.Playground = true
-	cfg.Introspection = true
-	if cfg.MetricsAddr == "" {
-		cfg.MetricsAddr = "127.0.0.1:9090"
-	}
-	cfg.AllowDirectoryEndpoint = true
-	// The demo agency's GWS source points at the fake directory this process serves.
-	cfg.AllowDirectoryEndpoint = true
-	cfg.LogFormat = "text"
-	if len(cfg.OpsAgencies) == 0 {
-		cfg.OpsAgencies = []string{"Demo Agency"}
-	}
+	devConfig(&cfg, env)
 	keys, err := vault.LoadOrCreateDevKeyring(filepath.Join(env.Dir, "vault"))
 	if err != nil {
 		return err
@@ -85,22 +64,8 @@ func cmdDev(ctx context.Context, _ []string) error {
 		return err
 	}
 	defer closeFn()
-	if _, err := db.MigrateUp(ctx, a.DB); err != nil {
+	if err := seedDev(ctx, a.DB, "http://"+fakeAddr); err != nil {
 		return err
-	}
-	seeded, err := demo.SeedWith(ctx, a.DB, "http://"+fakeAddr)
-	if err != nil {
-		return fmt.Errorf("seed demo data: %w", err)
-	}
-	if !seeded.AlreadyThere {
-		// Check Demo Agency's directory source (the fake below) so that it shows CONNECTED.
-		var srcID uuid.UUID
-		if err := a.DB.NewSelect().Table("identity_sources").Column("id").Where("agency_id = ?", seeded.Demo.ID).Scan(ctx, &srcID); err != nil {
-			return fmt.Errorf("find demo identity source: %w", err)
-		}
-		if _, err := job.Enqueue(ctx, a.DB, job.Spec{AgencyID: seeded.Demo.ID, Type: job.TypeCheckIdentitySource, Input: gws.SourceCheckInput{SourceID: srcID}}); err != nil {
-			return err
-		}
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -108,20 +73,81 @@ func cmdDev(ctx context.Context, _ []string) error {
 	})
 	g.Go(func() error { return a.Worker(nil).Run(ctx) })
 	g.Go(func() error { return serveAPI(ctx, a, apiLn) })
-	// Subscriptions opened right after "dev is up" must see the next events: wait for the
-	// event bus's Redis subscription too.
-	select {
-	case <-a.Bus.Ready():
-		printLogins(cfg.HTTPAddr, fakeAddr, time.Since(start))
-	case <-ctx.Done():
-	case <-time.After(10 * time.Second):
-		logger.Warn("dev: event bus not subscribed after 10s; subscriptions may miss events")
+	if waitBus(ctx, a.Bus.Ready(), logger) {
 		printLogins(cfg.HTTPAddr, fakeAddr, time.Since(start))
 	}
 	err = g.Wait()
 	if ctx.Err() != nil {
 		return nil
 	}
+	return err
+}
+
+// waitBus waits for the event bus's Redis subscription, so that subscriptions opened right
+// after "dev is up" see the next events; after 10 s it warns and goes on. It reports whether dev
+// is up (false when ctx ended first).
+func waitBus(ctx context.Context, ready <-chan struct{}, logger *slog.Logger) bool {
+	select {
+	case <-ready:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-time.After(10 * time.Second):
+		logger.Warn("dev: event bus not subscribed after 10s; subscriptions may miss events")
+		return true
+	}
+}
+
+// listenDev binds the API's address and the fake directory's (ACCESSHIVE_DEV_DIRECTORY_ADDR or
+// defaultFakeAddr), which it returns.
+func listenDev(apiAddr string) (apiLn, fakeLn net.Listener, fakeAddr string, err error) {
+	apiLn, err = net.Listen("tcp", apiAddr)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("dev: API address %s: %w (is another AccessHive running? set ACCESSHIVE_HTTP_ADDR)", apiAddr, err)
+	}
+	fakeAddr = cmp.Or(os.Getenv("ACCESSHIVE_DEV_DIRECTORY_ADDR"), defaultFakeAddr)
+	fakeLn, err = net.Listen("tcp", fakeAddr)
+	if err != nil {
+		apiLn.Close()
+		return nil, nil, "", fmt.Errorf("dev: fake directory address %s: %w (set ACCESSHIVE_DEV_DIRECTORY_ADDR)", fakeAddr, err)
+	}
+	return apiLn, fakeLn, fakeAddr, nil
+}
+
+// devConfig points cfg at the throwaway env and turns on what dev mode offers (playground,
+// introspection, metrics, the fake directory as the demo agency's source, the queues page).
+func devConfig(cfg *config.Config, env *devenv.Env) {
+	cfg.DatabaseURL = env.DatabaseURL
+	cfg.RedisAddr = env.RedisAddr
+	cfg.RedisPassword = "" // the throwaway Redis has none, whatever REDIS_PASSWORD says
+	cfg.RedisDB = 0
+	cfg.Playground = true
+	cfg.Introspection = true
+	if cfg.MetricsAddr == "" {
+		cfg.MetricsAddr = "127.0.0.1:9090"
+	}
+	// The demo agency's GWS source points at the fake directory this process serves.
+	cfg.AllowDirectoryEndpoint = true
+	cfg.LogFormat = "text"
+	if len(cfg.OpsAgencies) == 0 {
+		cfg.OpsAgencies = []string{"Demo Agency"}
+	}
+}
+
+// seedDev migrates the database and seeds the demo data, with Demo Agency's directory source at
+// the fake directory's address, and enqueues the check that shows that source CONNECTED.
+func seedDev(ctx context.Context, bdb *bun.DB, directory string) error {
+	if _, err := db.MigrateUp(ctx, bdb); err != nil {
+		return err
+	}
+	seeded, err := demo.SeedWith(ctx, bdb, directory)
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	if seeded.AlreadyThere {
+		return nil
+	}
+	_, err = job.Enqueue(ctx, bdb, job.Spec{AgencyID: seeded.Demo.ID, Type: job.TypeCheckIdentitySource, Input: gws.SourceCheckInput{SourceID: seeded.SourceID}})
 	return err
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
+	bunmigrate "github.com/uptrace/bun/migrate"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/term"
 
@@ -178,24 +179,10 @@ func migrate(ctx context.Context, bdb *bun.DB, verb string) error {
 	switch verb {
 	case "up":
 		g, err := db.MigrateUp(ctx, bdb)
-		if err != nil {
-			return err
-		}
-		if g.IsZero() {
-			fmt.Println("migrate: nothing to apply")
-		} else {
-			fmt.Printf("migrate: applied %s\n", g)
-		}
+		return printMigrated(g, err, "applied", "nothing to apply")
 	case "down":
 		g, err := db.MigrateDown(ctx, bdb)
-		if err != nil {
-			return err
-		}
-		if g.IsZero() {
-			fmt.Println("migrate: nothing to roll back")
-		} else {
-			fmt.Printf("migrate: rolled back %s\n", g)
-		}
+		return printMigrated(g, err, "rolled back", "nothing to roll back")
 	case "status":
 		m, err := db.NewMigrator(bdb)
 		if err != nil {
@@ -217,6 +204,19 @@ func migrate(ctx context.Context, bdb *bun.DB, verb string) error {
 		}
 	default:
 		return fmt.Errorf("unknown migrate verb %q (up, down, status)", verb)
+	}
+	return nil
+}
+
+// printMigrated says what a migration run did: done and the group, or none when it had nothing to do.
+func printMigrated(g *bunmigrate.MigrationGroup, err error, done, none string) error {
+	if err != nil {
+		return err
+	}
+	if g.IsZero() {
+		fmt.Println("migrate: " + none)
+	} else {
+		fmt.Printf("migrate: %s %s\n", done, g)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/page"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Client is one of the agency's customers.
@@ -66,7 +67,7 @@ func CreateClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, name stri
 		// The failed insert aborted the transaction, so the existing client is looked up
 		// after it rolled back.
 		var existing Client
-		if err := idb.NewSelect().Model(&existing).Where("c.agency_id = ? AND lower(c.name) = lower(?)", actor.AgencyID, name).Scan(ctx); err != nil {
+		if err := tenant.Agency(actor.AgencyID).Select(idb, &existing).Where("lower(c.name) = lower(?)", name).Scan(ctx); err != nil {
 			return nil, fmt.Errorf("agency: find duplicate client: %w", err)
 		}
 		return nil, fault.Conflict("a client with this name exists", existing.ID.String())
@@ -80,22 +81,14 @@ func CreateClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, name stri
 // errDuplicateClient leaves CreateClient's transaction when the name is taken.
 var errDuplicateClient = errors.New("agency: duplicate client name")
 
-// scopeClients narrows a clients query to what the actor may see.
-func scopeClients(q *bun.SelectQuery, actor *auth.Actor) *bun.SelectQuery {
-	q = q.Where("c.agency_id = ?", actor.AgencyID)
-	if actor.Role == auth.RoleClientUser {
-		q = q.Where("c.id = ?", actor.ClientID)
-	}
-	return q
-}
-
 // GetClient returns a client the actor may see, or NOT_FOUND.
 func GetClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, id uuid.UUID) (*Client, error) {
 	if err := actor.Require(auth.ActionReadAgency); err != nil {
 		return nil, err
 	}
 	c := new(Client)
-	err := scopeClients(idb.NewSelect().Model(c), actor).Where("c.id = ?", id).Scan(ctx)
+	// The actor's scope narrows a client user to its own client.
+	err := actor.Tenant().Select(idb, c).Where("c.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("client")
 	}
@@ -108,7 +101,7 @@ func GetClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, id uuid.UUID
 // ClientsByIDs loads the clients of the actor's agency with the given ids (for dataloaders).
 func ClientsByIDs(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, ids []uuid.UUID) ([]Client, error) {
 	var cs []Client
-	if err := idb.NewSelect().Model(&cs).Where("c.agency_id = ?", agencyID).Where("c.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := tenant.Agency(agencyID).Select(idb, &cs).Where("c.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("agency: clients by ids: %w", err)
 	}
 	return cs, nil
@@ -121,21 +114,20 @@ func ListClients(ctx context.Context, idb bun.IDB, actor *auth.Actor, includeArc
 		return page.Result[Client]{}, err
 	}
 	scope := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = scopeClients(q, actor)
 		if !includeArchived {
 			q = q.Where("c.archived_at IS NULL")
 		}
 		return q
 	}
 	var cs []Client
-	q, first, err := page.Apply(scope(idb.NewSelect().Model(&cs)), "c", args)
+	q, first, err := page.Apply(scope(actor.Tenant().Select(idb, &cs)), "c", args)
 	if err != nil {
 		return page.Result[Client]{}, err
 	}
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[Client]{}, fmt.Errorf("agency: list clients: %w", err)
 	}
-	total, err := scope(idb.NewSelect().Model((*Client)(nil))).Count(ctx)
+	total, err := scope(actor.Tenant().Select(idb, (*Client)(nil))).Count(ctx)
 	if err != nil {
 		return page.Result[Client]{}, fmt.Errorf("agency: count clients: %w", err)
 	}
@@ -162,8 +154,8 @@ func RenameClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, id uuid.U
 			return nil
 		}
 		var holder uuid.UUID
-		err := tx.NewSelect().Model((*Client)(nil)).Column("id").
-			Where("agency_id = ? AND lower(name) = lower(?) AND id <> ?", actor.AgencyID, name, id).Limit(1).Scan(ctx, &holder)
+		err := tenant.Agency(actor.AgencyID).Select(tx, (*Client)(nil)).Column("id").
+			Where("lower(name) = lower(?) AND id <> ?", name, id).Limit(1).Scan(ctx, &holder)
 		if err == nil {
 			return fault.Conflict("a client with this name exists", holder.String())
 		}
@@ -171,7 +163,7 @@ func RenameClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, id uuid.U
 			return fmt.Errorf("agency: check client name: %w", err)
 		}
 		before := c.Name
-		if _, err := tx.NewUpdate().Model(c).WherePK().Set("name = ?", name).Returning("*").Exec(ctx); err != nil {
+		if _, err := tenant.Agency(actor.AgencyID).Update(tx, c).WherePK().Set("name = ?", name).Returning("*").Exec(ctx); err != nil {
 			if db.IsCode(err, db.CodeUniqueViolation) {
 				return fault.Conflict("a client with this name exists", "")
 			}
@@ -187,7 +179,7 @@ func RenameClient(ctx context.Context, idb bun.IDB, actor *auth.Actor, id uuid.U
 
 // lockClient loads a client of the actor's agency into c under a row lock, or NOT_FOUND.
 func lockClient(ctx context.Context, tx bun.IDB, actor *auth.Actor, id uuid.UUID, c *Client) error {
-	err := tx.NewSelect().Model(c).Where("c.agency_id = ? AND c.id = ?", actor.AgencyID, id).For("UPDATE").Scan(ctx)
+	err := tenant.Agency(actor.AgencyID).Select(tx, c).Where("c.id = ?", id).For("UPDATE").Scan(ctx)
 	if db.IsNoRows(err) {
 		return fault.NotFound("client")
 	}
@@ -226,7 +218,7 @@ func ArchiveClientInTx(ctx context.Context, tx bun.IDB, actor *auth.Actor, id uu
 	if c.ArchivedAt != nil {
 		return nil, fault.Conflict("this client is already offboarded", c.ID.String())
 	}
-	if _, err := tx.NewUpdate().Model(c).WherePK().Set("archived_at = clock_timestamp()").Set("archive_reason = ?", reason).Returning("*").Exec(ctx); err != nil {
+	if _, err := tenant.Agency(actor.AgencyID).Update(tx, c).WherePK().Set("archived_at = clock_timestamp()").Set("archive_reason = ?", reason).Returning("*").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("agency: archive client: %w", err)
 	}
 	return c, audit.Record(ctx, tx, actor, KindClientOffboarded, "client", c.ID, map[string]any{"name": c.Name, "reason": reason})

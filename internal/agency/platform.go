@@ -2,6 +2,7 @@ package agency
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // ConnectionState is where an agency's connection to a platform stands.
@@ -71,7 +73,7 @@ func ListPlatforms(ctx context.Context, idb bun.IDB, actor *auth.Actor) ([]Platf
 		return nil, fmt.Errorf("agency: list platforms: %w", err)
 	}
 	var conns []Connection
-	if err := idb.NewSelect().Model(&conns).Where("agency_id = ?", actor.AgencyID).Scan(ctx); err != nil {
+	if err := tenant.Agency(actor.AgencyID).Select(idb, &conns).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("agency: list connections: %w", err)
 	}
 	byKey := make(map[string]*Connection, len(conns))
@@ -97,7 +99,7 @@ func GetPlatform(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, key strin
 	}
 	p := &Platform{Key: r.Key, Name: r.Name}
 	c := new(Connection)
-	err = idb.NewSelect().Model(c).Where("agency_id = ? AND platform_key = ?", agencyID, key).Scan(ctx)
+	err = tenant.Agency(agencyID).Select(idb, c).Where("platform_key = ?", key).Scan(ctx)
 	switch {
 	case err == nil:
 		p.Connection = c
@@ -187,6 +189,21 @@ type CheckResult struct {
 	CheckedAt time.Time       `json:"checkedAt"`
 }
 
+// CheckConnectionJob is the CHECK_PLATFORM_CONNECTION handler: it decodes the job's input and
+// runs CheckConnection for the job's agency.
+func CheckConnectionJob(idb bun.IDB) func(context.Context, *job.Record) (any, error) {
+	return func(ctx context.Context, rec *job.Record) (any, error) {
+		var in CheckInput
+		if err := json.Unmarshal(rec.Input, &in); err != nil {
+			return nil, job.Permanent(fmt.Errorf("decode input: %w", err))
+		}
+		if rec.AgencyID == nil {
+			return nil, job.Permanent(fmt.Errorf("connection check without an agency"))
+		}
+		return CheckConnection(ctx, idb, *rec.AgencyID, in)
+	}
+}
+
 // CheckConnection runs a CHECK_PLATFORM_CONNECTION job for an agency: it verifies the
 // connection row is present and consistent and stamps when it was last checked. The platforms'
 // own APIs are outside AccessHive's reach, so the check is of AccessHive's side only.
@@ -199,8 +216,8 @@ func CheckConnection(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in Ch
 		return nil, job.Permanent(fmt.Errorf("agency: %s has no connection for this agency", in.Platform))
 	}
 	now := time.Now().UTC()
-	if _, err := idb.NewUpdate().Model((*Connection)(nil)).Set("last_checked_at = ?", now).
-		Where("agency_id = ? AND platform_key = ?", agencyID, in.Platform).Exec(ctx); err != nil {
+	if _, err := tenant.Agency(agencyID).Update(idb, (*Connection)(nil)).Set("last_checked_at = ?", now).
+		Where("platform_key = ?", in.Platform).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("agency: stamp check: %w", err)
 	}
 	return &CheckResult{Platform: in.Platform, State: p.Connection.State, CheckedAt: now}, nil

@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,10 +14,10 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 	"github.com/uptrace/bun"
 
+	"github.com/accesshive/accesshive/graph"
 	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/config"
@@ -56,7 +55,6 @@ type App struct {
 	GWS      *gws.Service
 }
 
-// New builds the services over an open database and Redis client.
 // Option adjusts how New builds the services.
 type Option func(*options)
 
@@ -74,6 +72,7 @@ func WithDirectoryHTTPClient(c *http.Client) Option {
 // WithSender makes every notification email go through sender (tests capture them).
 func WithSender(sender notify.Sender) Option { return func(o *options) { o.sender = sender } }
 
+// New builds the services over an open database and Redis client.
 func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client, logger *slog.Logger, opts ...Option) *App {
 	var o options
 	for _, opt := range opts {
@@ -169,40 +168,24 @@ func (a *App) API() (*server.Server, error) {
 		OpsQueuesWritable: a.Config.OpsQueuesWritable,
 	}, server.Deps{
 		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
-		Identities: a.Identities, Reveals: a.Reveals, GWS: a.GWS, Requests: a.Requests, Notifier: a.Notifier,
+		GraphQL: graph.NewHandler(graph.Deps{
+			DB: a.DB, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger,
+			IdentityService: a.Identities, RevealService: a.Reveals,
+			GWSService: a.GWS, RequestService: a.Requests, Notifier: a.Notifier,
+		}),
 	})
 }
 
 // WorkerHTTP is what a worker serves on its own address (ACCESSHIVE_WORKER_METRICS_ADDR):
 // /healthz (the process answers), /readyz (PostgreSQL and Redis answer within 2 s) and /metrics.
 func (a *App) WorkerHTTP() http.Handler {
-	return HealthHandler(a.DB, a.Redis, a.Registry)
+	return server.HealthHandler(a.DB, a.Redis, a.Registry, a.Logger)
 }
 
-// HealthHandler serves /healthz, /readyz and /metrics for a process holding bdb and rdb.
+// HealthHandler serves /healthz, /readyz and /metrics for a process holding bdb and rdb
+// (server.HealthHandler, logging to slog's default logger).
 func HealthHandler(bdb *bun.DB, rdb *redis.Client, reg *prometheus.Registry) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		checks := map[string]string{"postgres": "ok", "redis": "ok"}
-		code := http.StatusOK
-		if err := bdb.PingContext(ctx); err != nil {
-			checks["postgres"], code = "unreachable", http.StatusServiceUnavailable
-		}
-		if err := rdb.Ping(ctx).Err(); err != nil {
-			checks["redis"], code = "unreachable", http.StatusServiceUnavailable
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_ = json.NewEncoder(w).Encode(checks)
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	return mux
+	return server.HealthHandler(bdb, rdb, reg, slog.Default())
 }
 
 // RunBus runs the event bus's Redis subscription until ctx is done.
@@ -220,16 +203,7 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 		tune(&cfg)
 	}
 	w := worker.New(cfg, worker.Deps{DB: a.DB, Events: a.Bus, Logger: a.Logger, Metrics: a.Registry})
-	w.Handle(job.TypeCheckPlatformConnection, func(ctx context.Context, rec *job.Record) (any, error) {
-		var in agency.CheckInput
-		if err := json.Unmarshal(rec.Input, &in); err != nil {
-			return nil, job.Permanent(fmt.Errorf("decode input: %w", err))
-		}
-		if rec.AgencyID == nil {
-			return nil, job.Permanent(fmt.Errorf("connection check without an agency"))
-		}
-		return agency.CheckConnection(ctx, a.DB, *rec.AgencyID, in)
-	})
+	w.Handle(job.TypeCheckPlatformConnection, agency.CheckConnectionJob(a.DB))
 	w.Handle(job.TypeProvisionIdentity, a.GWS.HandleProvision)
 	w.Handle(job.TypeDeprovisionIdentity, a.GWS.HandleDeprovision)
 	w.Handle(job.TypeRotateCredentials, a.GWS.HandleRotate)
@@ -237,17 +211,7 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 	w.Handle(job.TypeSyncDirectory, a.GWS.SyncHandler(worker.ReportProgress))
 	w.Handle(job.TypeSendNotification, a.Notifier.SendJob)
 	w.Handle(job.TypeExpireAccessRequests, a.Requests.ExpireJob)
-	w.Handle(job.TypeRewrapVault, func(ctx context.Context, rec *job.Record) (any, error) {
-		var from vault.RewrapProgress
-		if len(rec.Progress) > 0 {
-			_ = json.Unmarshal(rec.Progress, &from) // resume where the last attempt stopped
-		}
-		return vault.RunRewrap(ctx, a.DB, a.Vault, from, vault.DefaultRewrapBatch, func(p vault.RewrapProgress) {
-			if err := worker.ReportProgress(ctx, p); err != nil {
-				a.Logger.WarnContext(ctx, "rewrap progress", "error", err)
-			}
-		})
-	})
+	w.Handle(job.TypeRewrapVault, vault.RewrapJob(a.DB, a.Vault, worker.ReportProgress, a.Logger))
 	w.Periodic("gws-mark-stuck", 30*time.Second, func(ctx context.Context) error {
 		_, err := a.GWS.MarkStuck(ctx)
 		return err
@@ -265,17 +229,7 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 // EnqueueRewrapIfNeeded enqueues one system-wide REWRAP_VAULT job when secrets are sealed under
 // an older master key and no rewrap is already queued or running.
 func (a *App) EnqueueRewrapIfNeeded(ctx context.Context) error {
-	need, err := vault.NeedsRewrap(ctx, a.DB, a.Vault.Keyring())
-	if err != nil || !need {
-		return err
-	}
-	active, err := a.DB.NewSelect().Model((*job.Record)(nil)).Where("type = ?", job.TypeRewrapVault).
-		Where("status IN (?)", bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).Count(ctx)
-	if err != nil || active > 0 {
-		return err
-	}
-	_, err = job.Enqueue(ctx, a.DB, job.Spec{Type: job.TypeRewrapVault, Input: map[string]string{"toKey": a.Vault.Keyring().CurrentID()}})
-	return err
+	return vault.EnqueueRewrapIfNeeded(ctx, a.DB, a.Vault.Keyring())
 }
 
 // WaitBusReady waits until the bus's Redis subscription is live, or the timeout passes.

@@ -41,10 +41,8 @@ func (f Filter) validate() error {
 	return nil
 }
 
-// apply adds the filter's conditions; the actor's agency is always one of them, so that no
-// caller can forget it.
-func (f Filter) apply(q *bun.SelectQuery, agencyID uuid.UUID) *bun.SelectQuery {
-	q = q.Where("ae.agency_id = ?", agencyID)
+// apply adds the filter's conditions to a query started from the actor's tenant scope.
+func (f Filter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if f.IdentityID != nil {
 		q = q.Where("ae.target_id = ?", *f.IdentityID).Where("ae.target_type = 'identity'")
 	}
@@ -80,7 +78,7 @@ func List(ctx context.Context, idb bun.IDB, actor *auth.Actor, f Filter, args pa
 		return page.Result[Event]{}, err
 	}
 	var items []Event
-	q, first, err := applyDesc(f.apply(idb.NewSelect().Model(&items), actor.AgencyID), "ae", args)
+	q, first, err := page.ApplyDesc(f.apply(actor.Tenant().Select(idb, &items)), "ae", args)
 	if err != nil {
 		return page.Result[Event]{}, err
 	}
@@ -94,32 +92,9 @@ func List(ctx context.Context, idb bun.IDB, actor *auth.Actor, f Filter, args pa
 			items[i].IP, items[i].UserAgent = "", ""
 		}
 	}
-	total, err := f.apply(idb.NewSelect().Model((*Event)(nil)), actor.AgencyID).Count(ctx)
+	total, err := f.apply(actor.Tenant().Select(idb, (*Event)(nil))).Count(ctx)
 	if err != nil {
 		return page.Result[Event]{}, fmt.Errorf("audit: count: %w", err)
 	}
 	return page.Build(items, first, int(total), func(e Event) page.Cursor { return e.Cursor() }), nil
-}
-
-// applyDesc is page.Apply for a list ordered newest first: it validates args and adds the
-// cursor condition (strictly older than the cursor), the descending order and the limit
-// (first+1, to learn whether a next page exists). The cursor format is page's, so cursors
-// stay opaque and interchangeable in shape.
-func applyDesc(q *bun.SelectQuery, alias string, args page.Args) (*bun.SelectQuery, int, error) {
-	first := args.First
-	if first == 0 {
-		first = page.DefaultFirst
-	}
-	if first < 1 || first > page.MaxFirst {
-		return nil, 0, fault.Invalid("first", fmt.Sprintf("must be between 1 and %d", page.MaxFirst))
-	}
-	if args.After != "" {
-		c, err := page.Decode(args.After)
-		if err != nil {
-			return nil, 0, err
-		}
-		q = q.Where("(?.created_at, ?.id) < (?, ?)", bun.Ident(alias), bun.Ident(alias), c.At, c.ID)
-	}
-	q = q.OrderExpr("?.created_at DESC, ?.id DESC", bun.Ident(alias), bun.Ident(alias)).Limit(int64(first + 1))
-	return q, first, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Audit kinds of account actions. Their data never holds a token or a password.
@@ -90,11 +91,11 @@ func (s *Service) allow(ctx context.Context, l accountLimit, who string) error {
 	return nil
 }
 
-// newToken returns a random link token and its stored hash.
+// newToken returns a random token (a session's or a link's) and its stored hash.
 func newToken() (string, []byte, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", nil, fmt.Errorf("auth: link token: %w", err)
+		return "", nil, fmt.Errorf("auth: random token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	return token, hashToken(token), nil
@@ -119,7 +120,7 @@ type accountToken struct {
 // issueToken revokes the user's open links of the given purposes and stores a new one,
 // returning its token (which only the email will carry).
 func issueToken(ctx context.Context, tx bun.IDB, actor *Actor, userID uuid.UUID, purpose TokenPurpose, newEmail string, ttl time.Duration) (string, error) {
-	if err := revokeTokens(ctx, tx, userID, purpose); err != nil {
+	if err := revokeTokens(ctx, tx, actor.AgencyID, userID, purpose); err != nil {
 		return "", err
 	}
 	token, hash, err := newToken()
@@ -141,11 +142,11 @@ func issueToken(ctx context.Context, tx bun.IDB, actor *Actor, userID uuid.UUID,
 }
 
 // revokeTokens ends the user's open links of the given purposes (all when none given).
-func revokeTokens(ctx context.Context, tx bun.IDB, userID uuid.UUID, purposes ...TokenPurpose) error {
-	q := tx.NewUpdate().Table("account_tokens").Set("revoked_at = now()").
+func revokeTokens(ctx context.Context, tx bun.IDB, agencyID, userID uuid.UUID, purposes ...TokenPurpose) error {
+	q := tenant.Agency(agencyID).UpdateTable(tx, "account_tokens").Set("revoked_at = now()").
 		Where("user_id = ? AND used_at IS NULL AND revoked_at IS NULL", userID)
 	if len(purposes) > 0 {
-		q = q.Where("purpose IN (?)", bun.In(purposes))
+		q = q.Where("purpose IN (?)", bun.List(purposes))
 	}
 	if _, err := q.Exec(ctx); err != nil {
 		return fmt.Errorf("auth: revoke links: %w", err)
@@ -161,8 +162,9 @@ func redeem(ctx context.Context, tx bun.IDB, token string, purposes ...TokenPurp
 	}
 	t := new(accountToken)
 	err := tx.NewSelect().Model(t).Where("token_hash = ?", hashToken(token)).
-		Where("purpose IN (?)", bun.In(purposes)).
+		Where("purpose IN (?)", bun.List(purposes)).
 		Where("used_at IS NULL AND revoked_at IS NULL AND expires_at > now()").
+		Comment(tenant.AllAgencies("a link is looked up by its token's hash before its agency is known")).
 		For("UPDATE").Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, nil, errBadToken
@@ -180,8 +182,14 @@ func redeem(ctx context.Context, tx bun.IDB, token string, purposes ...TokenPurp
 	return t, u, nil
 }
 
-func markUsed(ctx context.Context, tx bun.IDB, id uuid.UUID) error {
-	if _, err := tx.NewUpdate().Table("account_tokens").Set("used_at = now()").Where("id = ?", id).Exec(ctx); err != nil {
+// setPasswordHash stores u's new password hash.
+func setPasswordHash(ctx context.Context, idb bun.IDB, u *User, hash string) error {
+	_, err := tenant.Agency(u.AgencyID).UpdateTable(idb, "users").Set("password_hash = ?", hash).Where("id = ?", u.ID).Exec(ctx)
+	return err
+}
+
+func markUsed(ctx context.Context, tx bun.IDB, t *accountToken) error {
+	if _, err := tenant.Agency(t.AgencyID).UpdateTable(tx, "account_tokens").Set("used_at = now()").Where("id = ?", t.ID).Exec(ctx); err != nil {
 		return fmt.Errorf("auth: use link: %w", err)
 	}
 	return nil
@@ -353,21 +361,20 @@ func (s *Service) CompletePasswordSetup(ctx context.Context, token, password, ip
 		// In a savepoint: when the address meanwhile signs in for a user of another agency,
 		// the link is spent and the person told, which only the mailbox's owner can be.
 		err = db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
-			_, err := sp.NewUpdate().Table("users").Set("password_hash = ?", hash).Where("id = ?", u.ID).Exec(ctx)
-			return err
+			return setPasswordHash(ctx, sp, u, hash)
 		})
 		if db.IsCode(err, db.CodeUniqueViolation) {
 			refused = fault.Invalid("token", "this address already signs in to another AccessHive account; ask the agency that invited you to use another address")
 		} else if err != nil {
 			return fmt.Errorf("auth: set password: %w", err)
 		}
-		if err := markUsed(ctx, tx, t.ID); err != nil {
+		if err := markUsed(ctx, tx, t); err != nil {
 			return err
 		}
 		if refused != nil {
 			return recordAudit(ctx, tx, actor, KindPasswordSet, "user", u.ID, map[string]any{"via": t.Purpose, "refused": "address signs in elsewhere"})
 		}
-		if err := revokeTokens(ctx, tx, u.ID, PurposeInvitation, PurposePasswordReset); err != nil {
+		if err := revokeTokens(ctx, tx, u.AgencyID, u.ID, PurposeInvitation, PurposePasswordReset); err != nil {
 			return err
 		}
 		if err := RevokeUserSessions(ctx, tx, u.AgencyID, u.ID); err != nil {
@@ -409,14 +416,14 @@ func (s *Service) ChangePassword(ctx context.Context, actor *Actor, current, nex
 		if u.PasswordHash == "" || !checkPassword(current, u.PasswordHash) {
 			return fault.Invalid("currentPassword", "is not your current password")
 		}
-		if _, err := tx.NewUpdate().Table("users").Set("password_hash = ?", hash).Where("id = ?", u.ID).Exec(ctx); err != nil {
+		if err := setPasswordHash(ctx, tx, u, hash); err != nil {
 			return fmt.Errorf("auth: change password: %w", err)
 		}
-		if _, err := tx.NewUpdate().Table("sessions").Set("revoked_at = now()").
-			Where("user_id = ? AND agency_id = ? AND revoked_at IS NULL AND id <> ?", u.ID, u.AgencyID, actor.SessionID).Exec(ctx); err != nil {
+		if _, err := tenant.Agency(u.AgencyID).UpdateTable(tx, "sessions").Set("revoked_at = now()").
+			Where("user_id = ? AND revoked_at IS NULL AND id <> ?", u.ID, actor.SessionID).Exec(ctx); err != nil {
 			return fmt.Errorf("auth: end other sessions: %w", err)
 		}
-		if err := revokeTokens(ctx, tx, u.ID, PurposeInvitation, PurposePasswordReset); err != nil {
+		if err := revokeTokens(ctx, tx, u.AgencyID, u.ID, PurposeInvitation, PurposePasswordReset); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, actor, KindPasswordChanged, "user", u.ID, nil)
@@ -458,20 +465,8 @@ func (s *Service) SendPasswordReset(ctx context.Context, actor *Actor, userID uu
 		}
 		if u.PasswordHash == "" {
 			purpose = PurposeInvitation
-		} else {
-			// The old password stops working now. A random one, not an empty one, so that
-			// the address keeps signing in for this user and nobody else can take it.
-			randomPw, _, err := newToken()
-			if err != nil {
-				return err
-			}
-			locked, err := HashPassword(randomPw)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.NewUpdate().Table("users").Set("password_hash = ?", locked).Where("id = ?", u.ID).Exec(ctx); err != nil {
-				return fmt.Errorf("auth: lock password: %w", err)
-			}
+		} else if err := lockPassword(ctx, tx, u); err != nil {
+			return err
 		}
 		if err := RevokeUserSessions(ctx, tx, u.AgencyID, u.ID); err != nil {
 			return err
@@ -489,6 +484,23 @@ func (s *Service) SendPasswordReset(ctx context.Context, actor *Actor, userID uu
 		return err
 	}
 	return s.mailSetPassword(ctx, u.Email, purpose, name, token)
+}
+
+// lockPassword makes u's password stop working now. It is replaced by a random one, not an
+// empty one, so that the address keeps signing in for this user and nobody else can take it.
+func lockPassword(ctx context.Context, tx bun.IDB, u *User) error {
+	randomPw, _, err := newToken()
+	if err != nil {
+		return err
+	}
+	locked, err := HashPassword(randomPw)
+	if err != nil {
+		return err
+	}
+	if err := setPasswordHash(ctx, tx, u, locked); err != nil {
+		return fmt.Errorf("auth: lock password: %w", err)
+	}
+	return nil
 }
 
 // requestEmailChange stores a pending change of the actor's login address and returns the
@@ -526,7 +538,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token, ip, userAgent s
 		}
 		actor := &Actor{UserID: u.ID, AgencyID: u.AgencyID, Role: u.Role, IP: ip, UserAgent: userAgent}
 		err = db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
-			_, err := sp.NewUpdate().Table("users").Set("email = ?", *t.NewEmail).Where("id = ?", u.ID).Exec(ctx)
+			_, err := tenant.Agency(u.AgencyID).UpdateTable(sp, "users").Set("email = ?", *t.NewEmail).Where("id = ?", u.ID).Exec(ctx)
 			return err
 		})
 		if db.IsCode(err, db.CodeUniqueViolation) {
@@ -534,7 +546,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token, ip, userAgent s
 		} else if err != nil {
 			return fmt.Errorf("auth: change email: %w", err)
 		}
-		if err := markUsed(ctx, tx, t.ID); err != nil {
+		if err := markUsed(ctx, tx, t); err != nil {
 			return err
 		}
 		if refused != nil {
@@ -552,8 +564,8 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, token, ip, userAgent s
 // to, or "" when there is none.
 func PendingEmail(ctx context.Context, idb bun.IDB, actor *Actor) (string, error) {
 	var email string
-	err := idb.NewSelect().Table("account_tokens").Column("new_email").
-		Where("user_id = ? AND agency_id = ? AND purpose = ?", actor.UserID, actor.AgencyID, PurposeEmailChange).
+	err := tenant.Agency(actor.AgencyID).SelectTable(idb, "account_tokens", "").Column("new_email").
+		Where("user_id = ? AND purpose = ?", actor.UserID, PurposeEmailChange).
 		Where("used_at IS NULL AND revoked_at IS NULL AND expires_at > now()").
 		OrderExpr("created_at DESC").Limit(1).Scan(ctx, &email)
 	if db.IsNoRows(err) {

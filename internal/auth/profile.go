@@ -10,6 +10,7 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Audit kinds of profile and deactivation actions.
@@ -72,7 +73,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor *Actor, in ProfileInp
 		if in.Name == nil || name == u.Name {
 			return nil
 		}
-		if _, err := tx.NewUpdate().Model(u).WherePK().Set("name = ?", name).Returning("*").Exec(ctx); err != nil {
+		if _, err := tenant.Agency(u.AgencyID).Update(tx, u).WherePK().Set("name = ?", name).Returning("*").Exec(ctx); err != nil {
 			return fmt.Errorf("auth: update profile: %w", err)
 		}
 		return recordAudit(ctx, tx, actor, KindProfileUpdated, "user", u.ID, map[string]any{"fields": []string{"name"}})
@@ -110,13 +111,13 @@ func DeactivateUser(ctx context.Context, idb bun.IDB, actor *Actor, userID uuid.
 		if u.DeactivatedAt != nil {
 			return fault.Conflict("this user is already deactivated", u.ID.String())
 		}
-		if _, err := tx.NewUpdate().Model(u).WherePK().Set("deactivated_at = now()").Returning("*").Exec(ctx); err != nil {
+		if _, err := tenant.Agency(u.AgencyID).Update(tx, u).WherePK().Set("deactivated_at = now()").Returning("*").Exec(ctx); err != nil {
 			return fmt.Errorf("auth: deactivate user: %w", err)
 		}
 		if err := RevokeUserSessions(ctx, tx, u.AgencyID, u.ID); err != nil {
 			return err
 		}
-		if err := revokeTokens(ctx, tx, u.ID); err != nil {
+		if err := revokeTokens(ctx, tx, u.AgencyID, u.ID); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, actor, KindUserDeactivated, "user", u.ID, map[string]any{"role": u.Role})
@@ -129,7 +130,7 @@ func DeactivateUser(ctx context.Context, idb bun.IDB, actor *Actor, userID uuid.
 
 // lockUser loads a user of the agency into u under a row lock, or NOT_FOUND.
 func lockUser(ctx context.Context, tx bun.IDB, agencyID, userID uuid.UUID, u *User) error {
-	err := tx.NewSelect().Model(u).Where("id = ? AND agency_id = ?", userID, agencyID).For("UPDATE").Scan(ctx)
+	err := tenant.Agency(agencyID).Select(tx, u).Where("id = ?", userID).For("UPDATE").Scan(ctx)
 	if db.IsNoRows(err) {
 		return fault.NotFound("user")
 	}
@@ -167,8 +168,8 @@ func recordAudit(ctx context.Context, idb bun.IDB, actor *Actor, kind, targetTyp
 // change committed after the deactivation.
 func HoldActive(ctx context.Context, tx bun.IDB, actor *Actor) error {
 	var n int
-	err := tx.NewSelect().Table("users").ColumnExpr("1").
-		Where("id = ? AND agency_id = ? AND deactivated_at IS NULL", actor.UserID, actor.AgencyID).
+	err := tenant.Agency(actor.AgencyID).SelectTable(tx, "users", "").ColumnExpr("1").
+		Where("id = ? AND deactivated_at IS NULL", actor.UserID).
 		For("SHARE").Scan(ctx, &n)
 	if db.IsNoRows(err) {
 		return fault.Unauthenticated("your account has been deactivated")
@@ -187,8 +188,8 @@ func DeactivateClientUsersInTx(ctx context.Context, tx bun.IDB, actor *Actor, cl
 		return nil, err
 	}
 	var ids []uuid.UUID
-	err := tx.NewUpdate().Table("users").Set("deactivated_at = now()").
-		Where("agency_id = ? AND client_id = ? AND deactivated_at IS NULL", actor.AgencyID, clientID).
+	err := tenant.Agency(actor.AgencyID).UpdateTable(tx, "users").Set("deactivated_at = now()").
+		Where("client_id = ? AND deactivated_at IS NULL", clientID).
 		Returning("id").Scan(ctx, &ids)
 	if err != nil && !db.IsNoRows(err) {
 		return nil, fmt.Errorf("auth: deactivate client users: %w", err)
@@ -197,7 +198,7 @@ func DeactivateClientUsersInTx(ctx context.Context, tx bun.IDB, actor *Actor, cl
 		if err := RevokeUserSessions(ctx, tx, actor.AgencyID, id); err != nil {
 			return nil, err
 		}
-		if err := revokeTokens(ctx, tx, id); err != nil {
+		if err := revokeTokens(ctx, tx, actor.AgencyID, id); err != nil {
 			return nil, err
 		}
 		if err := recordAudit(ctx, tx, actor, KindUserDeactivated, "user", id, map[string]any{"role": RoleClientUser, "offboardedClientId": clientID}); err != nil {

@@ -1,10 +1,9 @@
 package auth
 
 import (
+	"cmp"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Config tunes sessions and login limits.
@@ -79,27 +79,14 @@ type Service struct {
 
 // NewService returns the session service; zero fields of cfg take DefaultConfig's values.
 func NewService(idb bun.IDB, limiter *Limiter, cfg Config, log *slog.Logger) *Service {
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = DefaultConfig.IdleTimeout
-	}
-	if cfg.AbsoluteTimeout == 0 {
-		cfg.AbsoluteTimeout = DefaultConfig.AbsoluteTimeout
-	}
-	if cfg.LoginPerAccount == 0 {
-		cfg.LoginPerAccount = DefaultConfig.LoginPerAccount
-	}
-	if cfg.LoginPerAccountIP == 0 {
-		cfg.LoginPerAccountIP = DefaultConfig.LoginPerAccountIP
-	}
-	if cfg.LoginMaxWindow == 0 {
-		cfg.LoginMaxWindow = DefaultConfig.LoginMaxWindow
-	}
-	if cfg.LoginPerIP == 0 {
-		cfg.LoginPerIP = DefaultConfig.LoginPerIP
-	}
-	if cfg.LoginWindow == 0 {
-		cfg.LoginWindow = DefaultConfig.LoginWindow
-	}
+	d := DefaultConfig
+	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, d.IdleTimeout)
+	cfg.AbsoluteTimeout = cmp.Or(cfg.AbsoluteTimeout, d.AbsoluteTimeout)
+	cfg.LoginPerAccount = cmp.Or(cfg.LoginPerAccount, d.LoginPerAccount)
+	cfg.LoginPerAccountIP = cmp.Or(cfg.LoginPerAccountIP, d.LoginPerAccountIP)
+	cfg.LoginMaxWindow = cmp.Or(cfg.LoginMaxWindow, d.LoginMaxWindow)
+	cfg.LoginPerIP = cmp.Or(cfg.LoginPerIP, d.LoginPerIP)
+	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, d.LoginWindow)
 	return &Service{db: idb, limiter: limiter, cfg: cfg, log: log, publicURL: "http://127.0.0.1:8080"}
 }
 
@@ -121,39 +108,14 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 		return "", nil, errBadLogin
 	}
 	pair := "login:pair:" + key + "|" + ip
-	pairWindow, err := s.limiter.BackoffWindow(ctx, pair, s.cfg.LoginWindow, s.cfg.LoginMaxWindow)
-	if err != nil {
+	if err := s.allowLogin(ctx, key, pair, ip); err != nil {
 		return "", nil, err
-	}
-	for _, lim := range []struct {
-		key    string
-		limit  int
-		window time.Duration
-	}{
-		{pair, s.cfg.LoginPerAccountIP, pairWindow},
-		{"login:account:" + key, s.cfg.LoginPerAccount, s.cfg.LoginWindow},
-		{"login:ip:" + ip, s.cfg.LoginPerIP, s.cfg.LoginWindow},
-	} {
-		ok, wait, err := s.limiter.Allow(ctx, lim.key, lim.limit, lim.window)
-		if err != nil {
-			return "", nil, err
-		}
-		if !ok {
-			if lim.key == pair {
-				// The pair's next window doubles: a guesser that waits out one lock-out gets a
-				// longer one; the real user's successful login clears it.
-				if err := s.limiter.Strike(ctx, pair, s.cfg.LoginMaxWindow); err != nil {
-					return "", nil, err
-				}
-			}
-			secs := int(wait.Seconds()) + 1
-			return "", nil, fault.RateLimited(fmt.Sprintf("too many login attempts; try again in %d seconds", secs), secs)
-		}
 	}
 	u := new(User)
 	// Only a user holding a password signs in with an address (at most one, across agencies:
 	// users_login_email_key); an invited user who has not chosen one yet does not.
-	err = s.db.NewSelect().Model(u).Where("lower(email) = ? AND password_hash <> ''", key).Scan(ctx)
+	err := s.db.NewSelect().Model(u).Where("lower(email) = ? AND password_hash <> ''", key).
+		Comment(tenant.AllAgencies("login finds the user by address before its agency is known")).Scan(ctx)
 	if err != nil && !db.IsNoRows(err) {
 		return "", nil, fmt.Errorf("auth: find user: %w", err)
 	}
@@ -167,13 +129,57 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	_ = s.limiter.Reset(ctx, "login:account:"+key)
 	_ = s.limiter.Reset(ctx, pair)
 	_ = s.limiter.ResetStrikes(ctx, pair)
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return "", nil, fmt.Errorf("auth: session token: %w", err)
+	token, sess, err := s.openSession(ctx, u, ip, userAgent)
+	if err != nil {
+		return "", nil, err
 	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
+	s.log.InfoContext(ctx, "login", "user_id", u.ID, "agency_id", u.AgencyID, "session_id", sess.ID)
+	return token, u, nil
+}
+
+// allowLogin counts a login attempt against the limits of the account from this address (pair,
+// with back-off), of the account and of the address, and refuses it with RATE_LIMITED past one.
+func (s *Service) allowLogin(ctx context.Context, key, pair, ip string) error {
+	pairWindow, err := s.limiter.BackoffWindow(ctx, pair, s.cfg.LoginWindow, s.cfg.LoginMaxWindow)
+	if err != nil {
+		return err
+	}
+	for _, lim := range []struct {
+		key    string
+		limit  int
+		window time.Duration
+	}{
+		{pair, s.cfg.LoginPerAccountIP, pairWindow},
+		{"login:account:" + key, s.cfg.LoginPerAccount, s.cfg.LoginWindow},
+		{"login:ip:" + ip, s.cfg.LoginPerIP, s.cfg.LoginWindow},
+	} {
+		ok, wait, err := s.limiter.Allow(ctx, lim.key, lim.limit, lim.window)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if lim.key == pair {
+				// The pair's next window doubles: a guesser that waits out one lock-out gets a
+				// longer one; the real user's successful login clears it.
+				if err := s.limiter.Strike(ctx, pair, s.cfg.LoginMaxWindow); err != nil {
+					return err
+				}
+			}
+			secs := int(wait.Seconds()) + 1
+			return fault.RateLimited(fmt.Sprintf("too many login attempts; try again in %d seconds", secs), secs)
+		}
+	}
+	return nil
+}
+
+// openSession stores a new session of u and returns its token (only its hash is stored).
+func (s *Service) openSession(ctx context.Context, u *User, ip, userAgent string) (string, *Session, error) {
+	token, hash, err := newToken()
+	if err != nil {
+		return "", nil, err
+	}
 	sess := &Session{
-		TokenHash: hashToken(token),
+		TokenHash: hash,
 		UserID:    u.ID,
 		AgencyID:  u.AgencyID,
 		ExpiresAt: time.Now().Add(s.cfg.AbsoluteTimeout),
@@ -183,8 +189,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
 		return "", nil, fmt.Errorf("auth: insert session: %w", err)
 	}
-	s.log.InfoContext(ctx, "login", "user_id", u.ID, "agency_id", u.AgencyID, "session_id", sess.ID)
-	return token, u, nil
+	return token, sess, nil
 }
 
 func truncate(s string, n int) string {
@@ -219,6 +224,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip, userAgent string)
 		Where("s.expires_at > ?", now).
 		Where("s.last_seen_at > ?", now.Add(-s.cfg.IdleTimeout)).
 		Where("u.deactivated_at IS NULL").
+		Comment(tenant.AllAgencies("a session is looked up by its token before its agency is known")).
 		Scan(ctx, &row)
 	if db.IsNoRows(err) {
 		return nil, fault.Unauthenticated("the session has ended; log in again")
@@ -228,7 +234,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip, userAgent string)
 	}
 	// Sliding the idle timeout costs a write; once a minute is precise enough.
 	if now.Sub(row.LastSeenAt) > time.Minute {
-		if _, err := s.db.NewUpdate().Table("sessions").Set("last_seen_at = ?", now).Where("id = ?", row.ID).Exec(ctx); err != nil {
+		if _, err := tenant.Agency(row.AgencyID).UpdateTable(s.db, "sessions").Set("last_seen_at = ?", now).Where("id = ?", row.ID).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("auth: touch session: %w", err)
 		}
 	}
@@ -244,7 +250,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip, userAgent string)
 
 // Logout revokes the actor's session.
 func (s *Service) Logout(ctx context.Context, actor *Actor) error {
-	_, err := s.db.NewUpdate().Table("sessions").Set("revoked_at = now()").
+	_, err := tenant.Agency(actor.AgencyID).UpdateTable(s.db, "sessions").Set("revoked_at = now()").
 		Where("id = ? AND revoked_at IS NULL", actor.SessionID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: revoke session: %w", err)
@@ -256,8 +262,8 @@ func (s *Service) Logout(ctx context.Context, actor *Actor) error {
 // After the transaction commits, the caller announces it with AnnounceRevocation so that open
 // websockets close at once.
 func RevokeUserSessions(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) error {
-	_, err := idb.NewUpdate().Table("sessions").Set("revoked_at = now()").
-		Where("user_id = ? AND agency_id = ? AND revoked_at IS NULL", userID, agencyID).Exec(ctx)
+	_, err := tenant.Agency(agencyID).UpdateTable(idb, "sessions").Set("revoked_at = now()").
+		Where("user_id = ? AND revoked_at IS NULL", userID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: revoke user sessions: %w", err)
 	}

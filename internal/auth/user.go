@@ -15,6 +15,7 @@ import (
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/page"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // User is a person who logs in; it belongs to one agency.
@@ -164,7 +165,7 @@ func prepareUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUse
 		return nil, fault.Invalid("clientId", "only a CLIENT_USER belongs to a client")
 	case in.Role == RoleClientUser:
 		// An archived (offboarded) client takes no new users.
-		n, err := idb.NewSelect().Table("clients").Where("id = ? AND agency_id = ? AND archived_at IS NULL", in.ClientID, agencyID).Count(ctx)
+		n, err := tenant.Agency(agencyID).SelectTable(idb, "clients", "").Where("id = ? AND archived_at IS NULL", in.ClientID).Count(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("auth: check client: %w", err)
 		}
@@ -175,7 +176,7 @@ func prepareUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUse
 		u.ClientID = &c
 	}
 	// Within the agency an address is one user's (its users list shows them all anyway).
-	n, err := idb.NewSelect().Model((*User)(nil)).Where("agency_id = ? AND lower(email) = ?", agencyID, email).Count(ctx)
+	n, err := tenant.Agency(agencyID).Select(idb, (*User)(nil)).Where("lower(email) = ?", email).Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("auth: check email: %w", err)
 	}
@@ -203,7 +204,7 @@ func insertPrepared(ctx context.Context, tx bun.IDB, u *User) error {
 // GetUser returns a user of the actor's agency.
 func GetUser(ctx context.Context, idb bun.IDB, actor *Actor, id uuid.UUID) (*User, error) {
 	u := new(User)
-	err := idb.NewSelect().Model(u).Where("id = ? AND agency_id = ?", id, actor.AgencyID).Scan(ctx)
+	err := tenant.Agency(actor.AgencyID).Select(idb, u).Where("id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("user")
 	}
@@ -226,14 +227,14 @@ func ListUsers(ctx context.Context, idb bun.IDB, actor *Actor, args page.Args) (
 		return page.Result[User]{}, err
 	}
 	var us []User
-	q, first, err := page.Apply(idb.NewSelect().Model(&us).Where("u.agency_id = ?", actor.AgencyID), "u", args)
+	q, first, err := page.Apply(actor.Tenant().Select(idb, &us), "u", args)
 	if err != nil {
 		return page.Result[User]{}, err
 	}
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[User]{}, fmt.Errorf("auth: list users: %w", err)
 	}
-	total, err := idb.NewSelect().Model((*User)(nil)).Where("u.agency_id = ?", actor.AgencyID).Count(ctx)
+	total, err := actor.Tenant().Select(idb, (*User)(nil)).Count(ctx)
 	if err != nil {
 		return page.Result[User]{}, fmt.Errorf("auth: count users: %w", err)
 	}

@@ -113,7 +113,34 @@ type Config struct {
 
 // Load reads the configuration from the environment.
 func Load() (Config, error) {
-	c := Config{
+	c := loadStrings()
+	if err := c.loadSecretFiles(); err != nil {
+		return c, err
+	}
+	if err := c.checkStrings(); err != nil {
+		return c, err
+	}
+	if err := c.loadTyped(); err != nil {
+		return c, err
+	}
+	var err error
+	if c.Deadlines, err = loadDeadlines(); err != nil {
+		return c, err
+	}
+	c.RepairMaxShare = 0.1
+	if v := env("ACCESSHIVE_REPAIR_MAX_SHARE", ""); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f > 1 {
+			return c, fmt.Errorf("config: ACCESSHIVE_REPAIR_MAX_SHARE: a number in (0, 1]")
+		}
+		c.RepairMaxShare = f
+	}
+	return c, nil
+}
+
+// loadStrings reads the variables that are plain strings (or lists of them).
+func loadStrings() Config {
+	return Config{
 		HTTPAddr:          env("ACCESSHIVE_HTTP_ADDR", "127.0.0.1:8080"),
 		DatabaseURL:       env("DATABASE_URL", ""),
 		RedisAddr:         env("REDIS_ADDR", "127.0.0.1:6379"),
@@ -134,7 +161,11 @@ func Load() (Config, error) {
 		SMTPTLS:           strings.ToLower(env("ACCESSHIVE_SMTP_TLS", "starttls")),
 		PublicURL:         strings.TrimRight(env("ACCESSHIVE_PUBLIC_URL", "http://127.0.0.1:8080"), "/"),
 	}
-	// Secrets may come from files (Docker secrets): NAME_FILE names the file holding NAME.
+}
+
+// loadSecretFiles reads the secrets that may come from files (Docker secrets): NAME_FILE names
+// the file holding NAME.
+func (c *Config) loadSecretFiles() error {
 	for _, sec := range []struct {
 		name string
 		dst  *string
@@ -145,90 +176,80 @@ func Load() (Config, error) {
 	} {
 		v, ok, err := fromFile(sec.name)
 		if err != nil {
-			return c, err
+			return err
 		}
 		if ok {
 			*sec.dst = v
 		}
 	}
+	return nil
+}
+
+// checkStrings refuses an SMTP TLS mode or a public URL that cannot work.
+func (c *Config) checkStrings() error {
 	switch c.SMTPTLS {
 	case "starttls", "implicit", "none":
 	default:
-		return c, fmt.Errorf("config: ACCESSHIVE_SMTP_TLS: one of starttls, implicit, none")
+		return fmt.Errorf("config: ACCESSHIVE_SMTP_TLS: one of starttls, implicit, none")
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return c, fmt.Errorf("config: ACCESSHIVE_PUBLIC_URL: an absolute http(s) URL such as https://access.example.com")
+			return fmt.Errorf("config: ACCESSHIVE_PUBLIC_URL: an absolute http(s) URL such as https://access.example.com")
 		}
 	}
-	var err error
-	if c.OpsQueuesWritable, err = boolEnv("ACCESSHIVE_OPS_QUEUES_WRITABLE", false); err != nil {
-		return c, err
+	return nil
+}
+
+// loadTyped reads the booleans, numbers, durations and proxies, in order, stopping at the
+// first malformed one.
+func (c *Config) loadTyped() error {
+	r := &envReader{}
+	r.bool(&c.OpsQueuesWritable, "ACCESSHIVE_OPS_QUEUES_WRITABLE", false)
+	r.int(&c.DirectoryQPM, "ACCESSHIVE_GWS_QUERIES_PER_MINUTE", 2400)
+	if r.err == nil && c.DirectoryQPM <= 0 {
+		return fmt.Errorf("config: ACCESSHIVE_GWS_QUERIES_PER_MINUTE: a positive integer")
 	}
-	if c.DirectoryQPM, err = intEnv("ACCESSHIVE_GWS_QUERIES_PER_MINUTE", 2400); err != nil {
-		return c, err
+	r.int(&c.RedisDB, "REDIS_DB", 0)
+	r.bool(&c.CookieSecure, "ACCESSHIVE_COOKIE_SECURE", false)
+	if r.err == nil {
+		c.TrustedProxies, r.err = ParseTrustedProxies(env("ACCESSHIVE_TRUSTED_PROXIES", ""))
 	}
-	if c.DirectoryQPM <= 0 {
-		return c, fmt.Errorf("config: ACCESSHIVE_GWS_QUERIES_PER_MINUTE: a positive integer")
+	r.bool(&c.Playground, "ACCESSHIVE_PLAYGROUND", false)
+	r.bool(&c.Introspection, "ACCESSHIVE_INTROSPECTION", false)
+	r.dur(&c.HTTPReadTimeout, "ACCESSHIVE_HTTP_READ_TIMEOUT", 30*time.Second)
+	r.dur(&c.HTTPWriteTimeout, "ACCESSHIVE_HTTP_WRITE_TIMEOUT", 60*time.Second)
+	r.dur(&c.HTTPIdleTimeout, "ACCESSHIVE_HTTP_IDLE_TIMEOUT", 120*time.Second)
+	r.dur(&c.SessionIdle, "ACCESSHIVE_SESSION_IDLE", 2*time.Hour)
+	r.dur(&c.SessionAbsolute, "ACCESSHIVE_SESSION_ABSOLUTE", 24*time.Hour)
+	r.int(&c.WorkerConcurrency, "ACCESSHIVE_WORKER_CONCURRENCY", 10)
+	r.int(&c.WorkerPerAgency, "ACCESSHIVE_WORKER_PER_AGENCY", 4)
+	r.bool(&c.AllowDirectoryEndpoint, "ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT", false)
+	r.dur(&c.ProvisionStuckAfter, "ACCESSHIVE_PROVISION_STUCK_AFTER", time.Minute)
+	r.bool(&c.DeleteOnDeprovision, "ACCESSHIVE_GWS_DELETE_ON_DEPROVISION", false)
+	return r.err
+}
+
+// envReader reads typed variables and keeps the first error: once one is malformed, the
+// others are not read, so a list of reads stops where Load used to return.
+type envReader struct{ err error }
+
+func (r *envReader) bool(dst *bool, name string, def bool) {
+	if r.err == nil {
+		*dst, r.err = boolEnv(name, def)
 	}
-	if c.RedisDB, err = intEnv("REDIS_DB", 0); err != nil {
-		return c, err
+}
+
+func (r *envReader) int(dst *int, name string, def int) {
+	if r.err == nil {
+		*dst, r.err = intEnv(name, def)
 	}
-	if c.CookieSecure, err = boolEnv("ACCESSHIVE_COOKIE_SECURE", false); err != nil {
-		return c, err
+}
+
+func (r *envReader) dur(dst *time.Duration, name string, def time.Duration) {
+	if r.err == nil {
+		*dst, r.err = durEnv(name, def)
 	}
-	if c.TrustedProxies, err = ParseTrustedProxies(env("ACCESSHIVE_TRUSTED_PROXIES", "")); err != nil {
-		return c, err
-	}
-	if c.Playground, err = boolEnv("ACCESSHIVE_PLAYGROUND", false); err != nil {
-		return c, err
-	}
-	if c.Introspection, err = boolEnv("ACCESSHIVE_INTROSPECTION", false); err != nil {
-		return c, err
-	}
-	if c.HTTPReadTimeout, err = durEnv("ACCESSHIVE_HTTP_READ_TIMEOUT", 30*time.Second); err != nil {
-		return c, err
-	}
-	if c.HTTPWriteTimeout, err = durEnv("ACCESSHIVE_HTTP_WRITE_TIMEOUT", 60*time.Second); err != nil {
-		return c, err
-	}
-	if c.HTTPIdleTimeout, err = durEnv("ACCESSHIVE_HTTP_IDLE_TIMEOUT", 120*time.Second); err != nil {
-		return c, err
-	}
-	if c.SessionIdle, err = durEnv("ACCESSHIVE_SESSION_IDLE", 2*time.Hour); err != nil {
-		return c, err
-	}
-	if c.SessionAbsolute, err = durEnv("ACCESSHIVE_SESSION_ABSOLUTE", 24*time.Hour); err != nil {
-		return c, err
-	}
-	if c.WorkerConcurrency, err = intEnv("ACCESSHIVE_WORKER_CONCURRENCY", 10); err != nil {
-		return c, err
-	}
-	if c.WorkerPerAgency, err = intEnv("ACCESSHIVE_WORKER_PER_AGENCY", 4); err != nil {
-		return c, err
-	}
-	if c.AllowDirectoryEndpoint, err = boolEnv("ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT", false); err != nil {
-		return c, err
-	}
-	if c.ProvisionStuckAfter, err = durEnv("ACCESSHIVE_PROVISION_STUCK_AFTER", time.Minute); err != nil {
-		return c, err
-	}
-	if c.DeleteOnDeprovision, err = boolEnv("ACCESSHIVE_GWS_DELETE_ON_DEPROVISION", false); err != nil {
-		return c, err
-	}
-	if c.Deadlines, err = loadDeadlines(); err != nil {
-		return c, err
-	}
-	c.RepairMaxShare = 0.1
-	if v := env("ACCESSHIVE_REPAIR_MAX_SHARE", ""); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f <= 0 || f > 1 {
-			return c, fmt.Errorf("config: ACCESSHIVE_REPAIR_MAX_SHARE: a number in (0, 1]")
-		}
-		c.RepairMaxShare = f
-	}
-	return c, nil
 }
 
 func env(name, def string) string {

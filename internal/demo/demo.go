@@ -15,6 +15,7 @@ import (
 	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Password is every demo user's password.
@@ -43,6 +44,8 @@ type Seeded struct {
 	Demo, Rival  *agency.Agency
 	Acme, Globex *agency.Client
 	UsersByEmail map[string]*auth.User
+	// SourceID is Demo Agency's Google Workspace identity source.
+	SourceID     uuid.UUID
 	AlreadyThere bool
 }
 
@@ -71,58 +74,87 @@ func SeedWith(ctx context.Context, bdb bun.IDB, directoryEndpoint string) (*Seed
 		if s.Rival, err = agency.Create(ctx, tx, "Rival Agency"); err != nil {
 			return err
 		}
-		for _, c := range []struct {
-			name string
-			dst  **agency.Client
-		}{{"Acme", &s.Acme}, {"Globex", &s.Globex}} {
-			cl := &agency.Client{AgencyID: s.Demo.ID, Name: c.name}
-			// clock_timestamp, not the transaction's now(): the clients list in a stable order.
-			if _, err := tx.NewInsert().Model(cl).Value("created_at", "clock_timestamp()").Returning("*").Exec(ctx); err != nil {
-				return fmt.Errorf("demo: client %s: %w", c.name, err)
-			}
-			*c.dst = cl
+		if err := s.seedClients(ctx, tx); err != nil {
+			return err
 		}
-		for _, l := range Logins {
-			in := auth.NewUser{Email: l.Email, Name: nameOf(l.Email), Password: Password, Role: l.Role}
-			ag := s.Demo
-			if l.Agency == "Rival Agency" {
-				ag = s.Rival
-			}
-			switch l.Client {
-			case "Acme":
-				in.ClientID = s.Acme.ID
-			case "Globex":
-				in.ClientID = s.Globex.ID
-			}
-			u, err := auth.CreateSeedUser(ctx, tx, ag.ID, in)
-			if err != nil {
-				return fmt.Errorf("demo: user %s: %w", l.Email, err)
-			}
-			s.UsersByEmail[l.Email] = u
+		if err := s.seedUsers(ctx, tx); err != nil {
+			return err
 		}
-		for key, state := range map[string]agency.ConnectionState{
-			"META_ADS": agency.StateOperational, "GOOGLE_ADS": agency.StateOperational,
-			"GA4": agency.StateOperational, "TIKTOK_ADS": agency.StatePending,
-		} {
-			if err := agency.SeedConnection(ctx, tx, s.Demo.ID, key, state); err != nil {
-				return err
-			}
+		if err := s.seedConnections(ctx, tx); err != nil {
+			return err
 		}
-		// Demo Agency's Google Workspace source is the fake directory that dev mode runs. It is
-		// CHECKING until a check against that directory proves it (dev enqueues one; tests
-		// check it or call ConnectSource).
-		if _, err := tx.NewInsert().Table("identity_sources").Model(&map[string]any{
-			"agency_id": s.Demo.ID, "domain": "demo.test", "customer_id": "C0demo",
-			"admin_subject": "admin@demo.test", "endpoint": directoryEndpoint, "state": "CHECKING",
-		}).Exec(ctx); err != nil {
-			return fmt.Errorf("demo: identity source: %w", err)
-		}
-		return agency.SeedConnection(ctx, tx, s.Rival.ID, "META_ADS", agency.StateOperational)
+		return s.seedSource(ctx, tx, directoryEndpoint)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// seedClients adds Acme and Globex to Demo Agency.
+func (s *Seeded) seedClients(ctx context.Context, tx bun.IDB) error {
+	for _, c := range []struct {
+		name string
+		dst  **agency.Client
+	}{{"Acme", &s.Acme}, {"Globex", &s.Globex}} {
+		cl := &agency.Client{AgencyID: s.Demo.ID, Name: c.name}
+		// clock_timestamp, not the transaction's now(): the clients list in a stable order.
+		if _, err := tx.NewInsert().Model(cl).Value("created_at", "clock_timestamp()").Returning("*").Exec(ctx); err != nil {
+			return fmt.Errorf("demo: client %s: %w", c.name, err)
+		}
+		*c.dst = cl
+	}
+	return nil
+}
+
+// seedUsers adds every login of Logins to its agency (and client).
+func (s *Seeded) seedUsers(ctx context.Context, tx bun.IDB) error {
+	for _, l := range Logins {
+		in := auth.NewUser{Email: l.Email, Name: nameOf(l.Email), Password: Password, Role: l.Role}
+		ag := s.Demo
+		if l.Agency == "Rival Agency" {
+			ag = s.Rival
+		}
+		switch l.Client {
+		case "Acme":
+			in.ClientID = s.Acme.ID
+		case "Globex":
+			in.ClientID = s.Globex.ID
+		}
+		u, err := auth.CreateSeedUser(ctx, tx, ag.ID, in)
+		if err != nil {
+			return fmt.Errorf("demo: user %s: %w", l.Email, err)
+		}
+		s.UsersByEmail[l.Email] = u
+	}
+	return nil
+}
+
+// seedConnections sets the platform connection states of both agencies.
+func (s *Seeded) seedConnections(ctx context.Context, tx bun.IDB) error {
+	for key, state := range map[string]agency.ConnectionState{
+		"META_ADS": agency.StateOperational, "GOOGLE_ADS": agency.StateOperational,
+		"GA4": agency.StateOperational, "TIKTOK_ADS": agency.StatePending,
+	} {
+		if err := agency.SeedConnection(ctx, tx, s.Demo.ID, key, state); err != nil {
+			return err
+		}
+	}
+	return agency.SeedConnection(ctx, tx, s.Rival.ID, "META_ADS", agency.StateOperational)
+}
+
+// seedSource adds Demo Agency's Google Workspace source: the fake directory at endpoint (dev
+// mode runs one). It is CHECKING until a check against that directory proves it (dev enqueues
+// one; tests check it or call ConnectSource).
+func (s *Seeded) seedSource(ctx context.Context, tx bun.IDB, endpoint string) error {
+	err := tx.NewInsert().Table("identity_sources").Model(&map[string]any{
+		"agency_id": s.Demo.ID, "domain": "demo.test", "customer_id": "C0demo",
+		"admin_subject": "admin@demo.test", "endpoint": endpoint, "state": "CHECKING",
+	}).Returning("id").Scan(ctx, &s.SourceID)
+	if err != nil {
+		return fmt.Errorf("demo: identity source: %w", err)
+	}
+	return nil
 }
 
 // ConnectSource records what a successful check of Demo Agency's identity source records: the
@@ -131,8 +163,8 @@ func SeedWith(ctx context.Context, bdb bun.IDB, directoryEndpoint string) (*Seed
 func (s *Seeded) ConnectSource(ctx context.Context, idb bun.IDB) error {
 	return db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
 		var srcID uuid.UUID
-		err := tx.NewRaw(`UPDATE identity_sources SET state = 'CONNECTED', last_error = '', last_check_at = clock_timestamp()
-			WHERE agency_id = ? AND kind = 'GWS' RETURNING id`, s.Demo.ID).Scan(ctx, &srcID)
+		err := tenant.Agency(s.Demo.ID).Raw(tx, `UPDATE identity_sources SET state = 'CONNECTED', last_error = '', last_check_at = clock_timestamp()
+			WHERE agency_id = ? AND kind = 'GWS' RETURNING id`).Scan(ctx, &srcID)
 		if err != nil {
 			return fmt.Errorf("demo: connect source: %w", err)
 		}

@@ -26,6 +26,43 @@ const (
 // pgStopGrace is how long a fast shutdown may take before SIGKILL.
 const pgStopGrace = 30 * time.Second
 
+// prepareDataDir reuses an initialised data folder (removing a stale postmaster.pid) or
+// initialises a new one.
+func (e *Env) prepareDataDir(ctx context.Context, bin, dataDir string, env []string, cred *syscall.Credential, out *outputs) error {
+	if _, err := os.Stat(filepath.Join(dataDir, "PG_VERSION")); err == nil {
+		if err := removeStalePID(dataDir); err != nil {
+			return err
+		}
+		e.logger.Info("postgres reusing data dir", "dir", dataDir)
+		return nil
+	}
+	initBegin := time.Now()
+	if err := e.initdb(ctx, bin, dataDir, env, cred, out); err != nil {
+		return err
+	}
+	e.logger.Info("postgres initdb done", "duration", time.Since(initBegin).Round(time.Millisecond))
+	return nil
+}
+
+// postgresCommand is the postgres server on 127.0.0.1:port and a socket in sockDir, tuned for
+// throwaway data (no fsync), running as cred.
+func postgresCommand(bin, dataDir, sockDir string, port int, env []string, cred *syscall.Credential) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(bin, "postgres"),
+		"-D", dataDir,
+		"-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1",
+		"-c", "unix_socket_directories="+sockDir,
+		"-c", "fsync=off",
+		"-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off",
+		"-c", "max_connections=300",
+	)
+	cmd.Env = env
+	cmd.Dir = dataDir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	return cmd
+}
+
 // startPostgres initializes the data directory unless it already exists,
 // starts postgres in the foreground and waits until DatabaseName answers
 // SELECT 1. It sets e.pg as soon as a server runs so that Stop can stop it.
@@ -57,17 +94,8 @@ func (e *Env) startPostgres(ctx context.Context, opts Options) error {
 	}
 	env := postgresEnv(bin)
 
-	if _, err := os.Stat(filepath.Join(dataDir, "PG_VERSION")); err == nil {
-		if err := removeStalePID(dataDir); err != nil {
-			return err
-		}
-		e.logger.Info("postgres reusing data dir", "dir", dataDir)
-	} else {
-		initBegin := time.Now()
-		if err := e.initdb(ctx, bin, dataDir, env, cred, out); err != nil {
-			return err
-		}
-		e.logger.Info("postgres initdb done", "duration", time.Since(initBegin).Round(time.Millisecond))
+	if err := e.prepareDataDir(ctx, bin, dataDir, env, cred, out); err != nil {
+		return err
 	}
 
 	for attempt := 1; ; attempt++ {
@@ -75,19 +103,7 @@ func (e *Env) startPostgres(ctx context.Context, opts Options) error {
 		if err != nil {
 			return err
 		}
-		cmd := exec.Command(filepath.Join(bin, "postgres"),
-			"-D", dataDir,
-			"-p", strconv.Itoa(port),
-			"-c", "listen_addresses=127.0.0.1",
-			"-c", "unix_socket_directories="+sockDir,
-			"-c", "fsync=off",
-			"-c", "synchronous_commit=off",
-			"-c", "full_page_writes=off",
-			"-c", "max_connections=300",
-		)
-		cmd.Env = env
-		cmd.Dir = dataDir
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		cmd := postgresCommand(bin, dataDir, sockDir, port, env, cred)
 		// SIGINT is PostgreSQL's fast shutdown, the same as `pg_ctl stop -m
 		// fast`: roll back open transactions, checkpoint, exit. A kept Dir
 		// stays consistent even when our process was killed.

@@ -26,6 +26,21 @@ const (
 // redisStopGrace is how long Redis may take to save and exit before SIGKILL.
 const redisStopGrace = 10 * time.Second
 
+// redisArgs are redis-server's arguments: a server on 127.0.0.1:port with that many databases,
+// in the foreground, saving to dataDir as save says (no AOF).
+func redisArgs(port, databases int, dataDir string, save []string) []string {
+	args := []string{
+		"--port", strconv.Itoa(port),
+		"--bind", "127.0.0.1",
+		"--databases", strconv.Itoa(databases),
+		"--dir", dataDir,
+		"--daemonize", "no",
+		"--appendonly", "no",
+		"--save",
+	}
+	return append(args, save...)
+}
+
 // startRedis installs redis-server if needed, starts it in the foreground and
 // waits until it answers PING. It sets e.redis as soon as a server runs so
 // that Stop can stop it.
@@ -59,17 +74,7 @@ func (e *Env) startRedis(ctx context.Context, opts Options) error {
 		if err != nil {
 			return err
 		}
-		args := []string{
-			"--port", strconv.Itoa(port),
-			"--bind", "127.0.0.1",
-			"--databases", strconv.Itoa(opts.RedisDatabases),
-			"--dir", dataDir,
-			"--daemonize", "no",
-			"--appendonly", "no",
-			"--save",
-		}
-		args = append(args, save...)
-		cmd := exec.Command(bin, args...)
+		cmd := exec.Command(bin, redisArgs(port, opts.RedisDatabases, dataDir, save)...)
 		cmd.Dir = dataDir
 		// SIGTERM makes Redis save (when configured) and exit cleanly.
 		srv, err := e.startServer("redis", cmd, out, syscall.SIGTERM, syscall.SIGTERM, redisStopGrace)

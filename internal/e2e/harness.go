@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -153,12 +153,52 @@ func Start(t testing.TB, opts Options) *System {
 		dbURL, redisAddr = testenv.DatabaseURL(t), testenv.RedisAddr(t)
 	}
 	bdb, schema := testenv.DBWithSchemaAt(t, dbURL)
-	rdbNum := testenv.RedisDBAt(t, redisAddr)
-	prefix := testenv.Prefix(t)
-	cfg := config.Config{
+	cfg := systemConfig(dbURL, redisAddr, testenv.RedisDBAt(t, redisAddr), testenv.Prefix(t))
+	if opts.TuneConfig != nil {
+		opts.TuneConfig(&cfg)
+	}
+	s := &System{t: t, DB: bdb, Schema: schema, Config: cfg, Logs: &SyncBuffer{}}
+	logger := logging.New(io.MultiWriter(s.Logs), "debug", "json")
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+	})
+	s.Directory = fake.New(fake.Options{Domains: []string{"demo.test"}})
+	dirSrv := httptest.NewServer(s.Directory)
+	t.Cleanup(dirSrv.Close)
+	s.DirectoryURL = dirSrv.URL
+	seed, err := demo.SeedWith(context.Background(), bdb, dirSrv.URL)
+	require.NoError(t, err)
+	s.Seed = seed
+	s.Mail = notify.NewCaptureSender(logger)
+	s.Google = &GoogleRecorder{}
+	s.Keys = testKeyring(t, opts.Keys)
+	for i := 0; i < opts.Replicas; i++ {
+		pool := bdb
+		if i > 0 {
+			pool = testenv.OpenSchemaAt(t, dbURL, schema)
+		}
+		s.startReplica(ctx, &wg, i, pool, logger, opts)
+	}
+	// Demo Agency's source is CHECKING as seeded: check it against the fake directory, as the
+	// job its configuration enqueues would, so that it is CONNECTED and holds demo.test.
+	checked, err := s.Apps[0].GWS.CheckSource(ctx, seed.Demo.ID, seed.SourceID, true)
+	require.NoError(t, err)
+	require.Equal(t, gws.SourceConnected, checked.State)
+	if !opts.NoWorker {
+		s.startWorker(ctx, &wg, opts.TuneWorker)
+	}
+	return s
+}
+
+// systemConfig is the configuration of a System over the given PostgreSQL and Redis database.
+func systemConfig(dbURL, redisAddr string, redisDB int, prefix string) config.Config {
+	return config.Config{
 		DatabaseURL:       dbURL,
 		RedisAddr:         redisAddr,
-		RedisDB:           rdbNum,
+		RedisDB:           redisDB,
 		KeyPrefix:         prefix,
 		AllowedOrigins:    []string{Origin},
 		SessionIdle:       time.Hour,
@@ -166,7 +206,7 @@ func Start(t testing.TB, opts Options) *System {
 		OpsAgencies:       []string{"Demo Agency"},
 		WorkerConcurrency: 4,
 		WorkerPerAgency:   4,
-		// The fake directory below is an endpoint other than Google's.
+		// The fake directory is an endpoint other than Google's.
 		AllowDirectoryEndpoint: true,
 		ProvisionStuckAfter:    time.Minute,
 		RepairMaxShare:         0.5,
@@ -180,28 +220,10 @@ func Start(t testing.TB, opts Options) *System {
 			Publish: 5 * time.Second,
 		},
 	}
-	if opts.TuneConfig != nil {
-		opts.TuneConfig(&cfg)
-	}
-	seed, err := demo.Seed(context.Background(), bdb)
-	require.NoError(t, err)
-	s := &System{t: t, DB: bdb, Schema: schema, Config: cfg, Seed: seed, Logs: &SyncBuffer{}}
-	logger := logging.New(io.MultiWriter(s.Logs), "debug", "json")
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	t.Cleanup(func() {
-		cancel()
-		wg.Wait()
-	})
-	s.Directory = fake.New(fake.Options{Domains: []string{"demo.test"}})
-	dirSrv := httptest.NewServer(s.Directory)
-	t.Cleanup(dirSrv.Close)
-	s.DirectoryURL = dirSrv.URL
-	_, err = bdb.NewUpdate().Table("identity_sources").Set("endpoint = ?", dirSrv.URL).Where("agency_id = ?", seed.Demo.ID).Exec(context.Background())
-	require.NoError(t, err)
-	s.Mail = notify.NewCaptureSender(logger)
-	s.Google = &GoogleRecorder{}
-	masterKeys := opts.Keys
+}
+
+// testKeyring is the vault keyring of the master keys, oldest first; none means one generated key.
+func testKeyring(t testing.TB, masterKeys []vault.MasterKey) *vault.Keyring {
 	if len(masterKeys) == 0 {
 		mk, err := vault.GenerateMasterKey("test-1")
 		require.NoError(t, err)
@@ -209,57 +231,50 @@ func Start(t testing.TB, opts Options) *System {
 	}
 	keys, err := vault.NewKeyring(masterKeys)
 	require.NoError(t, err)
-	s.Keys = keys
-	for i := 0; i < opts.Replicas; i++ {
-		pool := bdb
-		if i > 0 {
-			pool = testenv.OpenSchemaAt(t, dbURL, schema)
-		}
-		rdb := app.OpenRedis(cfg)
-		t.Cleanup(func() { _ = rdb.Close() })
-		// Every replica's emails land in one capture the test reads.
-		a := app.New(cfg, keys, pool, rdb, logger.With("replica", i), app.WithSender(s.Mail),
-			app.WithDirectoryHTTPClient(&http.Client{Transport: s.Google}))
-		if i == 0 {
-			s.Redis = rdb
-		}
-		if opts.RevealWindow > 0 {
-			a.Reveals = a.Reveals.WithWindow(opts.RevealWindow)
-		}
-		srv, err := a.API()
-		require.NoError(t, err)
-		// The replica's http.Server gets production's timeouts (opts.Timeouts shortens them).
-		hs := httptest.NewUnstartedServer(srv)
-		server.ApplyTimeouts(hs.Config, opts.Timeouts)
-		hs.Start()
-		t.Cleanup(hs.Close)
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = a.RunBus(ctx) }()
-		require.NoError(t, a.WaitBusReady(10*time.Second))
-		s.APIs = append(s.APIs, hs.URL)
-		s.Apps = append(s.Apps, a)
+	return keys
+}
+
+// startReplica starts API replica i over pool on a real HTTP server with its event bus running.
+func (s *System) startReplica(ctx context.Context, wg *sync.WaitGroup, i int, pool *bun.DB, logger *slog.Logger, opts Options) {
+	t := s.t
+	rdb := app.OpenRedis(s.Config)
+	t.Cleanup(func() { _ = rdb.Close() })
+	// Every replica's emails land in one capture the test reads.
+	a := app.New(s.Config, s.Keys, pool, rdb, logger.With("replica", i), app.WithSender(s.Mail),
+		app.WithDirectoryHTTPClient(&http.Client{Transport: s.Google}))
+	if i == 0 {
+		s.Redis = rdb
 	}
-	// Demo Agency's source is CHECKING as seeded: check it against the fake directory, as the
-	// job its configuration enqueues would, so that it is CONNECTED and holds demo.test.
-	var srcID uuid.UUID
-	require.NoError(t, bdb.NewSelect().Table("identity_sources").Column("id").Where("agency_id = ?", seed.Demo.ID).Scan(ctx, &srcID))
-	checked, err := s.Apps[0].GWS.CheckSource(ctx, seed.Demo.ID, srcID, true)
+	if opts.RevealWindow > 0 {
+		a.Reveals = a.Reveals.WithWindow(opts.RevealWindow)
+	}
+	srv, err := a.API()
 	require.NoError(t, err)
-	require.Equal(t, gws.SourceConnected, checked.State)
-	if !opts.NoWorker {
-		w := s.Apps[0].Worker(func(c *worker.Config) {
-			c.RelayInterval = 50 * time.Millisecond
-			c.TaskCheckInterval = 50 * time.Millisecond
-			c.DelayedTaskCheckInterval = 200 * time.Millisecond
-			c.RetryDelay = func(int, error, *asynq.Task) time.Duration { return 100 * time.Millisecond }
-			if opts.TuneWorker != nil {
-				opts.TuneWorker(c)
-			}
-		})
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = w.Run(ctx) }()
-	}
-	return s
+	// The replica's http.Server gets production's timeouts (opts.Timeouts shortens them).
+	hs := httptest.NewUnstartedServer(srv)
+	server.ApplyTimeouts(hs.Config, opts.Timeouts)
+	hs.Start()
+	t.Cleanup(hs.Close)
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = a.RunBus(ctx) }()
+	require.NoError(t, a.WaitBusReady(10*time.Second))
+	s.APIs = append(s.APIs, hs.URL)
+	s.Apps = append(s.Apps, a)
+}
+
+// startWorker runs the first replica's worker, polling fast, with tune's changes.
+func (s *System) startWorker(ctx context.Context, wg *sync.WaitGroup, tune func(*worker.Config)) {
+	w := s.Apps[0].Worker(func(c *worker.Config) {
+		c.RelayInterval = 50 * time.Millisecond
+		c.TaskCheckInterval = 50 * time.Millisecond
+		c.DelayedTaskCheckInterval = 200 * time.Millisecond
+		c.RetryDelay = func(int, error, *asynq.Task) time.Duration { return 100 * time.Millisecond }
+		if tune != nil {
+			tune(c)
+		}
+	})
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = w.Run(ctx) }()
 }
 
 // StartEnv starts a PostgreSQL and Redis of the test's own, which it may freeze and restart

@@ -68,9 +68,22 @@ type Result[T any] struct {
 	TotalCount  int
 }
 
-// Apply validates args and adds the cursor condition, order and limit (first+1, to learn whether
-// a next page exists) to q, whose table is aliased alias.
+// Apply validates args and adds the cursor condition (strictly after the cursor), the oldest
+// first order and the limit (first+1, to learn whether a next page exists) to q, whose table is
+// aliased alias.
 func Apply(q *bun.SelectQuery, alias string, args Args) (*bun.SelectQuery, int, error) {
+	return apply(q, alias, args, ">", "ASC")
+}
+
+// ApplyDesc is Apply for a list ordered newest first: the next page holds rows strictly older
+// than the cursor. The cursor format is the same, so cursors stay opaque and alike in shape.
+func ApplyDesc(q *bun.SelectQuery, alias string, args Args) (*bun.SelectQuery, int, error) {
+	return apply(q, alias, args, "<", "DESC")
+}
+
+// apply is Apply and ApplyDesc: cmp compares a row with the cursor, dir orders the rows; both
+// are constants of this file, never input.
+func apply(q *bun.SelectQuery, alias string, args Args, cmp, dir string) (*bun.SelectQuery, int, error) {
 	first := args.First
 	if first == 0 {
 		first = DefaultFirst
@@ -83,9 +96,9 @@ func Apply(q *bun.SelectQuery, alias string, args Args) (*bun.SelectQuery, int, 
 		if err != nil {
 			return nil, 0, err
 		}
-		q = q.Where("(?.created_at, ?.id) > (?, ?)", bun.Ident(alias), bun.Ident(alias), c.At, c.ID)
+		q = q.Where("(?.created_at, ?.id) "+cmp+" (?, ?)", bun.Ident(alias), bun.Ident(alias), c.At, c.ID)
 	}
-	q = q.OrderExpr("?.created_at ASC, ?.id ASC", bun.Ident(alias), bun.Ident(alias)).Limit(int64(first + 1))
+	q = q.OrderExpr("?.created_at "+dir+", ?.id "+dir, bun.Ident(alias), bun.Ident(alias)).Limit(int64(first + 1))
 	return q, first, nil
 }
 

@@ -77,6 +77,7 @@ test('(b) admin rejects a request with a reason, which alice reads', async ({ br
   await admin.getByRole('menuitem', { name: 'Reject' }).click();
   const dialog = admin.getByRole('dialog', { name: "Reject Alice Acme's Google Ads request" });
   await dialog.getByLabel(/Reason/).fill('Budgets are in the shared report');
+  await screenshot(admin, 'reject-dialog');
   await dialog.getByRole('button', { name: 'Reject' }).click();
   await expect(dialog).toBeHidden();
   await expect(admin.getByRole('row', { name: "Alice Acme's Google Ads request" }).getByText('REJECTED')).toBeVisible();

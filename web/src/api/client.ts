@@ -45,25 +45,40 @@ export const noSecretsCacheExchange: Exchange = ({ forward, client, dispatchDebu
   };
 };
 
-/** Connection events for the banner and for refetching after a reconnect. */
-export type ConnectionListener = (state: 'connected' | 'lost' | 'session-ended') => void;
+/**
+ * Connection events for the banner and for live screens: 'connected' each time the socket is
+ * acknowledged (subscriptions waiting for it are sent then), 'lost' when it drops after having
+ * been up, 'closed' when it closes normally (no subscription left), 'session-ended'.
+ */
+export type ConnectionListener = (state: 'connected' | 'lost' | 'closed' | 'session-ended') => void;
 
 export interface ApiClient {
   client: Client;
   ws: WSClient;
+  /** Ends the socket and stops listening to the browser (the session is over). */
+  dispose(): void;
 }
 
 const CLOSE_SESSION_ENDED = 4401;
+/** A ping every PING_MS; without its pong within PONG_WAIT_MS the socket counts as lost. */
+const PING_MS = 10_000;
+const PONG_WAIT_MS = 5_000;
 
 /** Builds the urql client; listeners hear of lost and restored websocket connections and ended sessions. */
 export function createApiClient(onConnection: ConnectionListener, onUnauthenticated: () => void): ApiClient {
   // Sessions end server-side; the socket closes with 4401 and HTTP calls answer UNAUTHENTICATED.
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   let everConnected = false;
-  const ws = createWSClient({
+  // A dropped network often closes nothing: the socket just stops carrying data. The client
+  // pings, and a missing pong (or a handshake never acknowledged) ends the socket at once, so
+  // the banner shows and the client reconnects when it can.
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+  const ws: WSClient = createWSClient({
     url: `${proto}//${location.host}/graphql`,
     lazy: true,
     lazyCloseTimeout: 3000,
+    keepAlive: PING_MS,
+    connectionAckWaitTimeout: PONG_WAIT_MS * 2,
     // Keep retrying: a restarted server or a dropped network comes back; the banner shows meanwhile.
     retryAttempts: Infinity,
     shouldRetry: (ev) => !(ev && typeof ev === 'object' && 'code' in ev && (ev as CloseEvent).code === CLOSE_SESSION_ENDED),
@@ -71,21 +86,34 @@ export function createApiClient(onConnection: ConnectionListener, onUnauthentica
       await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** retries, 5000)));
     },
     on: {
+      ping: (received) => {
+        if (!received) pongTimer = setTimeout(() => ws.terminate(), PONG_WAIT_MS);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongTimer);
+      },
       connected: () => {
         onConnection('connected');
         everConnected = true;
       },
       closed: (ev) => {
+        clearTimeout(pongTimer);
         const code = ev && typeof ev === 'object' && 'code' in ev ? (ev as CloseEvent).code : 0;
         if (code === CLOSE_SESSION_ENDED) {
           onConnection('session-ended');
           onUnauthenticated();
         } else if (everConnected && code !== 1000) {
           onConnection('lost');
+        } else {
+          onConnection('closed');
         }
       },
     },
   });
+
+  // The device says its network is gone: the socket is dead even if it has not noticed yet.
+  const listening = new AbortController();
+  window.addEventListener('offline', () => ws.terminate(), { signal: listening.signal });
 
   // Any UNAUTHENTICATED answer (an expired or revoked session) sends the user to login.
   const authExchange: Exchange = ({ forward }) => (ops$) =>
@@ -119,5 +147,9 @@ export function createApiClient(onConnection: ConnectionListener, onUnauthentica
       }),
     ],
   });
-  return { client, ws };
+  const dispose = () => {
+    listening.abort();
+    ws.terminate();
+  };
+  return { client, ws, dispose };
 }

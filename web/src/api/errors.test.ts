@@ -15,12 +15,14 @@ describe('mapGraphQLError', () => {
   });
 
   it('names and links the existing object of a CONFLICT', () => {
-    expect(mapGraphQLError('an identity for GA4 already exists', { code: 'CONFLICT', identityId: 'i-1' })).toEqual({
+    // graph/errors.go puts the existing object's id in extensions.object.
+    expect(mapGraphQLError('this client already has a live GA4 identity', { code: 'CONFLICT', object: 'i-1' })).toEqual({
       kind: 'conflict',
-      message: 'an identity for GA4 already exists',
-      href: '/identities/i-1',
+      message: 'this client already has a live GA4 identity',
+      objectId: 'i-1',
     });
-    expect(mapGraphQLError('request already decided', { code: 'CONFLICT' })).toMatchObject({ kind: 'conflict', href: null });
+    expect(mapGraphQLError('request already decided', { code: 'CONFLICT', object: '' })).toMatchObject({ kind: 'conflict', objectId: null });
+    expect(mapGraphQLError('request already decided', { code: 'CONFLICT' })).toMatchObject({ kind: 'conflict', objectId: null });
   });
 
   it('tells the wait of RATE_LIMITED', () => {

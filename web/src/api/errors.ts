@@ -6,8 +6,12 @@ import type { CombinedError } from 'urql';
 export type UiError =
   /** BAD_USER_INPUT: show `message` on the form field `field` (or above the form when none). */
   | { kind: 'field'; field: string | null; message: string }
-  /** CONFLICT: name the existing object and link to it when the API says which it is. */
-  | { kind: 'conflict'; message: string; href: string | null }
+  /**
+   * CONFLICT: `objectId` is the existing object the action clashes with (the API's
+   * extensions.object, an id of an identity, an access request, …), or null when it names none.
+   * <ErrorNotice> reads it back to name and link it.
+   */
+  | { kind: 'conflict'; message: string; objectId: string | null }
   /** RATE_LIMITED: wait `retryAfterSeconds` (null when the API did not say). */
   | { kind: 'rate-limited'; message: string; retryAfterSeconds: number | null }
   /** FORBIDDEN / NOT_FOUND: the whole page shows this state instead of its content. */
@@ -23,16 +27,9 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
-/** Where a conflicting object lives in the console, from the ids the API puts in extensions. */
-export function conflictHref(ext: Extensions): string | null {
-  if (!ext) return null;
-  const id = str(ext['identityId']) ?? (str(ext['type']) === 'Identity' ? str(ext['id']) : null);
-  if (id) return `/identities/${id}`;
-  const req = str(ext['accessRequestId']) ?? (str(ext['type']) === 'AccessRequest' ? str(ext['id']) : null);
-  if (req) return `/requests/${req}`;
-  const client = str(ext['clientId']);
-  if (client) return `/clients/${client}`;
-  return null;
+/** The id of the existing object a CONFLICT is about: graph/errors.go sends it as extensions.object. */
+export function conflictObject(ext: Extensions): string | null {
+  return str(ext?.['object']);
 }
 
 /** Maps one GraphQL error (message + extensions) to what the user should see. */
@@ -42,7 +39,7 @@ export function mapGraphQLError(message: string, ext: Extensions): UiError {
     case 'BAD_USER_INPUT':
       return { kind: 'field', field: str(ext?.['field']), message };
     case 'CONFLICT':
-      return { kind: 'conflict', message, href: conflictHref(ext) };
+      return { kind: 'conflict', message, objectId: conflictObject(ext) };
     case 'RATE_LIMITED': {
       const raw = ext?.['retryAfterSeconds'] ?? ext?.['retryAfter'];
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;

@@ -48,15 +48,19 @@ interface SessionValue {
   logout(): Promise<void>;
 }
 
-interface ConnectionValue {
-  /** False while the websocket is down after having been up. */
+export interface ConnectionValue {
+  /** False while the websocket is down after having been up (the banner shows). */
   online: boolean;
-  /** Counts reconnects after a loss; screens refetch when it changes. */
+  /** Counts reconnects after a loss. */
   reconnects: number;
+  /** True while the websocket is open and acknowledged: subscriptions started now are sent at once. */
+  connected: boolean;
+  /** Counts every time the websocket was acknowledged (first connection and each reconnection). */
+  connections: number;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
-const ConnectionContext = createContext<ConnectionValue>({ online: true, reconnects: 0 });
+export const ConnectionContext = createContext<ConnectionValue>({ online: true, reconnects: 0, connected: false, connections: 0 });
 
 export function useSession(): SessionValue {
   const v = useContext(SessionContext);
@@ -79,6 +83,7 @@ export function useConnection(): ConnectionValue {
 export function ApiProvider({ children }: { children: ReactNode }) {
   const [online, setOnline] = useState(true);
   const [reconnects, setReconnects] = useState(0);
+  const [link, setLink] = useState({ connected: false, connections: 0 });
   const [ended, setEnded] = useState(0);
   const wasLost = useRef(false);
   const endSession = useRef<() => void>(() => {});
@@ -87,10 +92,12 @@ export function ApiProvider({ children }: { children: ReactNode }) {
     () =>
       createApiClient(
         (state) => {
+          if (state !== 'connected') setLink((l) => ({ ...l, connected: false }));
           if (state === 'lost') {
             wasLost.current = true;
             setOnline(false);
           } else if (state === 'connected') {
+            setLink((l) => ({ connected: true, connections: l.connections + 1 }));
             setOnline(true);
             if (wasLost.current) {
               wasLost.current = false;
@@ -107,12 +114,12 @@ export function ApiProvider({ children }: { children: ReactNode }) {
 
   return (
     <UrqlProvider value={api.client}>
-      <ConnectionContext.Provider value={{ online, reconnects }}>
+      <ConnectionContext.Provider value={{ online, reconnects, ...link }}>
         <Session
           key={ended}
           onEnd={(fn) => (endSession.current = fn)}
           restart={() => {
-            api.ws.terminate();
+            api.dispose();
             setEnded((n) => n + 1);
           }}
         >

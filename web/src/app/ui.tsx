@@ -2,6 +2,7 @@
 import { Link } from 'react-router';
 import type { CombinedError } from 'urql';
 import { toUiError, type UiError } from '../api/errors';
+import { ConflictNotice } from './ConflictNotice';
 
 /** A whole-page state: not found, forbidden, or a failure to load. */
 export function PageState({ error }: { error: CombinedError | UiError | null | undefined }) {
@@ -24,22 +25,15 @@ export function PageState({ error }: { error: CombinedError | UiError | null | u
   );
 }
 
-/** An operation's error shown in place (above a form or in a dialog). Field errors belong on their field. */
+/**
+ * An operation's error shown in place (above a form or in a dialog). Field errors belong on their
+ * field; a CONFLICT names and links the existing object.
+ */
 export function ErrorNotice({ error }: { error: CombinedError | UiError | null | undefined }) {
   const ui = error && 'kind' in error ? error : toUiError(error as CombinedError | undefined);
   if (!ui) return null;
   if (ui.kind === 'conflict') {
-    return (
-      <p className="error" role="alert">
-        {ui.message}
-        {ui.href && (
-          <>
-            {' '}
-            <Link to={ui.href}>Open the existing one</Link>
-          </>
-        )}
-      </p>
-    );
+    return <ConflictNotice message={ui.message} objectId={ui.objectId} />;
   }
   if (ui.kind === 'rate-limited') {
     return (

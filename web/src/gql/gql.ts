@@ -16,6 +16,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query NoSecretsCacheTestReveal($id: ID!) {\n    credentialReveal(id: $id) { id fields { name value } }\n  }\n": typeof types.NoSecretsCacheTestRevealDocument,
     "\n  query NoSecretsCacheTestMe {\n    me { id }\n  }\n": typeof types.NoSecretsCacheTestMeDocument,
+    "\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n": typeof types.ConflictingIdentityDocument,
+    "\n  query ConflictingAccessRequest($id: ID!) {\n    accessRequest(id: $id) { id status platform { key name } client { id } }\n  }\n": typeof types.ConflictingAccessRequestDocument,
     "\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n      client { id name }\n      agency { id name }\n      can {\n        readAgency readOps manage decideRequests submitRequest\n        revealAgencyIdentity revealClientIdentity changeSettings viewQueues\n      }\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { id }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
@@ -23,7 +25,6 @@ type Documents = {
     "\n  query Clients {\n    clients(first: 100) {\n      nodes { id name createdAt }\n    }\n  }\n": typeof types.ClientsDocument,
     "\n  query CreateIdentityChoices {\n    clients(first: 100) { nodes { id name } }\n    platforms { key name connection { state } }\n  }\n": typeof types.CreateIdentityChoicesDocument,
     "\n  mutation CreateIdentity($input: CreateIdentityInput!) {\n    createIdentity(input: $input) { id }\n  }\n": typeof types.CreateIdentityDocument,
-    "\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n": typeof types.ConflictingIdentityDocument,
     "\n  mutation RotateCredentials($identityId: ID!, $input: RotateCredentialsInput) {\n    rotateCredentials(identityId: $identityId, input: $input) { ...IdentityDetail }\n  }\n": typeof types.RotateCredentialsDocument,
     "\n  mutation UpdateCredentials($input: UpdateCredentialsInput!) {\n    updateCredentials(input: $input) { ...IdentityDetail }\n  }\n": typeof types.UpdateCredentialsDocument,
     "\n  mutation DeleteIdentity($id: ID!) {\n    deleteIdentity(id: $id) { ...IdentityDetail }\n  }\n": typeof types.DeleteIdentityDocument,
@@ -54,6 +55,8 @@ type Documents = {
 const documents: Documents = {
     "\n  query NoSecretsCacheTestReveal($id: ID!) {\n    credentialReveal(id: $id) { id fields { name value } }\n  }\n": types.NoSecretsCacheTestRevealDocument,
     "\n  query NoSecretsCacheTestMe {\n    me { id }\n  }\n": types.NoSecretsCacheTestMeDocument,
+    "\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n": types.ConflictingIdentityDocument,
+    "\n  query ConflictingAccessRequest($id: ID!) {\n    accessRequest(id: $id) { id status platform { key name } client { id } }\n  }\n": types.ConflictingAccessRequestDocument,
     "\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n      client { id name }\n      agency { id name }\n      can {\n        readAgency readOps manage decideRequests submitRequest\n        revealAgencyIdentity revealClientIdentity changeSettings viewQueues\n      }\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { id }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
@@ -61,7 +64,6 @@ const documents: Documents = {
     "\n  query Clients {\n    clients(first: 100) {\n      nodes { id name createdAt }\n    }\n  }\n": types.ClientsDocument,
     "\n  query CreateIdentityChoices {\n    clients(first: 100) { nodes { id name } }\n    platforms { key name connection { state } }\n  }\n": types.CreateIdentityChoicesDocument,
     "\n  mutation CreateIdentity($input: CreateIdentityInput!) {\n    createIdentity(input: $input) { id }\n  }\n": types.CreateIdentityDocument,
-    "\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n": types.ConflictingIdentityDocument,
     "\n  mutation RotateCredentials($identityId: ID!, $input: RotateCredentialsInput) {\n    rotateCredentials(identityId: $identityId, input: $input) { ...IdentityDetail }\n  }\n": types.RotateCredentialsDocument,
     "\n  mutation UpdateCredentials($input: UpdateCredentialsInput!) {\n    updateCredentials(input: $input) { ...IdentityDetail }\n  }\n": types.UpdateCredentialsDocument,
     "\n  mutation DeleteIdentity($id: ID!) {\n    deleteIdentity(id: $id) { ...IdentityDetail }\n  }\n": types.DeleteIdentityDocument,
@@ -115,6 +117,14 @@ export function graphql(source: "\n  query NoSecretsCacheTestMe {\n    me { id }
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n"): (typeof documents)["\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConflictingAccessRequest($id: ID!) {\n    accessRequest(id: $id) { id status platform { key name } client { id } }\n  }\n"): (typeof documents)["\n  query ConflictingAccessRequest($id: ID!) {\n    accessRequest(id: $id) { id status platform { key name } client { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n      client { id name }\n      agency { id name }\n      can {\n        readAgency readOps manage decideRequests submitRequest\n        revealAgencyIdentity revealClientIdentity changeSettings viewQueues\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      name\n      email\n      role\n      client { id name }\n      agency { id name }\n      can {\n        readAgency readOps manage decideRequests submitRequest\n        revealAgencyIdentity revealClientIdentity changeSettings viewQueues\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -140,10 +150,6 @@ export function graphql(source: "\n  query CreateIdentityChoices {\n    clients(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateIdentity($input: CreateIdentityInput!) {\n    createIdentity(input: $input) { id }\n  }\n"): (typeof documents)["\n  mutation CreateIdentity($input: CreateIdentityInput!) {\n    createIdentity(input: $input) { id }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n"): (typeof documents)["\n  query ConflictingIdentity($id: ID!) {\n    identity(id: $id) { id displayName }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

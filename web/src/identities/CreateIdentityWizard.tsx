@@ -4,7 +4,7 @@
 // live. The API's BAD_USER_INPUT errors go back to the step and field they name; a CONFLICT
 // names and links the existing identity.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { IdentityType } from '../gql/graphql';
@@ -31,12 +31,6 @@ const CreateIdentityDocument = graphql(`
   }
 `);
 
-const ConflictingIdentityDocument = graphql(`
-  query ConflictingIdentity($id: ID!) {
-    identity(id: $id) { id displayName }
-  }
-`);
-
 const IDENTITY_TYPES: IdentityType[] = ['MANAGED_GWS', 'EXTERNAL_LOGIN', 'API_TOKEN'];
 
 export function CreateIdentityWizard() {
@@ -55,7 +49,6 @@ function Wizard() {
   const [step, setStep] = useState<StepId>(presetClient ? 'platform' : 'scope');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<UiError | null>(null);
-  const [conflict, setConflict] = useState<{ message: string; id: string | null } | null>(null);
   const [{ data, error, fetching }] = useQuery({ query: WizardChoicesDocument });
   const [{ fetching: creating }, create] = useSecretMutation(CreateIdentityDocument);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -82,7 +75,6 @@ function Wizard() {
     setDraft((d) => ({ ...d, ...patch }));
     setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !clear.includes(k))));
     setGeneral(null);
-    setConflict(null);
   };
   const setValue = (name: FieldName) => (v: string) => update({ values: { ...draft.values, [name]: v } }, [name]);
 
@@ -100,7 +92,6 @@ function Wizard() {
       return;
     }
     setGeneral(null);
-    setConflict(null);
     const res = await createAndRead(create, draft);
     if ('id' in res) {
       navigate(`/identities/${res.id}`);
@@ -112,8 +103,6 @@ function Wizard() {
       moved.current = true;
       setErrors({ [field]: stripFieldPrefix(field, ui.message) });
       setStep(stepOfField(field));
-    } else if (ui.kind === 'conflict') {
-      setConflict({ message: ui.message, id: res.object });
     } else {
       setGeneral(ui);
     }
@@ -221,7 +210,6 @@ function Wizard() {
           </dl>
         )}
 
-        {conflict && <ConflictNotice message={conflict.message} id={conflict.id} />}
         <ErrorNotice error={general} />
 
         <div className="wizard-nav">
@@ -237,16 +225,14 @@ function Wizard() {
   );
 }
 
-/** Runs createIdentity; answers the new id, or what went wrong with the conflicting object's id. */
+/** Runs createIdentity; answers the new id, or what went wrong (a CONFLICT names the existing object). */
 async function createAndRead(
   create: (v: { input: ReturnType<typeof toInput> }) => Promise<{ data: { createIdentity: { id: string } } | null; error: import('urql').CombinedError | null }>,
   draft: Draft,
-): Promise<{ id: string } | { ui: UiError; object: string | null }> {
+): Promise<{ id: string } | { ui: UiError }> {
   const { data, error } = await create({ input: toInput(draft) });
   if (data) return { id: data.createIdentity.id };
-  const ext = error?.graphQLErrors[0]?.extensions as Record<string, unknown> | undefined;
-  const object = typeof ext?.['object'] === 'string' && ext['object'] !== '' ? ext['object'] : null;
-  return { ui: toUiError(error) ?? { kind: 'other', message: 'The identity could not be created.' }, object };
+  return { ui: toUiError(error) ?? { kind: 'other', message: 'The identity could not be created.' } };
 }
 
 function ScopeStep({
@@ -344,22 +330,6 @@ function ChoiceGroup({ legend, name, value, options, error, onChange }: { legend
         </p>
       )}
     </fieldset>
-  );
-}
-
-/** A CONFLICT that names the existing identity (its name read from the API) and links to it. */
-function ConflictNotice({ message, id }: { message: string; id: string | null }) {
-  const [{ data }] = useQuery({ query: ConflictingIdentityDocument, variables: { id: id ?? '' }, pause: !id });
-  return (
-    <p className="error" role="alert">
-      {message}
-      {id && (
-        <>
-          {' '}
-          <Link to={`/identities/${id}`}>Open {data?.identity.displayName ?? 'the existing identity'}</Link>
-        </>
-      )}
-    </p>
   );
 }
 

@@ -4,12 +4,12 @@
 // "Create identity", which opens the wizard for this client.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
+import { useSubscription } from 'urql';
 import { graphql } from '../gql';
 import type { IdentitiesTabQuery } from '../gql/graphql';
 import { useMe } from '../app/session';
 import { ErrorNotice, Loading, PageState, Status, relativeTime } from '../app/ui';
-import { useRefetchOn, useRefetchOnReconnect } from '../api/live';
+import { useLiveQuery } from '../api/live';
 import { typeLabel } from './labels';
 import './identities.css';
 
@@ -54,11 +54,16 @@ type Row = IdentitiesTabQuery['identities']['nodes'][number];
 export function IdentitiesTab({ clientId }: IdentitiesTabProps) {
   const me = useMe();
   const [after, setAfter] = useState<string | null>(null);
-  const [{ data, error, fetching }, refetch] = useQuery({ query: IdentitiesTabDocument, variables: { clientId, after } });
-  const [requests] = useSubscription({ query: IdentitiesTabRequestsDocument, variables: { clientId } });
-  const reload = () => refetch({ requestPolicy: 'network-only' });
-  useRefetchOn(requests.data, reload);
-  useRefetchOnReconnect(reload);
+  // Rows follow identityUpdated each; the list is read again on each request event, once the
+  // subscriptions are on the wire and after a reconnection (a row's change missed meanwhile).
+  const {
+    result: { data, error, fetching },
+  } = useLiveQuery({
+    query: IdentitiesTabDocument,
+    variables: { clientId, after },
+    subscription: IdentitiesTabRequestsDocument,
+    subscriptionVariables: { clientId },
+  });
 
   if (error && !data) return error.graphQLErrors.length ? <PageState error={error} /> : <ErrorNotice error={error} />;
   if (!data) return fetching ? <Loading what="identities" /> : null;

@@ -4,17 +4,17 @@
 // live; actions the caller's role does not allow (me.can, from the API) are not offered.
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
+import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { IdentityDetailFragment } from '../gql/graphql';
 import { useMe } from '../app/session';
 import { Loading, PageState, Status } from '../app/ui';
-import { useRefetchOnReconnect } from '../api/live';
+import { useLiveQuery } from '../api/live';
 import './documents';
 import { ProvisioningSteps } from './ProvisioningSteps';
 import { RetryProvisioning } from './RetryProvisioning';
 import { RevealPanel } from './RevealPanel';
-import { RotateCredentialsButton, UpdateCredentialsButton } from './CredentialDialogs';
+import { CredentialsButton } from './CredentialDialogs';
 import { DeleteIdentityButton } from './DeleteIdentityButton';
 import { connectionLabel, formatTime, originLabel, typeLabel } from './labels';
 import './identities.css';
@@ -37,9 +37,6 @@ const IdentityPagePlatformDocument = graphql(`
   }
 `);
 
-/** How often an identity on its way to another state is read again besides identityUpdated. */
-const SETTLE_POLL_MS = 3000;
-
 export function IdentityPage() {
   const { id = '' } = useParams();
   // A new page per identity: nothing (a reveal above all) carries over from another one.
@@ -48,28 +45,23 @@ export function IdentityPage() {
 
 function IdentityView({ id }: { id: string }) {
   const me = useMe();
-  const [{ data, error, fetching }, refetch] = useQuery({ query: IdentityPageDocument, variables: { id } });
-  const [{ data: platforms }] = useQuery({ query: IdentityPagePlatformDocument, pause: !me.can.readOps });
   // The latest of: the query's answer, each identityUpdated event, and each mutation's answer.
   const [shown, setShown] = useState<IdentityDetailFragment | null>(null);
+  // Subscribe-then-refetch: identityUpdated carries the whole identity; the query is read again
+  // once the subscription is on the wire and after each reconnection, so no change is missed.
+  const {
+    result: { data, error, fetching },
+  } = useLiveQuery({
+    query: IdentityPageDocument,
+    variables: { id },
+    subscription: IdentityPageUpdatedDocument,
+    subscriptionVariables: { id },
+    onEvent: (e) => setShown(e.identityUpdated),
+  });
+  const [{ data: platforms }] = useQuery({ query: IdentityPagePlatformDocument, pause: !me.can.readOps });
   useEffect(() => {
     if (data?.identity) setShown(data.identity);
   }, [data]);
-  const [live] = useSubscription({ query: IdentityPageUpdatedDocument, variables: { id }, pause: !data?.identity });
-  useEffect(() => {
-    if (live.data?.identityUpdated) setShown(live.data.identityUpdated);
-  }, [live.data]);
-  // Events sent while the connection was down were missed: read the identity again.
-  useRefetchOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
-  // The subscription starts only after the first read (and the websocket connects lazily), so
-  // a change in between would be missed: while the identity is on its way somewhere, it is
-  // also read again every few seconds until it settles.
-  const moving = shown != null && ['PENDING', 'PROVISIONING', 'DEPROVISIONING'].includes(shown.provisioningState);
-  useEffect(() => {
-    if (!moving) return;
-    const timer = setInterval(() => refetch({ requestPolicy: 'network-only' }), SETTLE_POLL_MS);
-    return () => clearInterval(timer);
-  }, [moving, refetch]);
 
   if (error && !data) return <PageState error={error} />;
   if (!shown) return fetching ? <Loading what="the identity" /> : null;
@@ -198,8 +190,8 @@ function IdentityView({ id }: { id: string }) {
         )}
         {me.can.manage && !gone && (
           <div className="actions">
-            {state === 'PROVISIONED' && <RotateCredentialsButton identity={identity} onChanged={setShown} />}
-            {!managed && <UpdateCredentialsButton identity={identity} onChanged={setShown} />}
+            {state === 'PROVISIONED' && <CredentialsButton mode="rotate" identity={identity} onChanged={setShown} />}
+            {!managed && <CredentialsButton mode="update" identity={identity} onChanged={setShown} />}
           </div>
         )}
       </section>

@@ -1,8 +1,7 @@
 // The bell in the top bar: the unread count, live on notificationAdded.
 import { Link } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../gql';
-import { useRefetchOn, useRefetchOnReconnect } from '../api/live';
+import { useLiveQuery } from '../api/live';
 
 const UnreadCountDocument = graphql(`
   query UnreadCount {
@@ -17,11 +16,9 @@ export const NotificationAddedDocument = graphql(`
 `);
 
 export function NotificationBell() {
-  const [{ data }, refetch] = useQuery({ query: UnreadCountDocument });
-  const [live] = useSubscription({ query: NotificationAddedDocument });
-  const again = () => refetch({ requestPolicy: 'network-only' });
-  useRefetchOn(live.data, again);
-  useRefetchOnReconnect(again);
+  const {
+    result: { data },
+  } = useLiveQuery({ query: UnreadCountDocument, subscription: NotificationAddedDocument });
   const n = data?.notifications.unreadCount ?? 0;
   return (
     <Link to="/notifications" className="bell" aria-label={n === 1 ? 'Notifications, 1 unread' : `Notifications, ${n} unread`}>

@@ -1,12 +1,13 @@
 // Your notifications, newest first, live; each links to its request or identity and can be
 // marked read.
 import { Link } from 'react-router';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useMutation } from 'urql';
 import { graphql } from '../gql';
 import { useMe, type Me } from '../app/session';
 import { ErrorNotice, Loading, PageState, relativeTime } from '../app/ui';
-import { useRefetchOn, useRefetchOnReconnect } from '../api/live';
+import { useLiveQuery } from '../api/live';
 import { NotificationAddedDocument } from './NotificationBell';
+import { accessRequestHref } from '../requests/links';
 
 const NotificationsDocument = graphql(`
   query Notifications {
@@ -29,20 +30,18 @@ export function notificationHref(data: unknown, me: Pick<Me, 'can'>): string | n
   const d = data as Record<string, unknown>;
   if (typeof d['identityId'] === 'string') return `/identities/${d['identityId']}`;
   if (typeof d['accessRequestId'] === 'string') {
-    if (me.can.submitRequest) return `/my/requests#request-${d['accessRequestId']}`;
-    if (typeof d['clientId'] === 'string') return `/clients/${d['clientId']}?tab=requests`;
+    return accessRequestHref(d['accessRequestId'], typeof d['clientId'] === 'string' ? d['clientId'] : null, me);
   }
   return null;
 }
 
 export function NotificationsPage() {
   const me = useMe();
-  const [{ data, error, fetching }, refetch] = useQuery({ query: NotificationsDocument });
-  const [live] = useSubscription({ query: NotificationAddedDocument });
+  const {
+    result: { data, error, fetching },
+    refetch: again,
+  } = useLiveQuery({ query: NotificationsDocument, subscription: NotificationAddedDocument });
   const [markState, mark] = useMutation(MarkReadDocument);
-  const again = () => refetch({ requestPolicy: 'network-only' });
-  useRefetchOn(live.data, again);
-  useRefetchOnReconnect(again);
 
   async function markRead(ids: string[]) {
     const res = await mark({ ids }, { additionalTypenames: ['Notification', 'NotificationConnection'] });

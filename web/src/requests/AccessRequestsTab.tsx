@@ -1,11 +1,10 @@
 // A client's access requests (Clients › client › Access Requests): the guide's queue. Rows
 // change live on accessRequestUpdated, through APPROVED to PROVISIONED, without a reload.
 import { Link } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../gql';
 import { useMe } from '../app/session';
 import { Loading, PageState, Status, relativeTime } from '../app/ui';
-import { useRefetchOn, useRefetchOnReconnect } from '../api/live';
+import { useLiveQuery } from '../api/live';
 import { RequestActionsMenu } from './RequestActionsMenu';
 
 const ClientAccessRequestsDocument = graphql(`
@@ -24,11 +23,15 @@ const ClientAccessRequestUpdatedDocument = graphql(`
 
 export function AccessRequestsTab({ clientId }: { clientId: string }) {
   const me = useMe();
-  const [{ data, error, fetching }, refetch] = useQuery({ query: ClientAccessRequestsDocument, variables: { clientId } });
-  const [live] = useSubscription({ query: ClientAccessRequestUpdatedDocument, variables: { clientId } });
-  const again = () => refetch({ requestPolicy: 'network-only' });
-  useRefetchOn(live.data, again);
-  useRefetchOnReconnect(again);
+  const {
+    result: { data, error, fetching },
+    refetch: again,
+  } = useLiveQuery({
+    query: ClientAccessRequestsDocument,
+    variables: { clientId },
+    subscription: ClientAccessRequestUpdatedDocument,
+    subscriptionVariables: { clientId },
+  });
   if (error && !data) return <PageState error={error} />;
   if (fetching && !data) return <Loading what="access requests" />;
   const rows = data?.accessRequests.nodes ?? [];
@@ -51,7 +54,7 @@ export function AccessRequestsTab({ clientId }: { clientId: string }) {
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.id} aria-label={`${r.requester.name}'s ${r.platform.name} request`}>
+          <tr key={r.id} id={`request-${r.id}`} aria-label={`${r.requester.name}'s ${r.platform.name} request`}>
             <td data-label="Requester">{r.requester.name}</td>
             <td data-label="Platform">{r.platform.name}</td>
             <td data-label="Identity type">{r.identityType}</td>

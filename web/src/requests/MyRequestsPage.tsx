@@ -1,9 +1,8 @@
 // A client user's own requests with live status and the reviewer's reason.
 import { Link } from 'react-router';
-import { useQuery, useSubscription } from 'urql';
 import { graphql } from '../gql';
 import { Loading, PageState, Status, relativeTime } from '../app/ui';
-import { useRefetchOn, useRefetchOnReconnect } from '../api/live';
+import { useLiveQuery } from '../api/live';
 
 const MyAccessRequestsDocument = graphql(`
   query MyAccessRequests {
@@ -20,11 +19,9 @@ const MyAccessRequestUpdatedDocument = graphql(`
 `);
 
 export function MyRequestsPage() {
-  const [{ data, error, fetching }, refetch] = useQuery({ query: MyAccessRequestsDocument });
-  const [live] = useSubscription({ query: MyAccessRequestUpdatedDocument });
-  const again = () => refetch({ requestPolicy: 'network-only' });
-  useRefetchOn(live.data, again);
-  useRefetchOnReconnect(again);
+  const {
+    result: { data, error, fetching },
+  } = useLiveQuery({ query: MyAccessRequestsDocument, subscription: MyAccessRequestUpdatedDocument });
   if (error && !data) return <PageState error={error} />;
   if (fetching && !data) return <Loading what="your requests" />;
   const rows = data?.accessRequests.nodes ?? [];

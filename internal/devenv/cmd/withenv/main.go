@@ -52,61 +52,24 @@ func main() {
 
 // run is main without os.Exit, for tests.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("withenv", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("dir", "", "folder for data, sockets and logs, kept between runs (default: a temp folder, removed afterwards)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: withenv [-dir D] -- command [args...]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
+	dir, command, code := parseArgs(args, stderr)
+	if command == nil {
+		return code
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil)).With("cmd", "withenv")
 
 	// Until the command runs, a signal aborts the start; afterwards it is
 	// forwarded to the command.
-	var (
-		mu      sync.Mutex
-		child   *os.Process
-		gotSig  os.Signal
-		sigs    = make(chan os.Signal, 8)
-		ctx, cc = context.WithCancel(context.Background())
-	)
-	defer cc()
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer func() {
-		signal.Stop(sigs) // no deliveries after it returns: closing is safe
-		close(sigs)
-	}()
-	go func() {
-		for sig := range sigs {
-			mu.Lock()
-			if child != nil {
-				// The command leads its own process group: signal all of
-				// it, as a terminal's Ctrl-C would.
-				if err := syscall.Kill(-child.Pid, sig.(syscall.Signal)); err != nil && !errors.Is(err, syscall.ESRCH) {
-					logger.Warn("forward signal", "signal", sig, "err", err)
-				}
-			} else if gotSig == nil {
-				gotSig = sig
-				cc()
-			}
-			mu.Unlock()
-		}
-	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sig := watchSignals(cancel, logger)
+	defer sig.stop()
 
-	env, err := devenv.Start(ctx, devenv.Options{Dir: *dir, Logger: logger})
+	env, err := devenv.Start(ctx, devenv.Options{Dir: dir, Logger: logger})
 	if err != nil {
 		logger.Error("start env", "err", err)
-		mu.Lock()
-		defer mu.Unlock()
-		if gotSig != nil {
-			return exitSignalsBase + int(gotSig.(syscall.Signal))
+		if code, ok := sig.aborted(); ok {
+			return code
 		}
 		return exitEnvFailed
 	}
@@ -116,7 +79,50 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}()
 
-	cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
+	cmd := newCommand(env, command, stdin, stdout, stderr)
+	// The command's parent-death signal fires when the thread that forked
+	// it exits (golang/go#27505), so keep that thread ours until the
+	// command has exited.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if code, ok, err := sig.start(cmd); ok {
+		return code
+	} else if err != nil {
+		logger.Error("run command", "err", err)
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+			return exitNotFound
+		}
+		return exitCannotRun
+	}
+	err = cmd.Wait()
+	sig.exited()
+	return exitCode(cmd.ProcessState, err)
+}
+
+// parseArgs parses withenv's flags and returns the data folder and the command to run, or no
+// command and the exit code of a usage error.
+func parseArgs(args []string, stderr io.Writer) (string, []string, int) {
+	fs := flag.NewFlagSet("withenv", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", "", "folder for data, sockets and logs, kept between runs (default: a temp folder, removed afterwards)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: withenv [-dir D] -- command [args...]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", nil, exitUsage
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return "", nil, exitUsage
+	}
+	return *dir, fs.Args(), 0
+}
+
+// newCommand is the command to run with env's addresses in its environment, leading its own
+// process group.
+func newCommand(env *devenv.Env, command []string, stdin io.Reader, stdout, stderr io.Writer) *exec.Cmd {
+	cmd := exec.Command(command[0], command[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.Env = withVars(os.Environ(), map[string]string{
 		"ACCESSHIVE_TEST_DATABASE_URL": env.DatabaseURL,
@@ -131,35 +137,86 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// against them.
 		Pdeathsig: syscall.SIGTERM,
 	}
+	return cmd
+}
 
-	// The command's parent-death signal fires when the thread that forked
-	// it exits (golang/go#27505), so keep that thread ours until the
-	// command has exited.
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	mu.Lock()
-	if gotSig != nil {
-		mu.Unlock()
-		return exitSignalsBase + int(gotSig.(syscall.Signal))
-	}
-	err = cmd.Start()
-	if err == nil {
-		child = cmd.Process
-	}
-	mu.Unlock()
-	if err != nil {
-		logger.Error("run command", "err", err)
-		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			return exitNotFound
+// signals handles withenv's signals: until the command runs, the first one aborts the start
+// (cancel); once it runs, each is forwarded to the command's process group.
+type signals struct {
+	mu     sync.Mutex
+	child  *os.Process
+	got    os.Signal
+	ch     chan os.Signal
+	cancel context.CancelFunc
+	logger *slog.Logger
+}
+
+func watchSignals(cancel context.CancelFunc, logger *slog.Logger) *signals {
+	s := &signals{ch: make(chan os.Signal, 8), cancel: cancel, logger: logger}
+	signal.Notify(s.ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	go func() {
+		for sig := range s.ch {
+			s.handle(sig)
 		}
-		return exitCannotRun
-	}
+	}()
+	return s
+}
 
-	err = cmd.Wait()
-	mu.Lock()
-	child = nil // the pid may be reused from now on
-	mu.Unlock()
-	return exitCode(cmd.ProcessState, err)
+func (s *signals) handle(sig os.Signal) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.child != nil {
+		// The command leads its own process group: signal all of
+		// it, as a terminal's Ctrl-C would.
+		if err := syscall.Kill(-s.child.Pid, sig.(syscall.Signal)); err != nil && !errors.Is(err, syscall.ESRCH) {
+			s.logger.Warn("forward signal", "signal", sig, "err", err)
+		}
+	} else if s.got == nil {
+		s.got = sig
+		s.cancel()
+	}
+}
+
+// stop ends the watch.
+func (s *signals) stop() {
+	signal.Stop(s.ch) // no deliveries after it returns: closing is safe
+	close(s.ch)
+}
+
+// aborted returns the exit code of a signal that aborted the start, if one did.
+func (s *signals) aborted() (int, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.abortedLocked()
+}
+
+func (s *signals) abortedLocked() (int, bool) {
+	if s.got == nil {
+		return 0, false
+	}
+	return exitSignalsBase + int(s.got.(syscall.Signal)), true
+}
+
+// start starts cmd unless a signal aborted the start (then its exit code and true), so that
+// from now on signals go to the command.
+func (s *signals) start(cmd *exec.Cmd) (int, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code, ok := s.abortedLocked(); ok {
+		return code, true, nil
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, false, err
+	}
+	s.child = cmd.Process
+	return 0, false, nil
+}
+
+// exited stops forwarding: the command's pid may be reused from now on.
+func (s *signals) exited() {
+	s.mu.Lock()
+	s.child = nil
+	s.mu.Unlock()
 }
 
 // exitCode turns the command's end into withenv's exit code.
