@@ -85,7 +85,7 @@ funclen: ## list functions over 60 lines outside tests and generated code (make 
 load: ## drive a running system (make run) with 16 clients for 20 s and print latencies
 	$(GO) run ./bench/load -c 16 -d 20s
 
-soak: withenv ## the long fault suites and SOAK_DURATION (default 1h) of mixed traffic (README "Fault suites and soak"), then make fuzz-long
+soak: withenv ## the long fault suites, SOAK_DURATION (default 1h) of mixed traffic and the long outage runs (README "Fault suites and soak"), then make fuzz-long
 	bench/soak/soak.sh
 	bench/soak/outages.sh
 	$(MAKE) fuzz-long
