@@ -53,8 +53,9 @@ fuzz-short: withenv ## run every Go fuzz target for $(FUZZTIME) (about 2 minutes
 fuzz-long: withenv ## run every Go fuzz target for $(SOAK_FUZZTIME) (about 25 minutes in all)
 	bin/withenv -- scripts/fuzz.sh $(SOAK_FUZZTIME)
 
-test-race: withenv ## make test under the race detector (CI runs it beside make test)
-	bin/withenv -- $(GO) test -race -p 2 -count=1 -timeout 80m $(PKGS)
+# -timeout bounds each package's test binary: a hang fails .ci/run well inside CI's 90 minutes.
+test-race: withenv ## the Go tests of make test under the race detector (.ci/run runs it after make test)
+	bin/withenv -- $(GO) test -race -p 2 -count=1 -timeout 45m $(PKGS)
 
 test-web: web-deps ## run the console's component tests (Vitest)
 	cd web && npx vitest run
@@ -84,7 +85,7 @@ funclen: ## list functions over 60 lines outside tests and generated code (make 
 load: ## drive a running system (make run) with 16 clients for 20 s and print latencies
 	$(GO) run ./bench/load -c 16 -d 20s
 
-soak: withenv ## the long fault suites and SOAK_DURATION (default 1h) of mixed traffic (README "Fault suites and soak"), then make fuzz-long
+soak: withenv ## the long fault suites, SOAK_DURATION (default 1h) of mixed traffic and the long outage runs (README "Fault suites and soak"), then make fuzz-long
 	bench/soak/soak.sh
 	bench/soak/outages.sh
 	$(MAKE) fuzz-long

@@ -1,33 +1,52 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target of the module for a while each (default 4s): `make fuzz-short`
 # (part of `make test`) and `make fuzz-long` (part of `make soak`). The GraphQL targets in
-# internal/e2e need PostgreSQL and Redis: run this under bin/withenv.
+# internal/e2e need PostgreSQL and Redis: run this under bin/withenv. A second argument, a
+# regular expression, runs only the targets whose names match it (e.g. '^FuzzGraphQL').
 #
 # A failure leaves the failing input in the package's testdata/fuzz/<Target>/ and stops the
 # run; commit that file with the fix, so the input stays a seed for good.
 set -euo pipefail
 fuzztime="${1:-4s}"
+only="${2:-}"
+GO="${GO:-go}"
 cd "$(dirname "$0")/.."
 targets=$(grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . | sed -E 's#^\./(.*)/[^/]+:func (Fuzz[A-Za-z0-9_]+).*#\1 \2#' | sort)
+if [ -n "$only" ]; then
+	targets=$(awk -v re="$only" '$2 ~ re' <<<"$targets")
+fi
 if [ -z "$targets" ]; then
 	echo "fuzz.sh: no fuzz targets found" >&2
 	exit 1
 fi
+
+# engine_timeout says whether a failed run's log ($1) is only Go's fuzzing coordinator giving up
+# on a worker still busy (minimizing a new input) when a short -fuzztime ends: it then reports
+# "context deadline exceeded" on a line of its own, with no failing input, no failing seed, no
+# failed assertion and no panic. That is the tool, not the code. Anything else is a real
+# failure, even when its message mentions a deadline: an input written under testdata/fuzz, a
+# seed that fails, testify's "Error Trace", a panic. (t.Error's own lines start with
+# file:line, so they never are the bare line.)
+engine_timeout() {
+	grep -qxE '[[:space:]]*context deadline exceeded' "$1" &&
+		! grep -qE 'Failing input written|seed corpus entry|Error Trace|panic:' "$1"
+}
+
 start=$(date +%s)
 while read -r pkg name; do
 	echo "== fuzz ${pkg} ${name} (${fuzztime})"
 	# -parallel 1: one fuzzing worker (the machine's cores are shared with the rest of the suite).
 	log=$(mktemp)
-	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "${fuzztime}" -parallel 1 "./${pkg}" 2>&1 | tee "$log"; then
-		# Go's fuzzing coordinator sometimes gives up on a worker still busy (minimizing a new
-		# input) when a short -fuzztime ends, and reports only "context deadline exceeded",
-		# with no failing input. That is the tool, not the code: run the target once more.
-		# A real failure writes its input under testdata/fuzz and is never retried.
-		if grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written' "$log"; then
+	if ! "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "${fuzztime}" -parallel 1 "./${pkg}" 2>&1 | tee "$log"; then
+		if engine_timeout "$log"; then
+			# Once more; a second failure of any kind ends the run.
 			echo "== fuzz ${pkg} ${name}: the fuzzing engine timed out without a failing input; once more"
-			go test -run '^$' -fuzz "^${name}\$" -fuzztime "${fuzztime}" -parallel 1 "./${pkg}"
+			rm -f "$log"
+			"$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "${fuzztime}" -parallel 1 "./${pkg}" ||
+				{ echo "fuzz.sh: ${pkg} ${name} failed" >&2; exit 1; }
 		else
 			rm -f "$log"
+			echo "fuzz.sh: ${pkg} ${name} failed" >&2
 			exit 1
 		fi
 	fi

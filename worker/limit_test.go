@@ -54,21 +54,45 @@ func TestAgencyLimiter(t *testing.T) {
 	d.release()
 }
 
+// TestAgencyLimiterRenewsLeases: a running task's lease is renewed, so it still holds its slot
+// once Redis' clock has passed the lease's first expiry, and release frees it. The test waits
+// on Redis' clock and on the renewals it sees, not on sleeps of its own; the limiter's only
+// timing is its own design (a renewal every ttl/3 of a ttl-long lease).
 func TestAgencyLimiterRenewsLeases(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	rdb := testenv.Redis(t)
-	l := newAgencyLimiter(rdb, testenv.Prefix(t), 1, 150*time.Millisecond, testLogger())
+	const ttl = 2 * time.Second
+	l := newAgencyLimiter(rdb, testenv.Prefix(t), 1, ttl, testLogger())
 	agency := uuid.New()
 
 	held, err := l.acquire(ctx, agency)
 	require.NoError(t, err)
 	require.NotNil(t, held)
-	time.Sleep(400 * time.Millisecond) // well past the TTL: only renewal keeps the slot
+	expiry := func() float64 {
+		score, err := rdb.ZScore(ctx, held.key, held.token).Result()
+		require.NoError(t, err, "the lease is gone from its agency's set")
+		return score
+	}
+	firstExpiry := expiry()
+	renewals := 0
+	for last := firstExpiry; ; time.Sleep(ttl / 20) {
+		now, err := rdb.Time(ctx).Result()
+		require.NoError(t, err)
+		if float64(now.UnixMilli()) > firstExpiry {
+			break
+		}
+		if e := expiry(); e > last {
+			renewals, last = renewals+1, e
+		}
+	}
+	require.Positive(t, renewals, "the lease was renewed before its first expiry")
 	busy, err := l.acquire(ctx, agency)
 	require.NoError(t, err)
-	require.Nil(t, busy)
+	require.Nil(t, busy, "the renewed lease still holds the only slot")
+
 	held.release()
+	require.ErrorIs(t, rdb.ZScore(ctx, held.key, held.token).Err(), redis.Nil, "release removes the lease")
 	free, err := l.acquire(ctx, agency)
 	require.NoError(t, err)
 	require.NotNil(t, free)

@@ -134,10 +134,11 @@ func (b *bundle) enqueue(t *testing.T, typ job.Type, input any) *job.Record {
 	return rec
 }
 
-// waitFor polls cond until it holds, failing the test after a while.
+// waitFor polls cond until it holds, failing the test after a while: a bound on a hang, not a
+// speed check, so it is generous for a loaded machine.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -156,6 +157,21 @@ func (b *bundle) waitStatus(t *testing.T, id uuid.UUID, status job.Status) *job.
 		require.NoError(t, err)
 		return rec.Status == status
 	})
+	return rec
+}
+
+// waitEvent waits until the last event published for the job carries status, and returns the
+// record. The worker publishes after it has committed the record and counted it in its
+// metrics, so from then on the record, the metrics and the events agree; waitStatus alone can
+// return between the commit and the publication.
+func (b *bundle) waitEvent(t *testing.T, id uuid.UUID, status job.Status) *job.Record {
+	t.Helper()
+	waitFor(t, "job "+string(status)+" event", func() bool {
+		views := jobViews(t, b.events, id)
+		return len(views) > 0 && views[len(views)-1].Status == status
+	})
+	rec, err := job.Load(context.Background(), b.db, id)
+	require.NoError(t, err)
 	return rec
 }
 
@@ -206,7 +222,8 @@ func TestWorkerRunsRecordedJob(t *testing.T) {
 	run(t, w)
 
 	queued := b.enqueue(t, job.TypeSendNotification, map[string]string{"to": "alice@acme.test"})
-	rec := b.waitStatus(t, queued.ID, job.StatusSucceeded)
+	rec := b.waitEvent(t, queued.ID, job.StatusSucceeded)
+	require.Equal(t, job.StatusSucceeded, rec.Status)
 
 	require.JSONEq(t, `{"sentTo":"alice@acme.test"}`, string(rec.Result))
 	require.Equal(t, 1, rec.Attempts)
@@ -249,7 +266,8 @@ func TestWorkerRetriesThenSucceeds(t *testing.T) {
 	run(t, w)
 
 	queued := b.enqueue(t, job.TypeSendNotification, nil)
-	rec := b.waitStatus(t, queued.ID, job.StatusSucceeded)
+	rec := b.waitEvent(t, queued.ID, job.StatusSucceeded)
+	require.Equal(t, job.StatusSucceeded, rec.Status)
 	require.Equal(t, 3, rec.Attempts)
 	require.Empty(t, rec.Error)
 	require.JSONEq(t, `"sent"`, string(rec.Result))

@@ -8,8 +8,11 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
+	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/e2e"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
@@ -863,11 +866,13 @@ func TestVaultRewrapMovesEverySecretToTheNewestKey(t *testing.T) {
 		WrappedKey []byte    `bun:"wrapped_key"`
 		Ciphertext []byte    `bun:"ciphertext"`
 	}
-	secrets := func() []secret {
+	secretsIn := func(idb bun.IDB) []secret {
 		var out []secret
-		require.NoError(t, sys.DB.NewSelect().Table("secrets").Column("agency_id", "owner_id", "purpose", "key_id", "wrapped_key", "ciphertext").OrderExpr("id").Scan(ctx, &out))
+		require.NoError(t, idb.NewSelect().Table("secrets").Column("agency_id", "owner_id", "purpose", "key_id", "wrapped_key", "ciphertext").
+			Comment(tenant.AllAgencies("the rewrap moves every agency's secrets")).OrderExpr("id").Scan(ctx, &out))
 		return out
 	}
+	secrets := func() []secret { return secretsIn(sys.DB) }
 	keyIDs := func(ss []secret) map[string]int {
 		m := map[string]int{}
 		for _, s := range ss {
@@ -875,23 +880,38 @@ func TestVaultRewrapMovesEverySecretToTheNewestKey(t *testing.T) {
 		}
 		return m
 	}
+	rewrapJobs := func() int {
+		return countRows(t, sys, `/* `+tenant.AllAgencies("the rewrap job is system-wide")+` */ SELECT count(*) FROM jobs WHERE type = 'REWRAP_VAULT'`)
+	}
 	before := secrets()
 	require.Len(t, before, len(want))
 	require.Equal(t, map[string]int{"test-1": len(want)}, keyIDs(before), "new secrets are sealed under the newest key")
+	require.Zero(t, rewrapJobs(), "nothing to rewrap yet")
 
 	// Simulate secrets sealed before test-1 was configured: re-seal each under test-0 alone.
+	// The worker's own periodic check (on the wall clock's 10-minute ticks) may enqueue a rewrap
+	// as soon as this commits, so the snapshot and the checks of the old state are taken in the
+	// re-sealing transaction, and what follows holds whichever of the two enqueues the job.
 	oldStore := vault.NewStore(oldOnly)
-	for _, s := range before {
-		pt, err := sys.Apps[0].Vault.Get(ctx, sys.DB, s.AgencyID, s.OwnerID, s.Purpose)
+	var old []secret
+	require.NoError(t, db.InTx(ctx, sys.DB, func(ctx context.Context, tx bun.Tx) error {
+		for _, s := range before {
+			pt, err := sys.Apps[0].Vault.Get(ctx, tx, s.AgencyID, s.OwnerID, s.Purpose)
+			require.NoError(t, err)
+			require.NoError(t, oldStore.Put(ctx, tx, s.AgencyID, s.OwnerID, s.Purpose, pt))
+		}
+		old = secretsIn(tx)
+		require.Equal(t, map[string]int{"test-0": len(want)}, keyIDs(old))
+		need, err := vault.NeedsRewrap(ctx, tx, sys.Keys)
 		require.NoError(t, err)
-		require.NoError(t, oldStore.Put(ctx, sys.DB, s.AgencyID, s.OwnerID, s.Purpose, pt))
-	}
-	old := secrets()
-	require.Equal(t, map[string]int{"test-0": len(want)}, keyIDs(old))
-	need, err := vault.NeedsRewrap(ctx, sys.DB, sys.Keys)
-	require.NoError(t, err)
-	require.True(t, need)
-	// The keyring still opens them.
+		require.True(t, need)
+		// The keyring still opens them.
+		for _, s := range old {
+			_, err := sys.Apps[0].Vault.Get(ctx, tx, s.AgencyID, s.OwnerID, s.Purpose)
+			require.NoError(t, err)
+		}
+		return nil
+	}))
 	for id, fields := range want {
 		got := vReveal(t, admin, id)
 		for f, v := range fields {
@@ -899,11 +919,8 @@ func TestVaultRewrapMovesEverySecretToTheNewestKey(t *testing.T) {
 		}
 	}
 
-	// The periodic check enqueues one REWRAP_VAULT job; the worker runs it.
-	rewrapJobs := func() int {
-		return countRows(t, sys, `SELECT count(*) FROM jobs WHERE type = 'REWRAP_VAULT'`)
-	}
-	require.Zero(t, rewrapJobs())
+	// The periodic check enqueues one REWRAP_VAULT job (this call, or the worker's own tick if it
+	// came first: then this one finds the job queued, running or done); the worker runs it.
 	require.NoError(t, sys.Apps[0].EnqueueRewrapIfNeeded(ctx))
 	require.Equal(t, 1, rewrapJobs())
 	var job struct {
@@ -915,6 +932,7 @@ func TestVaultRewrapMovesEverySecretToTheNewestKey(t *testing.T) {
 	}
 	e2e.Eventually(t, 20*time.Second, func() bool {
 		require.NoError(t, sys.DB.NewSelect().Table("jobs").ColumnExpr("status, attempts, input::text AS input, coalesce(result::text, '') AS result, error").
+			Comment(tenant.AllAgencies("the rewrap job is system-wide")).
 			Where("type = 'REWRAP_VAULT'").Scan(ctx, &job))
 		require.NotEqual(t, "FAILED", job.Status, "rewrap failed: %s", job.Error)
 		return job.Status == "SUCCEEDED"
@@ -953,7 +971,7 @@ func TestVaultRewrapMovesEverySecretToTheNewestKey(t *testing.T) {
 	require.Equal(t, "rewrap-Pa55-1", vReveal(t, alice, acmeExtID)["password"])
 
 	// Nothing is left to do: a second check enqueues nothing.
-	need, err = vault.NeedsRewrap(ctx, sys.DB, sys.Keys)
+	need, err := vault.NeedsRewrap(ctx, sys.DB, sys.Keys)
 	require.NoError(t, err)
 	require.False(t, need)
 	require.NoError(t, sys.Apps[0].EnqueueRewrapIfNeeded(ctx))

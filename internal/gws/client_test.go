@@ -51,7 +51,7 @@ func config(ts *httptest.Server) gws.Config {
 
 // setup starts a fake Directory API and a client for it, without rate
 // limiting unless a test passes a limiter. edit may adjust the config.
-func setup(tb testing.TB, limiter *rate.Limiter, edit ...func(*gws.Config)) bundle {
+func setup(tb testing.TB, limiter gws.Limiter, edit ...func(*gws.Config)) bundle {
 	tb.Helper()
 	srv := fake.New(fake.Options{})
 	ts := httptest.NewServer(srv)
@@ -540,37 +540,55 @@ func TestReconcile(t *testing.T) {
 	require.Equal(t, gws.MismatchMissing, got[len(got)-1].Kind, "missing users come last")
 }
 
+// countingLimiter stands for the agency's limiter: it counts the waits a Client makes and,
+// while closed, holds every Wait until its context ends, as an exhausted limiter does.
+type countingLimiter struct {
+	waits  atomic.Int32
+	closed atomic.Bool
+}
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.waits.Add(1)
+	if l.closed.Load() {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return nil
+}
+
+// TestLimiterThrottles: every request, and every retry of one, waits on the agency's limiter
+// before it is sent, and a context that ends during that wait stops the call with nothing sent.
+// (The limiter's own pacing is rate.Limiter's; TestLimitersPerAgency checks its rate.)
 func TestLimiterThrottles(t *testing.T) {
 	t.Parallel()
-	// 600 queries a minute, no burst: one request every 100ms.
-	lim := rate.NewLimiter(rate.Limit(600.0/60), 1)
+	lim := &countingLimiter{}
 	b := setup(t, lim)
 	require.NoError(t, b.fake.SeedUsers(1, "", managedOU))
 	ctx := t.Context()
 
-	start := time.Now()
 	for range 5 {
 		_, err := b.client.Get(ctx, "user000001@"+domain)
 		require.NoError(t, err)
 	}
-	require.GreaterOrEqual(t, time.Since(start), 380*time.Millisecond, "5 calls at 10/s wait for 4 tokens")
+	require.Equal(t, int32(5), lim.waits.Load(), "one wait per request")
+	require.Equal(t, 5, b.fake.Calls()[fake.CallGet])
 
-	// Retries wait on the limiter too. The token a slow machine saved up meanwhile is taken
-	// first, so that each of the three attempts waits for one of its own.
+	// Retries wait on the limiter too.
 	b.fake.FailNext(2, http.StatusServiceUnavailable, "")
-	require.NoError(t, lim.Wait(ctx))
-	start = time.Now()
 	_, err := b.client.Get(ctx, "user000001@"+domain)
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, time.Since(start), 280*time.Millisecond, "3 attempts wait for 3 tokens")
+	require.Equal(t, int32(5+3), lim.waits.Load(), "3 attempts wait 3 times")
+	require.Equal(t, 5+3, b.fake.Calls()[fake.CallGet])
 
-	// A context that ends while waiting stops the call.
+	// A context that ends while waiting stops the call before anything is sent.
+	lim.closed.Store(true)
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
-	_, _ = b.client.Get(short, "user000001@"+domain)
 	_, err = b.client.Get(short, "user000001@"+domain)
-	require.Error(t, err)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.False(t, gws.IsPermanent(err))
+	require.Equal(t, int32(5+3+1), lim.waits.Load())
+	require.Equal(t, 5+3, b.fake.Calls()[fake.CallGet], "nothing sent past a closed limiter")
 }
 
 func TestLimitersPerAgency(t *testing.T) {
@@ -615,17 +633,19 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 	t.Parallel()
 	b := setup(t, nil, func(c *gws.Config) { c.MaxRetries = 1 })
 	gws.SetAttemptTimeout(b.client, 30*time.Millisecond)
-	b.fake.SetLatency(300 * time.Millisecond)
+	// The directory answers every request, successfully, but only after a second, and the call's
+	// own context has no deadline: the only way this call can fail is the attempt timeout
+	// cutting each attempt short. (The fake still holds each request for the second, so the
+	// test's end waits for it.)
+	b.fake.SetLatency(time.Second)
 
-	start := time.Now()
 	pw := newPassword()
 	err := b.client.SetPassword(t.Context(), "someone@"+domain, pw)
-	require.Error(t, err)
+	require.Error(t, err, "attempts are cut short, not waited out")
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.False(t, gws.IsPermanent(err))
 	requireNoSecret(t, err, pw)
-	require.Less(t, time.Since(start), 250*time.Millisecond, "attempts are cut short, not waited out")
-	require.Equal(t, 2, b.fake.Calls()[fake.CallPatch])
+	require.Equal(t, 2, b.fake.Calls()[fake.CallPatch], "the timed-out attempt is retried once")
 }
 
 func TestContextEndsRetries(t *testing.T) {
