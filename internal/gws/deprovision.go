@@ -111,7 +111,7 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 		if err := identity.SetPlatformStatuses(ctx, tx, agencyID, cur.ID, identity.ProviderStatusRemoved); err != nil {
 			return err
 		}
-		_, err = identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateDeleted, "")
+		_, err = s.identities.Transition(ctx, tx, agencyID, cur.ID, identity.StateDeleted, "")
 		return err
 	})
 	if err != nil {

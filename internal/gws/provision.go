@@ -120,7 +120,7 @@ func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in Provisio
 		case ident.State == identity.StateProvisioned:
 			status = DirectoryRepairing
 		case ident.State == identity.StatePending || ident.State == identity.StateProvisioning:
-			if ident, err = identity.Transition(ctx, tx, agencyID, ident.ID, identity.StateProvisioning, ident.LastError); err != nil {
+			if ident, err = s.identities.Transition(ctx, tx, agencyID, ident.ID, identity.StateProvisioning, ident.LastError); err != nil {
 				return permanentFault(err)
 			}
 			moved = true
@@ -165,14 +165,14 @@ func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in Provisio
 		case identity.StateProvisioning, identity.StateFailed:
 			// FAILED: the watchdog gave up on this run, yet the user exists and is ours.
 			if cur.State == identity.StateFailed {
-				if _, err := identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioning, ""); err != nil {
+				if _, err := s.identities.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioning, ""); err != nil {
 					return err
 				}
 			}
 			if err := identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, cur.Platform(), platformReady, "", ""); err != nil {
 				return err
 			}
-			if _, err := identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioned, ""); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioned, ""); err != nil {
 				return err
 			}
 		case identity.StateProvisioned:
@@ -280,12 +280,12 @@ func (s *Service) provisionFailed(ctx context.Context, ident *identity.Identity,
 		status := DirectoryProvisioning
 		switch {
 		case cur.State == identity.StateProvisioning && giveUp:
-			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
 				return err
 			}
 			status = DirectoryFailed
 		case cur.State == identity.StateProvisioning:
-			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateProvisioning, "retrying: "+reason); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateProvisioning, "retrying: "+reason); err != nil {
 				return err
 			}
 		case cur.State == identity.StateProvisioned && repair:
@@ -376,7 +376,7 @@ func (s *Service) RetryProvisioning(ctx context.Context, actor *auth.Actor, iden
 			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot be retried: only FAILED or stuck PROVISIONING identities can", ident.State), ident.ID.String())
 		}
 		from := ident.State
-		if _, err := identity.Transition(ctx, tx, actor.AgencyID, ident.ID, identity.StateProvisioning, ""); err != nil {
+		if _, err := s.identities.Transition(ctx, tx, actor.AgencyID, ident.ID, identity.StateProvisioning, ""); err != nil {
 			return err
 		}
 		if err := identity.SetProviderStatus(ctx, tx, actor.AgencyID, ident.ID, identity.ProviderGWSDirectory, DirectoryProvisioning, "", ""); err != nil {
@@ -431,7 +431,7 @@ func (s *Service) MarkStuck(ctx context.Context) (int, error) {
 			if active, _, err := identity.ActiveProvisioningJob(ctx, tx, cur.AgencyID, cur.ID); err != nil || active != uuid.Nil {
 				return err
 			}
-			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
 				return err
 			}
 			marked = true

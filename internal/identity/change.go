@@ -32,8 +32,9 @@ func lockForUpdate(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) (*Id
 }
 
 // Transition moves an identity to a new state through the state machine, recording lastError
-// (empty clears it), within tx. Workers and resolvers both come through here.
-func Transition(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID, to State, lastError string) (*Identity, error) {
+// (empty clears it), within tx, and tells the service's Follower in the same transaction.
+// Workers and resolvers both come through here.
+func (s *Service) Transition(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID, to State, lastError string) (*Identity, error) {
 	ident, err := lockForUpdate(ctx, tx, agencyID, id)
 	if err != nil {
 		return nil, err
@@ -47,6 +48,9 @@ func Transition(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID, to Stat
 		Returning("*").Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("identity: transition: %w", err)
+	}
+	if err := s.followed(ctx, tx, ident); err != nil {
+		return nil, err
 	}
 	return ident, nil
 }
@@ -106,7 +110,7 @@ func (s *Service) Delete(ctx context.Context, actor *auth.Actor, id uuid.UUID) (
 	var ident *Identity
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if ident, err = Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, ""); err != nil {
+		if ident, err = s.Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, ""); err != nil {
 			return err
 		}
 		if err := SetPlatformStatuses(ctx, tx, actor.AgencyID, id, ProviderStatusRemoving); err != nil {
@@ -140,7 +144,7 @@ func (s *Service) DeprovisionClientInTx(ctx context.Context, tx bun.IDB, actor *
 	}
 	out := make([]*Identity, 0, len(ids))
 	for _, id := range ids {
-		ident, err := Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, "")
+		ident, err := s.Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, "")
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +186,7 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, id uuid.UUID) (map[
 		if err := SetPlatformStatuses(ctx, tx, agencyID, id, ProviderStatusRemoved); err != nil {
 			return err
 		}
-		_, err = Transition(ctx, tx, agencyID, id, StateDeleted, "")
+		_, err = s.Transition(ctx, tx, agencyID, id, StateDeleted, "")
 		return err
 	})
 	if err != nil {
@@ -317,10 +321,10 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 			return fmt.Errorf("identity: stamp credentials: %w", err)
 		}
 		if ident.State == StatePending || ident.State == StateFailed {
-			if _, err := Transition(ctx, tx, agencyID, id, StateProvisioning, ""); err != nil {
+			if _, err := s.Transition(ctx, tx, agencyID, id, StateProvisioning, ""); err != nil {
 				return err
 			}
-			if _, err := Transition(ctx, tx, agencyID, id, StateProvisioned, ""); err != nil {
+			if _, err := s.Transition(ctx, tx, agencyID, id, StateProvisioned, ""); err != nil {
 				return err
 			}
 			if err := SetProviderStatus(ctx, tx, agencyID, id, providerOf(ident), "CONFIGURED", "", ""); err != nil {

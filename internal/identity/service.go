@@ -41,6 +41,8 @@ type Service struct {
 	vault  *vault.Store
 	events event.Publisher
 	log    *slog.Logger
+	// follower follows every state change (Follow).
+	follower Follower
 	// ProvisionManaged, when set, enqueues the GWS provisioning job for new MANAGED_GWS
 	// identities; without it they wait in PENDING.
 	ProvisionManaged bool

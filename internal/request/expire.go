@@ -9,8 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
-	"github.com/accesshive/accesshive/internal/audit"
-	"github.com/accesshive/accesshive/internal/job"
+		"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/notify"
 )
 
@@ -35,29 +34,19 @@ type ExpiryResult struct {
 }
 
 // expire moves a locked PENDING request to EXPIRED inside tx and notifies its requester.
-func (s *Service) expire(ctx context.Context, tx bun.IDB, r *Request, a *after) error {
-	if err := s.move(ctx, tx, r, StatusExpired, nil); err != nil {
-		return err
-	}
-	if err := audit.Record(ctx, tx, systemActor(r.AgencyID), KindExpired, "access_request", r.ID, map[string]any{"expiresAt": r.ExpiresAt}); err != nil {
-		return err
-	}
-	view, err := load(ctx, tx, r.AgencyID, r.ID)
-	if err != nil {
-		return err
-	}
-	n, err := s.notifyRequester(ctx, tx, view, notify.Notification{
-		Kind:  NoteExpired,
-		Title: fmt.Sprintf("Your access request for %s expired", view.PlatformName),
-		Body: fmt.Sprintf("Nobody decided on your request for access to %s (identity type %s) before it expired at %s. You may submit a new request.",
-			view.PlatformName, r.IdentityType, r.ExpiresAt.Format(time.RFC1123)),
+func (s *Service) expire(ctx context.Context, tx bun.IDB, r *Request) error {
+	_, err := s.apply(ctx, tx, r, step{
+		to: StatusExpired, kind: KindExpired, data: map[string]any{"expiresAt": r.ExpiresAt},
+		note: func(view *Request) notify.Notification {
+			return notify.Notification{
+				Kind:  NoteExpired,
+				Title: fmt.Sprintf("Your access request for %s expired", view.PlatformName),
+				Body: fmt.Sprintf("Nobody decided on your request for access to %s (identity type %s) before it expired at %s. You may submit a new request.",
+					view.PlatformName, view.IdentityType, view.ExpiresAt.Format(time.RFC1123)),
+			}
+		},
 	})
-	if err != nil {
-		return err
-	}
-	a.note(n)
-	a.requests = append(a.requests, r)
-	return nil
+	return err
 }
 
 // ExpireDue runs the expiry schedule for one agency, or for every agency when agencyID is
@@ -91,7 +80,7 @@ func (s *Service) ExpireDue(ctx context.Context, agencyID uuid.UUID) (expired, r
 }
 
 func (s *Service) expireBatch(ctx context.Context, agencyID uuid.UUID) (int, error) {
-	var a after
+	var n int
 	now := s.now()
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var rs []Request
@@ -103,17 +92,17 @@ func (s *Service) expireBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 			return fmt.Errorf("request: due requests: %w", err)
 		}
 		for i := range rs {
-			if err := s.expire(ctx, tx, &rs[i], &a); err != nil {
+			if err := s.expire(ctx, tx, &rs[i]); err != nil {
 				return err
 			}
 		}
+		n = len(rs)
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	s.announce(ctx, &a)
-	return len(a.requests), nil
+	return n, nil
 }
 
 // remindDue adds the condition "PENDING, not reminded yet, within its reminder window" to q.
@@ -126,10 +115,7 @@ func remindDue(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
 }
 
 func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, error) {
-	var (
-		a     after
-		count int
-	)
+	var count int
 	now := s.now()
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var rs []Request
@@ -160,7 +146,7 @@ func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 			if err != nil {
 				return err
 			}
-			a.note(ns...)
+			db.AfterCommit(ctx, func(ctx context.Context) { s.notifier.Published(ctx, ns...) })
 			count++
 		}
 		return nil
@@ -168,7 +154,6 @@ func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 	if err != nil {
 		return 0, err
 	}
-	s.announce(ctx, &a)
 	return count, nil
 }
 

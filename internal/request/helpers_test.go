@@ -82,6 +82,7 @@ func setup(t *testing.T) *bundle {
 	sender := notify.NewCaptureSender(nil)
 	notifier := notify.New(bdb, rec, sender, nil)
 	svc := request.NewService(bdb, idents, notifier, rec, nil)
+	idents.Follow(svc)
 	clk := &clock{now: time.Now().UTC()}
 	svc.Now = clk.Now
 	return &bundle{db: bdb, seed: seed, events: rec, sender: sender, notifier: notifier, idents: idents, svc: svc, clock: clk}

@@ -26,6 +26,7 @@ import (
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/page"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Limits of a request's free text.
@@ -139,19 +140,11 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// scope narrows an access-requests query to what the actor may see: its agency, and for a
-// client user its own client. Every actor-facing read goes through it.
-func scope(q *bun.SelectQuery, actor *auth.Actor) *bun.SelectQuery {
-	q = q.Where("ar.agency_id = ?", actor.AgencyID)
-	if actor.Role == auth.RoleClientUser {
-		q = q.Where("ar.client_id = ?", actor.ClientID)
-	}
-	return q
-}
-
-// selectView selects requests with the names and identity state a reader needs.
-func selectView(idb bun.IDB, dst any) *bun.SelectQuery {
-	return idb.NewSelect().Model(dst).ColumnExpr("ar.*").
+// selectView selects requests of sc with the names and identity state a reader needs. The
+// joined names are a read model of the list a reviewer sees: one statement per page rather than
+// one call per row to the packages owning users, clients and identities.
+func selectView(sc tenant.Scope, idb bun.IDB, dst any) *bun.SelectQuery {
+	return sc.Select(idb, dst).ColumnExpr("ar.*").
 		ColumnExpr("u.name AS requester_name, c.name AS client_name, p.name AS platform_name").
 		ColumnExpr("i.provisioning_state AS identity_state, i.last_error AS identity_last_error").
 		Join("JOIN users AS u ON u.agency_id = ar.agency_id AND u.id = ar.requester_id").
@@ -163,7 +156,7 @@ func selectView(idb bun.IDB, dst any) *bun.SelectQuery {
 // load reads one request of an agency with its joined names (workers and after-commit reads).
 func load(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Request, error) {
 	r := new(Request)
-	err := selectView(idb, r).Where("ar.agency_id = ? AND ar.id = ?", agencyID, id).Scan(ctx)
+	err := selectView(tenant.Agency(agencyID), idb, r).Where("ar.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
@@ -176,7 +169,7 @@ func load(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Request, e
 // lock loads a request of an agency under a row lock, for a status change.
 func lock(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) (*Request, error) {
 	r := new(Request)
-	err := tx.NewSelect().Model(r).Where("ar.agency_id = ? AND ar.id = ?", agencyID, id).For("UPDATE").Scan(ctx)
+	err := tenant.Agency(agencyID).Select(tx, r).Where("ar.id = ?", id).For("UPDATE").Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
@@ -184,27 +177,6 @@ func lock(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) (*Request, er
 		return nil, fmt.Errorf("request: lock: %w", err)
 	}
 	return r, nil
-}
-
-// move changes a locked request's status through the state machine (CheckTransition) and
-// applies set to the update. The update is also conditional on the status read under the lock.
-func (s *Service) move(ctx context.Context, tx bun.IDB, r *Request, to Status, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
-	if err := CheckTransition(r.ID.String(), r.Status, to); err != nil {
-		return err
-	}
-	from := r.Status
-	q := tx.NewUpdate().Model(r).WherePK().Where("status = ?", from).
-		Set("status = ?", to).Set("updated_at = ?", s.now())
-	if set != nil {
-		q = set(q)
-	}
-	if _, err := q.Returning("*").Exec(ctx); err != nil {
-		return fmt.Errorf("request: move %s → %s: %w", from, to, err)
-	}
-	if r.Status != to {
-		return fault.Conflict(fmt.Sprintf("the access request changed while it was being moved from %s", from), r.ID.String())
-	}
-	return nil
 }
 
 // SubmitInput is what submitAccessRequest takes. A role template fills the platform, the
@@ -356,7 +328,7 @@ func (s *Service) Get(ctx context.Context, actor *auth.Actor, id uuid.UUID) (*Re
 		return nil, err
 	}
 	r := new(Request)
-	err := scope(selectView(s.db, r), actor).Where("ar.id = ?", id).Scan(ctx)
+	err := selectView(actor.Tenant(), s.db, r).Where("ar.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
@@ -385,7 +357,6 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 		return page.Result[Request]{}, fault.Invalid("status", "unknown access request status")
 	}
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = scope(q, actor)
 		if clientID != nil {
 			q = q.Where("ar.client_id = ?", *clientID)
 		}
@@ -395,14 +366,14 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 		return q
 	}
 	var items []Request
-	q, first, err := page.Apply(filter(selectView(s.db, &items)), "ar", args)
+	q, first, err := page.Apply(filter(selectView(actor.Tenant(), s.db, &items)), "ar", args)
 	if err != nil {
 		return page.Result[Request]{}, err
 	}
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[Request]{}, fmt.Errorf("request: list: %w", err)
 	}
-	total, err := filter(s.db.NewSelect().Model((*Request)(nil))).Count(ctx)
+	total, err := filter(actor.Tenant().Select(s.db, (*Request)(nil))).Count(ctx)
 	if err != nil {
 		return page.Result[Request]{}, fmt.Errorf("request: count: %w", err)
 	}
