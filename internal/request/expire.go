@@ -9,7 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
-		"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/notify"
 )
 

@@ -9,10 +9,10 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/agency"
-	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // KindClosedByOffboarding is the audit kind of a request closed because its client was offboarded.

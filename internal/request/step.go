@@ -7,9 +7,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
-	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/tenant"
 )
