@@ -15,18 +15,29 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
 // lockForUpdate loads an identity of the agency under a row lock.
 func lockForUpdate(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) (*Identity, error) {
+	return Find(ctx, tx, tenant.Agency(agencyID), id, "UPDATE")
+}
+
+// Find returns an identity of sc (without its provider statuses), or NOT_FOUND; lock, unless
+// empty, is the row lock to take ("UPDATE", "SHARE").
+func Find(ctx context.Context, idb bun.IDB, sc tenant.Scope, id uuid.UUID, lock string) (*Identity, error) {
 	ident := new(Identity)
-	err := tx.NewSelect().Model(ident).Where("i.agency_id = ? AND i.id = ?", agencyID, id).For("UPDATE").Scan(ctx)
+	q := sc.Select(idb, ident).Where("i.id = ?", id)
+	if lock != "" {
+		q = q.For(lock)
+	}
+	err := q.Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("identity")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("identity: lock: %w", err)
+		return nil, fmt.Errorf("identity: find: %w", err)
 	}
 	return ident, nil
 }
@@ -42,7 +53,7 @@ func (s *Service) Transition(ctx context.Context, tx bun.IDB, agencyID, id uuid.
 	if err := CheckTransition(ident.State, to); err != nil {
 		return nil, err
 	}
-	_, err = tx.NewUpdate().Model(ident).WherePK().
+	_, err = tenant.Agency(agencyID).Update(tx, ident).WherePK().
 		Set("provisioning_state = ?", to).Set("last_error = ?", lastError).
 		Set("state_changed_at = clock_timestamp()").Set("updated_at = clock_timestamp()").
 		Returning("*").Exec(ctx)
@@ -79,8 +90,8 @@ const (
 // SetPlatformStatuses records status on every provider status of the identity but the
 // directory's: deleting an identity must not leave its platform saying CONFIGURED.
 func SetPlatformStatuses(ctx context.Context, tx bun.IDB, agencyID, identityID uuid.UUID, status string) error {
-	_, err := tx.NewUpdate().Model((*ProviderStatus)(nil)).
-		Where("agency_id = ? AND identity_id = ? AND provider <> ?", agencyID, identityID, ProviderGWSDirectory).
+	_, err := tenant.Agency(agencyID).Update(tx, (*ProviderStatus)(nil)).
+		Where("identity_id = ? AND provider <> ?", identityID, ProviderGWSDirectory).
 		Set("status = ?", status).Set("last_error = ''").Set("updated_at = clock_timestamp()").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("identity: set platform statuses: %w", err)
@@ -91,7 +102,8 @@ func SetPlatformStatuses(ctx context.Context, tx bun.IDB, agencyID, identityID u
 // Reload returns an identity with its provider statuses, by id within its agency (workers).
 func Reload(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Identity, error) {
 	ident := new(Identity)
-	err := idb.NewSelect().Model(ident).Relation("ProviderStatuses").Where("i.agency_id = ? AND i.id = ?", agencyID, id).Scan(ctx)
+	sc := tenant.Agency(agencyID)
+	err := sc.Select(idb, ident).Relation("ProviderStatuses", statusesIn(sc)).Where("i.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("identity")
 	}
@@ -137,8 +149,8 @@ func (s *Service) DeprovisionClientInTx(ctx context.Context, tx bun.IDB, actor *
 		return nil, err
 	}
 	var ids []uuid.UUID
-	if err := tx.NewSelect().Table("identities").Column("id").
-		Where("agency_id = ? AND client_id = ? AND provisioning_state NOT IN (?)", actor.AgencyID, clientID, bun.In([]State{StateDeleted, StateDeprovisioning})).
+	if err := actor.Tenant().SelectTable(tx, "identities", "").Column("id").
+		Where("client_id = ? AND provisioning_state NOT IN (?)", clientID, bun.List([]State{StateDeleted, StateDeprovisioning})).
 		OrderExpr("created_at, id").Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("identity: client identities: %w", err)
 	}
@@ -313,7 +325,7 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 				return err
 			}
 		}
-		q := tx.NewUpdate().Model((*Identity)(nil)).Where("id = ?", id).Set("updated_at = clock_timestamp()")
+		q := tenant.Agency(agencyID).Update(tx, (*Identity)(nil)).Where("id = ?", id).Set("updated_at = clock_timestamp()")
 		if changedSecret {
 			q = q.Set("credentials_rotated_at = clock_timestamp()")
 		}
@@ -382,4 +394,10 @@ func (s *Service) PublishCurrent(ctx context.Context, agencyID, id uuid.UUID) {
 	if _, err := s.reloadAndPublish(ctx, agencyID, id); err != nil {
 		s.log.WarnContext(ctx, "publish identity update", "identity_id", id, "error", err)
 	}
+}
+
+// statusesIn narrows the ProviderStatuses relation of an identities query to sc's agency: bun
+// loads a relation with a query of its own, which the identities query's scope does not reach.
+func statusesIn(sc tenant.Scope) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("?TableAlias.agency_id = ?", sc.AgencyID) }
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/page"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
@@ -231,10 +232,12 @@ func (m *ManagedSource) Problem() string {
 // LoadManagedSource returns the agency's Google Workspace source, or nil when it has none.
 func LoadManagedSource(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (*ManagedSource, error) {
 	src := new(ManagedSource)
-	err := idb.NewSelect().TableExpr("identity_sources AS src").
+	sc := tenant.Agency(agencyID)
+	holds := sc.SelectTable(idb, "directory_domains", "d").ColumnExpr("1").Where("d.domain = src.domain")
+	err := sc.SelectTable(idb, "identity_sources", "src").
 		ColumnExpr("src.id, src.domain, src.state, src.last_error").
-		ColumnExpr("EXISTS (SELECT 1 FROM directory_domains d WHERE d.domain = src.domain AND d.agency_id = src.agency_id) AS holds").
-		Where("src.agency_id = ? AND src.kind = 'GWS'", agencyID).Scan(ctx, src)
+		ColumnExpr("EXISTS (?) AS holds", holds).
+		Where("src.kind = 'GWS'").Scan(ctx, src)
 	if db.IsNoRows(err) {
 		return nil, nil
 	}
@@ -349,8 +352,8 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 			// (directory_domains): another agency's identities are never looked at, so that no
 			// answer tells whether an address exists there.
 			var existing uuid.UUID
-			err := tx.NewSelect().Table("identities").Column("id").
-				Where("agency_id = ? AND lower(email) = ? AND provisioning_state <> 'DELETED'", actor.AgencyID, *ident.Email).
+			err := tenant.Agency(ident.AgencyID).SelectTable(tx, "identities", "").Column("id").
+				Where("lower(email) = ? AND provisioning_state <> 'DELETED'", *ident.Email).
 				Limit(1).Scan(ctx, &existing)
 			if err == nil {
 				return fault.Conflict(fmt.Sprintf("the managed address %s is already used by another identity", *ident.Email), existing.String())
@@ -363,7 +366,7 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 			return s.insertConflict(ctx, tx, err, ident)
 		}
 		if ident.OriginRequestID != nil {
-			if _, err := tx.NewUpdate().Model(ident).WherePK().Set("origin = 'ACCESS_REQUEST'").Returning("origin").Exec(ctx); err != nil {
+			if _, err := tenant.Agency(ident.AgencyID).Update(tx, ident).WherePK().Set("origin = 'ACCESS_REQUEST'").Returning("origin").Exec(ctx); err != nil {
 				return fmt.Errorf("identity: set origin: %w", err)
 			}
 		}
@@ -396,6 +399,22 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 	return ident, nil
 }
 
+// LiveForClient returns the id of the client's live (not DELETED) dedicated identity on the
+// platform, or uuid.Nil when it has none: there is at most one (SPEC "Identities").
+func LiveForClient(ctx context.Context, idb bun.IDB, agencyID, clientID uuid.UUID, platform string) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := tenant.Agency(agencyID).SelectTable(idb, "identities", "").Column("id").
+		Where("client_id = ? AND platform_key = ? AND provisioning_state <> ?", clientID, platform, StateDeleted).
+		Limit(1).Scan(ctx, &id)
+	if db.IsNoRows(err) {
+		return uuid.Nil, nil
+	}
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("identity: live identity of client: %w", err)
+	}
+	return id, nil
+}
+
 // ProvisionInput is the input of PROVISION_IDENTITY, DEPROVISION_IDENTITY and
 // ROTATE_CREDENTIALS jobs: ids only.
 type ProvisionInput struct {
@@ -408,19 +427,16 @@ func (s *Service) insertConflict(ctx context.Context, tx bun.IDB, err error, ide
 	}
 	switch db.ConstraintName(err) {
 	case "identities_one_live_per_client_platform":
-		var existing uuid.UUID
 		// The transaction is aborted by the violation: look the winner up outside it.
-		_ = s.db.NewSelect().Table("identities").Column("id").
-			Where("agency_id = ? AND client_id = ? AND platform_key = ? AND provisioning_state <> 'DELETED'", ident.AgencyID, ident.ClientID, ident.PlatformKey).
-			Limit(1).Scan(ctx, &existing)
+		existing, _ := LiveForClient(ctx, s.db, ident.AgencyID, *ident.ClientID, ident.Platform())
 		return fault.Conflict(fmt.Sprintf("this client already has a live %s identity", ident.Platform()), existing.String())
 	case "identities_live_email_key":
 		return fault.Conflict("the managed address is already used by another identity", "")
 	case "identities_one_live_agency_per_platform", "identities_one_live_agency_wide":
 		// SPEC "Identities": an agency identity is one per platform (and one agency-wide).
 		var existing uuid.UUID
-		q := s.db.NewSelect().Table("identities").Column("id").
-			Where("agency_id = ? AND client_id IS NULL AND provisioning_state <> 'DELETED'", ident.AgencyID)
+		q := tenant.Agency(ident.AgencyID).SelectTable(s.db, "identities", "").Column("id").
+			Where("client_id IS NULL AND provisioning_state <> 'DELETED'")
 		what := "an agency-wide identity"
 		if ident.PlatformKey != nil {
 			q = q.Where("platform_key = ?", *ident.PlatformKey)
@@ -446,22 +462,14 @@ func (s *Service) Published(ctx context.Context, ident *Identity) {
 	}
 }
 
-// scope narrows an identities query to what the actor may see.
-func scope(q *bun.SelectQuery, actor *auth.Actor) *bun.SelectQuery {
-	q = q.Where("i.agency_id = ?", actor.AgencyID)
-	if actor.Role == auth.RoleClientUser {
-		q = q.Where("i.client_id = ?", actor.ClientID)
-	}
-	return q
-}
-
 // Get returns an identity the actor may see, with its provider statuses, or NOT_FOUND.
 func (s *Service) Get(ctx context.Context, actor *auth.Actor, id uuid.UUID) (*Identity, error) {
 	if err := actor.Require(auth.ActionReadAgency); err != nil {
 		return nil, err
 	}
 	ident := new(Identity)
-	err := scope(s.db.NewSelect().Model(ident), actor).Relation("ProviderStatuses").Where("i.id = ?", id).Scan(ctx)
+	sc := actor.Tenant()
+	err := sc.Select(s.db, ident).Relation("ProviderStatuses", statusesIn(sc)).Where("i.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("identity")
 	}
@@ -483,13 +491,13 @@ func (s *Service) ListClient(ctx context.Context, actor *auth.Actor, clientID uu
 		return page.Result[Identity]{}, err
 	}
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = scope(q, actor).Where("i.client_id = ?", clientID).Where("i.provisioning_state <> 'DELETED'")
+		q = q.Where("i.client_id = ?", clientID).Where("i.provisioning_state <> 'DELETED'")
 		if platform != "" {
 			q = q.Where("i.platform_key = ?", platform)
 		}
 		return q
 	}
-	return s.list(ctx, filter, args)
+	return s.list(ctx, actor.Tenant(), filter, args)
 }
 
 // ListAgency returns the agency's own identities (staff only), optionally of one platform.
@@ -498,25 +506,26 @@ func (s *Service) ListAgency(ctx context.Context, actor *auth.Actor, platform st
 		return page.Result[Identity]{}, err
 	}
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = q.Where("i.agency_id = ?", actor.AgencyID).Where("i.client_id IS NULL").Where("i.provisioning_state <> 'DELETED'")
+		q = q.Where("i.client_id IS NULL").Where("i.provisioning_state <> 'DELETED'")
 		if platform != "" {
 			q = q.Where("i.platform_key = ?", platform)
 		}
 		return q
 	}
-	return s.list(ctx, filter, args)
+	return s.list(ctx, actor.Tenant(), filter, args)
 }
 
-func (s *Service) list(ctx context.Context, filter func(*bun.SelectQuery) *bun.SelectQuery, args page.Args) (page.Result[Identity], error) {
+// list pages through the identities of sc that filter keeps, with their provider statuses.
+func (s *Service) list(ctx context.Context, sc tenant.Scope, filter func(*bun.SelectQuery) *bun.SelectQuery, args page.Args) (page.Result[Identity], error) {
 	var items []Identity
-	q, first, err := page.Apply(filter(s.db.NewSelect().Model(&items)).Relation("ProviderStatuses"), "i", args)
+	q, first, err := page.Apply(filter(sc.Select(s.db, &items)).Relation("ProviderStatuses", statusesIn(sc)), "i", args)
 	if err != nil {
 		return page.Result[Identity]{}, err
 	}
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[Identity]{}, fmt.Errorf("identity: list: %w", err)
 	}
-	total, err := filter(s.db.NewSelect().Model((*Identity)(nil))).Count(ctx)
+	total, err := filter(sc.Select(s.db, (*Identity)(nil))).Count(ctx)
 	if err != nil {
 		return page.Result[Identity]{}, fmt.Errorf("identity: count: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // expiryBatch is how many requests one transaction of ExpireDue handles.
@@ -84,10 +85,7 @@ func (s *Service) expireBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 	now := s.now()
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var rs []Request
-		q := tx.NewSelect().Model(&rs).Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
-		if agencyID != uuid.Nil {
-			q = q.Where("ar.agency_id = ?", agencyID)
-		}
+		q := scheduled(tx, agencyID, &rs).Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
 		if err := q.OrderExpr("ar.expires_at, ar.id").Limit(expiryBatch).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
 			return fmt.Errorf("request: due requests: %w", err)
 		}
@@ -105,6 +103,15 @@ func (s *Service) expireBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 	return n, nil
 }
 
+// scheduled starts a select of requests for the expiry schedule: of one agency, or of every
+// agency for uuid.Nil (a run without an agency, which says so).
+func scheduled(idb bun.IDB, agencyID uuid.UUID, dst any) *bun.SelectQuery {
+	if agencyID == uuid.Nil {
+		return idb.NewSelect().Model(dst).Comment(tenant.AllAgencies("expiry schedule run for every agency"))
+	}
+	return tenant.Agency(agencyID).Select(idb, dst)
+}
+
 // remindDue adds the condition "PENDING, not reminded yet, within its reminder window" to q.
 func remindDue(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
 	return q.Where("ar.status = ?", StatusPending).Where("ar.reminder_sent_at IS NULL").
@@ -119,16 +126,13 @@ func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 	now := s.now()
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var rs []Request
-		q := remindDue(tx.NewSelect().Model(&rs), now)
-		if agencyID != uuid.Nil {
-			q = q.Where("ar.agency_id = ?", agencyID)
-		}
+		q := remindDue(scheduled(tx, agencyID, &rs), now)
 		if err := q.OrderExpr("ar.expires_at, ar.id").Limit(expiryBatch).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
 			return fmt.Errorf("request: requests to remind: %w", err)
 		}
 		for i := range rs {
 			r := &rs[i]
-			if _, err := tx.NewUpdate().Model(r).WherePK().Set("reminder_sent_at = ?", now).Exec(ctx); err != nil {
+			if _, err := tenant.Agency(r.AgencyID).Update(tx, r).WherePK().Set("reminder_sent_at = ?", now).Exec(ctx); err != nil {
 				return fmt.Errorf("request: stamp reminder: %w", err)
 			}
 			view, err := load(ctx, tx, r.AgencyID, r.ID)
@@ -168,8 +172,8 @@ func (s *Service) EnqueueExpiryJobs(ctx context.Context) (int, error) {
 		Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
 	reminders := remindDue(s.db.NewSelect().TableExpr("access_requests AS ar").Column("ar.agency_id"), now)
 	err := s.db.NewSelect().TableExpr("(? UNION ?) AS d", due, reminders).ColumnExpr("d.agency_id").
-		Where("NOT EXISTS (SELECT 1 FROM jobs AS j WHERE j.agency_id = d.agency_id AND j.type = ? AND j.status IN (?))",
-			job.TypeExpireAccessRequests, bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).
+		Comment(tenant.AllAgencies("expiry scheduler: agencies with requests due")).
+		Where("NOT EXISTS (?)", job.ActiveOfEachAgency(s.db, job.TypeExpireAccessRequests, "d.agency_id")).
 		Scan(ctx, &agencies)
 	if err != nil {
 		return 0, fmt.Errorf("request: agencies with due requests: %w", err)

@@ -240,10 +240,11 @@ func (s *Service) Submit(ctx context.Context, actor *auth.Actor, in SubmitInput)
 		notes []*notify.Notification
 	)
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		var hours int
-		if err := tx.NewSelect().Table("agencies").Column("access_request_expiry_hours").Where("id = ?", actor.AgencyID).Scan(ctx, &hours); err != nil {
-			return fmt.Errorf("request: expiry window: %w", err)
+		ag, err := agency.Get(ctx, tx, actor)
+		if err != nil {
+			return err
 		}
+		hours := ag.AccessRequestExpiryHours
 		if err := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); err != nil {
 			return err
 		}
@@ -254,7 +255,7 @@ func (s *Service) Submit(ctx context.Context, actor *auth.Actor, in SubmitInput)
 		}
 		// The insert runs in a savepoint: when a concurrent submit won the unique index, the
 		// transaction survives to look the winner up and name it.
-		err := db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
+		err = db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
 			_, err := sp.NewInsert().Model(row).Returning("*").Exec(ctx)
 			return err
 		})
@@ -300,8 +301,8 @@ func openConflict(ctx context.Context, idb bun.IDB, agencyID, clientID uuid.UUID
 		ID     uuid.UUID `bun:"id"`
 		Status Status    `bun:"status"`
 	}
-	err := idb.NewSelect().Table("access_requests").Column("id", "status").
-		Where("agency_id = ? AND client_id = ? AND platform_key = ? AND status IN (?)", agencyID, clientID, platform, bun.In([]Status{StatusPending, StatusApproved})).
+	err := tenant.Agency(agencyID).SelectTable(idb, "access_requests", "").Column("id", "status").
+		Where("client_id = ? AND platform_key = ? AND status IN (?)", clientID, platform, bun.List([]Status{StatusPending, StatusApproved})).
 		Limit(1).Scan(ctx, &open)
 	if err == nil {
 		return fault.Conflict(fmt.Sprintf("this client already has an open access request for %s (%s, id %s)", platform, open.Status, open.ID), open.ID.String())
@@ -309,15 +310,12 @@ func openConflict(ctx context.Context, idb bun.IDB, agencyID, clientID uuid.UUID
 	if !db.IsNoRows(err) {
 		return fmt.Errorf("request: check open requests: %w", err)
 	}
-	var identID uuid.UUID
-	err = idb.NewSelect().Table("identities").Column("id").
-		Where("agency_id = ? AND client_id = ? AND platform_key = ? AND provisioning_state <> 'DELETED'", agencyID, clientID, platform).
-		Limit(1).Scan(ctx, &identID)
-	if err == nil {
-		return fault.Conflict(fmt.Sprintf("this client already has a live %s identity (id %s)", platform, identID), identID.String())
+	identID, err := identity.LiveForClient(ctx, idb, agencyID, clientID, platform)
+	if err != nil {
+		return err
 	}
-	if !db.IsNoRows(err) {
-		return fmt.Errorf("request: check live identities: %w", err)
+	if identID != uuid.Nil {
+		return fault.Conflict(fmt.Sprintf("this client already has a live %s identity (id %s)", platform, identID), identID.String())
 	}
 	return nil
 }
@@ -382,12 +380,9 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 
 // notifyDeciders notifies every active owner and admin of the agency with n.
 func (s *Service) notifyDeciders(ctx context.Context, tx bun.IDB, agencyID uuid.UUID, n notify.Notification) ([]*notify.Notification, error) {
-	var ids []uuid.UUID
-	err := tx.NewSelect().Table("users").Column("id").
-		Where("agency_id = ? AND role IN (?) AND deactivated_at IS NULL", agencyID, bun.In([]auth.Role{auth.RoleOwner, auth.RoleAdmin})).
-		OrderExpr("created_at, id").Scan(ctx, &ids)
+	ids, err := auth.ActiveUsersIn(ctx, tx, agencyID, auth.RoleOwner, auth.RoleAdmin)
 	if err != nil {
-		return nil, fmt.Errorf("request: list deciders: %w", err)
+		return nil, err
 	}
 	out := make([]*notify.Notification, 0, len(ids))
 	for _, id := range ids {

@@ -14,6 +14,7 @@ import (
 	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Bounds of the agency settings.
@@ -164,11 +165,11 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *auth.Actor, in Sett
 // plus hours, and returns how many moved. A request whose expiry moves later may be reminded
 // again before its new expiry.
 func rescheduleExpiry(ctx context.Context, tx bun.IDB, agencyID uuid.UUID, hours int) (int, error) {
-	res, err := tx.NewUpdate().Table("access_requests").
+	res, err := tenant.Agency(agencyID).UpdateTable(tx, "access_requests").
 		Set("reminder_sent_at = CASE WHEN created_at + make_interval(hours => ?) > expires_at THEN NULL ELSE reminder_sent_at END", hours).
 		Set("expires_at = created_at + make_interval(hours => ?)", hours).
 		Set("updated_at = clock_timestamp()").
-		Where("agency_id = ? AND status = ?", agencyID, StatusPending).
+		Where("status = ?", StatusPending).
 		Where("expires_at <> created_at + make_interval(hours => ?)", hours).
 		Exec(ctx)
 	if err != nil {
