@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -228,131 +227,107 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 	if err := actor.Require(auth.ActionManage); err != nil {
 		return nil, err
 	}
-	for _, f := range []struct {
-		field string
-		v     *string
-		max   int
-	}{{"username", in.Username, 254}, {"password", in.Password, 1024}, {"token", in.Token, 8192}, {"totpSecret", in.TOTPSecret, 256}} {
-		if f.v != nil {
-			if err := checkLen(f.field, *f.v, f.max); err != nil {
-				return nil, err
-			}
-		}
+	if err := checkCredentialLengths(in); err != nil {
+		return nil, err
 	}
-	var agencyID = actor.AgencyID
+	agencyID := actor.AgencyID
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		ident, err := lockForUpdate(ctx, tx, agencyID, id)
 		if err != nil {
 			return err
 		}
-		if ident.Type == TypeManagedGWS {
-			return fault.Invalid("identityId", "a MANAGED_GWS identity's password is generated: use rotateCredentials")
-		}
-		if !ident.State.Live() || ident.State == StateDeprovisioning {
-			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot take new credentials", ident.State), ident.ID.String())
-		}
-		var creds Credentials
-		hadSecret := false
-		if pt, err := s.vault.Get(ctx, tx, agencyID, id, vault.PurposeCredentials); err == nil {
-			if err := json.Unmarshal(pt, &creds); err != nil {
-				return fmt.Errorf("identity: decode credentials: %w", err)
-			}
-			hadSecret = true
-		} else if !errors.Is(err, vault.ErrNoSecret) {
+		if err := mayTakeCredentials(ident); err != nil {
 			return err
 		}
-		old := creds
-		changedSecret := false
-		switch ident.Type {
-		case TypeExternalLogin:
-			if in.Token != nil {
-				return fault.Invalid("token", "does not apply to an EXTERNAL_LOGIN identity")
-			}
-			if in.Username != nil {
-				if *in.Username == "" {
-					return fault.Invalid("username", "must not be empty")
-				}
-				creds.Username = *in.Username
-			}
-			if in.Password != nil {
-				if *in.Password == "" {
-					return fault.Invalid("password", "must not be empty")
-				}
-				changedSecret = changedSecret || !vault.Equal(creds.Password, *in.Password)
-				creds.Password = *in.Password
-			}
-			if in.TOTPSecret != nil {
-				// The same normal form as at creation, so that the same secret compares equal.
-				totp := strings.ToUpper(strings.ReplaceAll(*in.TOTPSecret, " ", ""))
-				in.TOTPSecret = &totp
-				if *in.TOTPSecret != "" {
-					if err := vault.ValidateTOTPSecret(*in.TOTPSecret); err != nil {
-						return fault.Invalid("totpSecret", "must be a base32 secret of at least 80 bits")
-					}
-				}
-				// A TOTP secret is a second factor, not the password: changing it (or giving
-				// the same one again) is no rotation and leaves the ledger as it is.
-				creds.TOTPSecret = *in.TOTPSecret
-			}
-			if creds.Username == "" {
-				return fault.Invalid("username", "is required for this identity type")
-			}
-			if creds.Password == "" {
-				return fault.Invalid("password", "is required for this identity type")
-			}
-		case TypeAPIToken:
-			for _, f := range []struct {
-				field string
-				v     *string
-			}{{"username", in.Username}, {"password", in.Password}, {"totpSecret", in.TOTPSecret}} {
-				if f.v != nil {
-					return fault.Invalid(f.field, "does not apply to an API_TOKEN identity: only a token does")
-				}
-			}
-			if in.Token == nil || *in.Token == "" {
-				return fault.Invalid("token", "is required for this identity type")
-			}
-			changedSecret = !vault.Equal(creds.Token, *in.Token)
-			creds.Token = *in.Token
+		changed, err := s.storeCredentials(ctx, tx, ident, in, rotation)
+		if err != nil {
+			return err
 		}
-		if rotation && !changedSecret {
-			return fault.Invalid("password", "a rotation needs a new password or token")
-		}
-		// Only a real change is stored: the same credentials again keep the vault's version, so
-		// that open reveals of them stay readable.
-		if next := creds.Marshal(); !vault.Equal(string(next), string(old.Marshal())) || !hadSecret {
-			if err := s.vault.Put(ctx, tx, agencyID, id, vault.PurposeCredentials, next); err != nil {
-				return err
-			}
-		}
-		q := tenant.Agency(agencyID).Update(tx, (*Identity)(nil)).Where("id = ?", id).Set("updated_at = clock_timestamp()")
-		if changedSecret {
-			q = q.Set("credentials_rotated_at = clock_timestamp()")
-		}
-		if _, err := q.Exec(ctx); err != nil {
-			return fmt.Errorf("identity: stamp credentials: %w", err)
-		}
-		if ident.State == StatePending || ident.State == StateFailed {
-			if _, err := s.Transition(ctx, tx, agencyID, id, StateProvisioning, ""); err != nil {
-				return err
-			}
-			if _, err := s.Transition(ctx, tx, agencyID, id, StateProvisioned, ""); err != nil {
-				return err
-			}
-			if err := SetProviderStatus(ctx, tx, agencyID, id, providerOf(ident), "CONFIGURED", "", ""); err != nil {
-				return err
-			}
+		if err := s.stampCredentials(ctx, tx, ident, changed); err != nil {
+			return err
 		}
 		kind := KindCredentialsUpdated
 		if rotation {
 			kind = KindCredentialsRotated
 		}
-		return audit.Record(ctx, tx, actor, kind, "identity", id, map[string]any{"secretChanged": changedSecret})
+		return audit.Record(ctx, tx, actor, kind, "identity", id, map[string]any{"secretChanged": changed})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.reloadAndPublish(ctx, agencyID, id)
+}
+
+// mayTakeCredentials refuses credentials set by hand on a managed identity, or on one being
+// deleted.
+func mayTakeCredentials(ident *Identity) error {
+	if ident.Type == TypeManagedGWS {
+		return fault.Invalid("identityId", "a MANAGED_GWS identity's password is generated: use rotateCredentials")
+	}
+	if !ident.State.Live() || ident.State == StateDeprovisioning {
+		return fault.Conflict(fmt.Sprintf("an identity in state %s cannot take new credentials", ident.State), ident.ID.String())
+	}
+	return nil
+}
+
+// storeCredentials applies in to the identity's stored credentials under the type's rules
+// (ValidateCredentials) and stores the result, and reports whether the secret changed. Only a
+// real change is stored: the same credentials again keep the vault's version, so that open
+// reveals of them stay readable. A rotation must change the secret.
+func (s *Service) storeCredentials(ctx context.Context, tx bun.IDB, ident *Identity, in CredentialsInput, rotation bool) (bool, error) {
+	cur, had, err := s.credentials(ctx, tx, ident)
+	if err != nil {
+		return false, err
+	}
+	next, changed := applyCredentials(cur, in)
+	if err := ValidateCredentials(ident.Type, in, next); err != nil {
+		return false, err
+	}
+	if rotation && !changed {
+		return false, fault.Invalid("password", "a rotation needs a new password or token")
+	}
+	if had && vault.Equal(string(next.Marshal()), string(cur.Marshal())) {
+		return changed, nil
+	}
+	return changed, s.vault.Put(ctx, tx, ident.AgencyID, ident.ID, vault.PurposeCredentials, next.Marshal())
+}
+
+// credentials opens an identity's stored credentials, and reports whether it has any.
+func (s *Service) credentials(ctx context.Context, tx bun.IDB, ident *Identity) (Credentials, bool, error) {
+	var creds Credentials
+	pt, err := s.vault.Get(ctx, tx, ident.AgencyID, ident.ID, vault.PurposeCredentials)
+	if errors.Is(err, vault.ErrNoSecret) {
+		return creds, false, nil
+	}
+	if err != nil {
+		return creds, false, err
+	}
+	if err := json.Unmarshal(pt, &creds); err != nil {
+		return creds, false, fmt.Errorf("identity: decode credentials: %w", err)
+	}
+	return creds, true, nil
+}
+
+// stampCredentials records a credentials change on the identity (and, when the secret
+// changed, the rotation the reveal ledger counts from); an identity that was waiting for its
+// credentials (PENDING, or FAILED) becomes PROVISIONED with its platform CONFIGURED.
+func (s *Service) stampCredentials(ctx context.Context, tx bun.IDB, ident *Identity, changed bool) error {
+	q := tenant.Agency(ident.AgencyID).Update(tx, (*Identity)(nil)).Where("id = ?", ident.ID).Set("updated_at = clock_timestamp()")
+	if changed {
+		q = q.Set("credentials_rotated_at = clock_timestamp()")
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("identity: stamp credentials: %w", err)
+	}
+	if ident.State != StatePending && ident.State != StateFailed {
+		return nil
+	}
+	for _, to := range []State{StateProvisioning, StateProvisioned} {
+		if _, err := s.Transition(ctx, tx, ident.AgencyID, ident.ID, to, ""); err != nil {
+			return err
+		}
+	}
+	return SetProviderStatus(ctx, tx, ident.AgencyID, ident.ID, providerOf(ident), "CONFIGURED", "", "")
 }
 
 func providerOf(ident *Identity) string {
