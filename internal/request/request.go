@@ -197,76 +197,17 @@ func (s *Service) Submit(ctx context.Context, actor *auth.Actor, in SubmitInput)
 	if actor.ClientID == uuid.Nil {
 		return nil, fault.Forbidden("only a client user submits access requests")
 	}
-	in.Platform = strings.TrimSpace(in.Platform)
-	in.Justification = strings.TrimSpace(in.Justification)
-	if in.RoleTemplateID != nil {
-		t, err := getTemplate(ctx, s.db, actor.AgencyID, *in.RoleTemplateID)
-		if err != nil {
-			return nil, err
-		}
-		if in.Platform == "" {
-			in.Platform = t.PlatformKey
-		} else if in.Platform != t.PlatformKey {
-			return nil, fault.Invalid("platform", fmt.Sprintf("does not match the role template's platform %s", t.PlatformKey))
-		}
-		if in.IdentityType == "" {
-			in.IdentityType = t.IdentityType
-		} else if in.IdentityType != t.IdentityType {
-			return nil, fault.Invalid("identityType", fmt.Sprintf("does not match the role template's identity type %s", t.IdentityType))
-		}
-		if in.Justification == "" {
-			in.Justification = t.DefaultJustification
-		}
-		in.RoleTemplateID = &t.ID
-	}
-	switch {
-	case in.Platform == "":
-		return nil, fault.Invalid("platform", "is required (or pick a role template)")
-	case in.IdentityType == "":
-		return nil, fault.Invalid("identityType", "is required (or pick a role template)")
-	case !in.IdentityType.Valid():
-		return nil, fault.Invalid("identityType", "unknown identity type")
-	case in.Justification == "":
-		return nil, fault.Invalid("justification", "is required")
-	case utf8.RuneCountInString(in.Justification) > MaxJustification:
-		return nil, fault.Invalid("justification", fmt.Sprintf("must be at most %d characters", MaxJustification))
+	if err := s.completeInput(ctx, actor, &in); err != nil {
+		return nil, err
 	}
 	if err := agency.RequireOperational(ctx, s.db, actor.AgencyID, in.Platform); err != nil {
 		return nil, err
 	}
-	now := s.now()
-	var (
-		req   *Request
-		notes []*notify.Notification
-	)
+	var req *Request
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		ag, err := agency.Get(ctx, tx, actor)
+		row, err := s.insertRequest(ctx, tx, actor, in)
 		if err != nil {
 			return err
-		}
-		hours := ag.AccessRequestExpiryHours
-		if err := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); err != nil {
-			return err
-		}
-		row := &Request{
-			AgencyID: actor.AgencyID, ClientID: actor.ClientID, RequesterID: actor.UserID, PlatformKey: in.Platform,
-			IdentityType: in.IdentityType, RoleTemplateID: in.RoleTemplateID, Justification: in.Justification,
-			Status: StatusPending, ExpiresAt: now.Add(time.Duration(hours) * time.Hour), CreatedAt: now, UpdatedAt: now,
-		}
-		// The insert runs in a savepoint: when a concurrent submit won the unique index, the
-		// transaction survives to look the winner up and name it.
-		err = db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
-			_, err := sp.NewInsert().Model(row).Returning("*").Exec(ctx)
-			return err
-		})
-		if db.IsCode(err, db.CodeUniqueViolation) && db.ConstraintName(err) == "access_requests_one_open_per_client_platform" {
-			if cerr := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); cerr != nil {
-				return cerr
-			}
-			return fault.Conflict(fmt.Sprintf("an open access request for %s already exists", in.Platform), "")
-		}
-		if err != nil {
-			return fmt.Errorf("request: insert: %w", err)
 		}
 		if err := audit.Record(ctx, tx, actor, KindSubmitted, "access_request", row.ID, map[string]any{
 			"clientId": row.ClientID, "platform": row.PlatformKey, "identityType": row.IdentityType, "roleTemplateId": row.RoleTemplateID,
@@ -276,22 +217,111 @@ func (s *Service) Submit(ctx context.Context, actor *auth.Actor, in SubmitInput)
 		if req, err = load(ctx, tx, actor.AgencyID, row.ID); err != nil {
 			return err
 		}
-		notes, err = s.notifyDeciders(ctx, tx, req.AgencyID, notify.Notification{
-			Kind:  NoteSubmitted,
-			Title: "New access request from " + notify.PlainName(req.RequesterName),
-			Body: fmt.Sprintf("%s (%s) asks for access to %s (identity type %s).\n\n%s\n\nThe request expires at %s unless it is approved or rejected.",
-				notify.PlainName(req.RequesterName), notify.PlainName(req.ClientName), req.PlatformName, req.IdentityType,
-				notify.Quote("Justification", req.RequesterName, req.Justification), req.ExpiresAt.Format(time.RFC1123)),
-			Data: noteData(req),
+		notes, err := s.notifyDeciders(ctx, tx, req.AgencyID, submittedNote(req))
+		db.AfterCommit(ctx, func(ctx context.Context) {
+			s.notifier.Published(ctx, notes...)
+			s.publish(ctx, req)
 		})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notifier.Published(ctx, notes...)
-	s.publish(ctx, req)
 	return req, nil
+}
+
+// completeInput fills a submission from its role template, if any (given fields must agree
+// with it), and checks it.
+func (s *Service) completeInput(ctx context.Context, actor *auth.Actor, in *SubmitInput) error {
+	in.Platform = strings.TrimSpace(in.Platform)
+	in.Justification = strings.TrimSpace(in.Justification)
+	if in.RoleTemplateID != nil {
+		t, err := getTemplate(ctx, s.db, actor.AgencyID, *in.RoleTemplateID)
+		if err != nil {
+			return err
+		}
+		if err := in.fromTemplate(t); err != nil {
+			return err
+		}
+	}
+	switch {
+	case in.Platform == "":
+		return fault.Invalid("platform", "is required (or pick a role template)")
+	case in.IdentityType == "":
+		return fault.Invalid("identityType", "is required (or pick a role template)")
+	case !in.IdentityType.Valid():
+		return fault.Invalid("identityType", "unknown identity type")
+	case in.Justification == "":
+		return fault.Invalid("justification", "is required")
+	case utf8.RuneCountInString(in.Justification) > MaxJustification:
+		return fault.Invalid("justification", fmt.Sprintf("must be at most %d characters", MaxJustification))
+	}
+	return nil
+}
+
+// fromTemplate fills what the submission leaves out from t, and refuses what contradicts it.
+func (in *SubmitInput) fromTemplate(t *RoleTemplate) error {
+	if in.Platform == "" {
+		in.Platform = t.PlatformKey
+	} else if in.Platform != t.PlatformKey {
+		return fault.Invalid("platform", fmt.Sprintf("does not match the role template's platform %s", t.PlatformKey))
+	}
+	if in.IdentityType == "" {
+		in.IdentityType = t.IdentityType
+	} else if in.IdentityType != t.IdentityType {
+		return fault.Invalid("identityType", fmt.Sprintf("does not match the role template's identity type %s", t.IdentityType))
+	}
+	if in.Justification == "" {
+		in.Justification = t.DefaultJustification
+	}
+	in.RoleTemplateID = &t.ID
+	return nil
+}
+
+// insertRequest stores a new PENDING request expiring after the agency's window, unless an
+// open request or a live identity of the client + platform blocks it (CONFLICT naming it).
+func (s *Service) insertRequest(ctx context.Context, tx bun.Tx, actor *auth.Actor, in SubmitInput) (*Request, error) {
+	ag, err := agency.Get(ctx, tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	row := &Request{
+		AgencyID: actor.AgencyID, ClientID: actor.ClientID, RequesterID: actor.UserID, PlatformKey: in.Platform,
+		IdentityType: in.IdentityType, RoleTemplateID: in.RoleTemplateID, Justification: in.Justification, Status: StatusPending,
+		ExpiresAt: now.Add(time.Duration(ag.AccessRequestExpiryHours) * time.Hour), CreatedAt: now, UpdatedAt: now,
+	}
+	// The insert runs in a savepoint: when a concurrent submit won the unique index, the
+	// transaction survives to look the winner up and name it.
+	err = db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
+		_, err := sp.NewInsert().Model(row).Returning("*").Exec(ctx)
+		return err
+	})
+	if db.IsCode(err, db.CodeUniqueViolation) && db.ConstraintName(err) == "access_requests_one_open_per_client_platform" {
+		if cerr := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); cerr != nil {
+			return nil, cerr
+		}
+		return nil, fault.Conflict(fmt.Sprintf("an open access request for %s already exists", in.Platform), "")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("request: insert: %w", err)
+	}
+	return row, nil
+}
+
+// submittedNote tells the agency's deciders of a new request.
+func submittedNote(req *Request) notify.Notification {
+	return notify.Notification{
+		Kind:  NoteSubmitted,
+		Title: "New access request from " + notify.PlainName(req.RequesterName),
+		Body: fmt.Sprintf("%s (%s) asks for access to %s (identity type %s).\n\n%s\n\nThe request expires at %s unless it is approved or rejected.",
+			notify.PlainName(req.RequesterName), notify.PlainName(req.ClientName), req.PlatformName, req.IdentityType,
+			notify.Quote("Justification", req.RequesterName, req.Justification), req.ExpiresAt.Format(time.RFC1123)),
+		Data: noteData(req),
+	}
 }
 
 // openConflict returns a CONFLICT naming what blocks a new request for the client + platform:

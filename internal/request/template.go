@@ -175,51 +175,14 @@ func (s *Service) UpdateRoleTemplate(ctx context.Context, actor *auth.Actor, id 
 			return err
 		}
 		before := *t
-		if in.Name != nil {
-			if t.Name, err = auth.ValidateName("name", *in.Name, MaxTemplateName); err != nil {
-				return err
-			}
-		}
-		if in.Platform != nil {
-			p := strings.TrimSpace(*in.Platform)
-			if _, err := agency.GetPlatform(ctx, tx, actor.AgencyID, p); err != nil {
-				return err
-			}
-			t.PlatformKey = p
-		}
-		if in.IdentityType != nil {
-			if !in.IdentityType.Valid() {
-				return fault.Invalid("identityType", "unknown identity type")
-			}
-			t.IdentityType = *in.IdentityType
-		}
-		if in.DefaultJustification != nil {
-			just := strings.TrimSpace(*in.DefaultJustification)
-			if utf8.RuneCountInString(just) > MaxJustification {
-				return fault.Invalid("defaultJustification", fmt.Sprintf("must be at most %d characters", MaxJustification))
-			}
-			t.DefaultJustification = just
+		if err := in.apply(ctx, tx, t); err != nil {
+			return err
 		}
 		if t.Name == before.Name && t.PlatformKey == before.PlatformKey && t.IdentityType == before.IdentityType && t.DefaultJustification == before.DefaultJustification {
 			return nil
 		}
-		var holder uuid.UUID
-		err = tenant.Agency(actor.AgencyID).Select(tx, (*RoleTemplate)(nil)).Column("id").
-			Where("lower(name) = lower(?) AND id <> ? AND deleted_at IS NULL", t.Name, t.ID).Limit(1).Scan(ctx, &holder)
-		if err == nil {
-			return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), holder.String())
-		}
-		if !db.IsNoRows(err) {
-			return fmt.Errorf("request: check role template name: %w", err)
-		}
-		if _, err := tenant.Agency(t.AgencyID).Update(tx, t).WherePK().
-			Set("name = ?", t.Name).Set("platform_key = ?", t.PlatformKey).Set("identity_type = ?", t.IdentityType).
-			Set("default_justification = ?", t.DefaultJustification).Set("updated_at = clock_timestamp()").
-			Returning("*").Exec(ctx); err != nil {
-			if db.IsCode(err, db.CodeUniqueViolation) {
-				return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), "")
-			}
-			return fmt.Errorf("request: update role template: %w", err)
+		if err := saveTemplate(ctx, tx, t); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, actor, KindRoleTemplateUpdated, "role_template", t.ID, map[string]any{
 			"before": map[string]any{"name": before.Name, "platform": before.PlatformKey, "identityType": before.IdentityType},
@@ -230,6 +193,61 @@ func (s *Service) UpdateRoleTemplate(ctx context.Context, actor *auth.Actor, id 
 		return nil, err
 	}
 	return t, nil
+}
+
+// apply checks the fields the update gives and sets them on t.
+func (in RoleTemplateUpdate) apply(ctx context.Context, tx bun.IDB, t *RoleTemplate) error {
+	var err error
+	if in.Name != nil {
+		if t.Name, err = auth.ValidateName("name", *in.Name, MaxTemplateName); err != nil {
+			return err
+		}
+	}
+	if in.Platform != nil {
+		p := strings.TrimSpace(*in.Platform)
+		if _, err := agency.GetPlatform(ctx, tx, t.AgencyID, p); err != nil {
+			return err
+		}
+		t.PlatformKey = p
+	}
+	if in.IdentityType != nil {
+		if !in.IdentityType.Valid() {
+			return fault.Invalid("identityType", "unknown identity type")
+		}
+		t.IdentityType = *in.IdentityType
+	}
+	if in.DefaultJustification != nil {
+		just := strings.TrimSpace(*in.DefaultJustification)
+		if utf8.RuneCountInString(just) > MaxJustification {
+			return fault.Invalid("defaultJustification", fmt.Sprintf("must be at most %d characters", MaxJustification))
+		}
+		t.DefaultJustification = just
+	}
+	return nil
+}
+
+// saveTemplate stores a changed template, unless another live template of the agency holds its
+// name (CONFLICT naming it).
+func saveTemplate(ctx context.Context, tx bun.IDB, t *RoleTemplate) error {
+	var holder uuid.UUID
+	err := tenant.Agency(t.AgencyID).Select(tx, (*RoleTemplate)(nil)).Column("id").
+		Where("lower(name) = lower(?) AND id <> ? AND deleted_at IS NULL", t.Name, t.ID).Limit(1).Scan(ctx, &holder)
+	if err == nil {
+		return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), holder.String())
+	}
+	if !db.IsNoRows(err) {
+		return fmt.Errorf("request: check role template name: %w", err)
+	}
+	if _, err := tenant.Agency(t.AgencyID).Update(tx, t).WherePK().
+		Set("name = ?", t.Name).Set("platform_key = ?", t.PlatformKey).Set("identity_type = ?", t.IdentityType).
+		Set("default_justification = ?", t.DefaultJustification).Set("updated_at = clock_timestamp()").
+		Returning("*").Exec(ctx); err != nil {
+		if db.IsCode(err, db.CodeUniqueViolation) {
+			return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), "")
+		}
+		return fmt.Errorf("request: update role template: %w", err)
+	}
+	return nil
 }
 
 // DeleteRoleTemplate removes a role template from the list client users pick from (owners and
