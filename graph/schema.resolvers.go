@@ -437,7 +437,7 @@ func (r *mutationResolver) UpdateAgencySettings(ctx context.Context, input model
 	if err != nil {
 		return nil, err
 	}
-	st, err := r.RequestService.UpdateSettings(ctx, actor, request.SettingsInput{
+	st, err := agency.UpdateSettings(ctx, r.DB, r.RequestService, actor, agency.SettingsInput{
 		AccessRequestExpiryHours: input.AccessRequestExpiryHours, NamingTemplate: input.NamingTemplate,
 	})
 	if err != nil {
@@ -890,7 +890,7 @@ func (r *queryResolver) AgencySettings(ctx context.Context) (*model.AgencySettin
 	if err != nil {
 		return nil, err
 	}
-	st, err := r.RequestService.Settings(ctx, actor)
+	st, err := agency.GetSettings(ctx, r.DB, actor)
 	if err != nil {
 		return nil, err
 	}

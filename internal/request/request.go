@@ -2,7 +2,7 @@
 // access to a platform, the agency's owner or an admin approves or rejects, an approval creates
 // the client-dedicated identity in the same transaction, and the request follows its identity
 // to PROVISIONED. Undecided requests expire on the agency's schedule. The package also keeps
-// the role templates client users pick from and the agency settings the flow depends on.
+// the role templates client users pick from; the agency's settings live in internal/agency.
 package request
 
 import (
@@ -43,7 +43,6 @@ const (
 	KindExpired             = "access_request.expired"
 	KindProvisioned         = "access_request.provisioned"
 	KindWithdrawn           = "access_request.withdrawn"
-	KindSettingsChanged     = "agency.settings_changed"
 	KindRoleTemplateCreated = "role_template.created"
 )
 
