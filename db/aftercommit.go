@@ -41,7 +41,8 @@ func inTxWithAfterCommit(ctx context.Context, idb bun.IDB, run func(context.Cont
 			return nil
 		}
 	}
-	ctx = context.WithoutCancel(ctx)
+	// The caller's context, as when it announced after commit itself: an operation's deadline
+	// bounds its announcements too.
 	for _, fn := range ac.fns {
 		fn(ctx)
 	}
