@@ -61,9 +61,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*bun.DB, error) {
 	return bdb, nil
 }
 
-// InTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
+// InTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise;
+// after the commit it runs what fn registered with AfterCommit.
 func InTx(ctx context.Context, idb bun.IDB, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return idb.RunInTx(ctx, &sql.TxOptions{}, fn)
+	return inTxWithAfterCommit(ctx, idb, func(ctx context.Context) error {
+		// bun hands a savepoint's fn the outer transaction's context: give it this one, which
+		// carries the savepoint's own AfterCommit list.
+		return idb.RunInTx(ctx, &sql.TxOptions{}, func(_ context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+	})
 }
 
 // PostgreSQL error codes the domain packages translate into domain errors.

@@ -201,12 +201,6 @@ func (r *mutationResolver) DeleteIdentity(ctx context.Context, id string) (*mode
 	if err != nil {
 		return nil, err
 	}
-	// An approved request whose identity is deleted before it was provisioned is withdrawn now,
-	// not only when the deprovisioning job finishes (which syncs it again, so a failure here
-	// heals there).
-	if _, err := r.RequestService.SyncFromIdentity(ctx, actor.AgencyID, iid); err != nil {
-		r.Logger.WarnContext(ctx, "sync access request after identity deletion", "identity_id", iid, "error", err)
-	}
 	return toIdentity(ident), nil
 }
 
@@ -243,12 +237,6 @@ func (r *mutationResolver) UpdateCredentials(ctx context.Context, input model.Up
 	if err != nil {
 		return nil, err
 	}
-	// The credentials of an identity an approved request created make it PROVISIONED: the
-	// request follows and its requester hears that access is ready. Should this fail, the
-	// error says so, and sending the credentials again (idempotent) syncs again.
-	if _, err := r.RequestService.SyncFromIdentity(ctx, actor.AgencyID, iid); err != nil {
-		return nil, err
-	}
 	return toIdentity(ident), nil
 }
 
@@ -274,11 +262,6 @@ func (r *mutationResolver) RotateCredentials(ctx context.Context, identityID str
 	}
 	ident, err := r.IdentityService.UpdateCredentials(ctx, actor, iid, identity.CredentialsInput{Password: input.Password, Token: input.Token}, true)
 	if err != nil {
-		return nil, err
-	}
-	// As updateCredentials: a PENDING or FAILED identity that takes its first credentials here
-	// becomes PROVISIONED, and so does the request that created it.
-	if _, err := r.RequestService.SyncFromIdentity(ctx, actor.AgencyID, iid); err != nil {
 		return nil, err
 	}
 	return toIdentity(ident), nil
@@ -438,7 +421,7 @@ func (r *mutationResolver) UpdateAgencySettings(ctx context.Context, input model
 	if err != nil {
 		return nil, err
 	}
-	st, err := r.RequestService.UpdateSettings(ctx, actor, request.SettingsInput{
+	st, err := agency.UpdateSettings(ctx, r.DB, r.RequestService, actor, agency.SettingsInput{
 		AccessRequestExpiryHours: input.AccessRequestExpiryHours, NamingTemplate: input.NamingTemplate,
 	})
 	if err != nil {
@@ -843,7 +826,7 @@ func (r *queryResolver) AgencySettings(ctx context.Context) (*model.AgencySettin
 	if err != nil {
 		return nil, err
 	}
-	st, err := r.RequestService.Settings(ctx, actor)
+	st, err := agency.GetSettings(ctx, r.DB, actor)
 	if err != nil {
 		return nil, err
 	}

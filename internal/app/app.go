@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -109,6 +108,9 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 		return a.Sender.Send(ctx, notify.Email{To: to, Subject: subject, Body: body})
 	}, cfg.PublicURL)
 	a.Requests = request.NewService(bdb, a.Identities, a.Notifier, bus, logger)
+	// The access request an identity was created for follows the identity's state in the same
+	// transaction, whoever changes it.
+	a.Identities.Follow(a.Requests)
 	// The Directory quota is Google's per agency admin, whichever worker calls: it lives in Redis.
 	limiters := gws.NewRedisLimiters(rdb, cfg.KeyPrefix, cfg.DirectoryQPM)
 	a.GWS = gws.NewService(gws.Deps{
@@ -119,12 +121,6 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 			HTTPClient:     directoryHTTPClient(o.directoryHTTP, deadlines.Directory),
 			AttemptTimeout: deadlines.Directory,
 		}, cfg.AllowDirectoryEndpoint),
-		// An identity reaching PROVISIONED (or FAILED, or DELETED) moves the access request that
-		// created it; the job fails and retries if that does not commit.
-		AfterIdentityChange: func(ctx context.Context, agencyID, identityID uuid.UUID) error {
-			_, err := a.Requests.SyncFromIdentity(ctx, agencyID, identityID)
-			return err
-		},
 	}, gws.ServiceConfig{StuckAfter: cfg.ProvisionStuckAfter, RepairMaxShare: cfg.RepairMaxShare, DeleteOnDeprovision: cfg.DeleteOnDeprovision})
 	return a
 }

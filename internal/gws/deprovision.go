@@ -131,7 +131,7 @@ func (s *Service) recordDeleted(ctx context.Context, ident *identity.Identity, a
 		if err := identity.SetPlatformStatuses(ctx, tx, agencyID, cur.ID, identity.ProviderStatusRemoved); err != nil {
 			return err
 		}
-		_, err = identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateDeleted, "")
+		_, err = s.identities.Transition(ctx, tx, agencyID, cur.ID, identity.StateDeleted, "")
 		return err
 	})
 }

@@ -189,7 +189,7 @@ func (s *Service) enterProvisioning(ctx context.Context, tx bun.Tx, st *provisio
 	case ident.State == identity.StateProvisioned:
 		return DirectoryRepairing, nil
 	case ident.State == identity.StatePending || ident.State == identity.StateProvisioning:
-		moved, err := identity.Transition(ctx, tx, ident.AgencyID, ident.ID, identity.StateProvisioning, ident.LastError)
+		moved, err := s.identities.Transition(ctx, tx, ident.AgencyID, ident.ID, identity.StateProvisioning, ident.LastError)
 		if err != nil {
 			return "", permanentFault(err)
 		}
@@ -217,14 +217,14 @@ func (s *Service) recordProvisioned(ctx context.Context, ident *identity.Identit
 		case identity.StateProvisioning, identity.StateFailed:
 			// FAILED: the watchdog gave up on this run, yet the user exists and is ours.
 			if cur.State == identity.StateFailed {
-				if _, err := identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioning, ""); err != nil {
+				if _, err := s.identities.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioning, ""); err != nil {
 					return err
 				}
 			}
 			if err := identity.SetProviderStatus(ctx, tx, agencyID, cur.ID, cur.Platform(), platformReady, "", ""); err != nil {
 				return err
 			}
-			if _, err := identity.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioned, ""); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, agencyID, cur.ID, identity.StateProvisioned, ""); err != nil {
 				return err
 			}
 		case identity.StateProvisioned:
@@ -308,12 +308,12 @@ func (s *Service) provisionFailed(ctx context.Context, ident *identity.Identity,
 		status := DirectoryProvisioning
 		switch {
 		case cur.State == identity.StateProvisioning && giveUp:
-			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
 				return err
 			}
 			status = DirectoryFailed
 		case cur.State == identity.StateProvisioning:
-			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateProvisioning, "retrying: "+reason); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateProvisioning, "retrying: "+reason); err != nil {
 				return err
 			}
 		case cur.State == identity.StateProvisioned && repair:
@@ -378,7 +378,7 @@ func (s *Service) RetryProvisioning(ctx context.Context, actor *auth.Actor, iden
 			return err
 		}
 		from := ident.State
-		if _, err := identity.Transition(ctx, tx, actor.AgencyID, ident.ID, identity.StateProvisioning, ""); err != nil {
+		if _, err := s.identities.Transition(ctx, tx, actor.AgencyID, ident.ID, identity.StateProvisioning, ""); err != nil {
 			return err
 		}
 		if err := identity.SetProviderStatus(ctx, tx, actor.AgencyID, ident.ID, identity.ProviderGWSDirectory, DirectoryProvisioning, "", ""); err != nil {
@@ -465,7 +465,7 @@ func (s *Service) MarkStuck(ctx context.Context) (int, error) {
 			if active, _, err := identity.ActiveProvisioningJob(ctx, tx, cur.AgencyID, cur.ID); err != nil || active != uuid.Nil {
 				return err
 			}
-			if _, err := identity.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
+			if _, err := s.identities.Transition(ctx, tx, cur.AgencyID, cur.ID, identity.StateFailed, reason); err != nil {
 				return err
 			}
 			marked = true

@@ -316,7 +316,7 @@ func (e *env) ageState(id uuid.UUID, d time.Duration) {
 // setState moves an identity through the state machine.
 func (e *env) setState(id uuid.UUID, to identity.State) {
 	e.tb.Helper()
-	_, err := identity.Transition(context.Background(), e.db, e.agencyID, id, to, "")
+	_, err := e.ids.Transition(context.Background(), e.db, e.agencyID, id, to, "")
 	require.NoError(e.tb, err)
 }
 

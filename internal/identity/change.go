@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -15,25 +14,37 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
 // lockForUpdate loads an identity of the agency under a row lock.
 func lockForUpdate(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) (*Identity, error) {
+	return Find(ctx, tx, tenant.Agency(agencyID), id, "UPDATE")
+}
+
+// Find returns an identity of sc (without its provider statuses), or NOT_FOUND; lock, unless
+// empty, is the row lock to take ("UPDATE", "SHARE").
+func Find(ctx context.Context, idb bun.IDB, sc tenant.Scope, id uuid.UUID, lock string) (*Identity, error) {
 	ident := new(Identity)
-	err := tx.NewSelect().Model(ident).Where("i.agency_id = ? AND i.id = ?", agencyID, id).For("UPDATE").Scan(ctx)
+	q := sc.Select(idb, ident).Where("i.id = ?", id)
+	if lock != "" {
+		q = q.For(lock)
+	}
+	err := q.Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("identity")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("identity: lock: %w", err)
+		return nil, fmt.Errorf("identity: find: %w", err)
 	}
 	return ident, nil
 }
 
 // Transition moves an identity to a new state through the state machine, recording lastError
-// (empty clears it), within tx. Workers and resolvers both come through here.
-func Transition(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID, to State, lastError string) (*Identity, error) {
+// (empty clears it), within tx, and tells the service's Follower in the same transaction.
+// Workers and resolvers both come through here.
+func (s *Service) Transition(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID, to State, lastError string) (*Identity, error) {
 	ident, err := lockForUpdate(ctx, tx, agencyID, id)
 	if err != nil {
 		return nil, err
@@ -41,12 +52,15 @@ func Transition(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID, to Stat
 	if err := CheckTransition(ident.State, to); err != nil {
 		return nil, err
 	}
-	_, err = tx.NewUpdate().Model(ident).WherePK().
+	_, err = tenant.Agency(agencyID).Update(tx, ident).WherePK().
 		Set("provisioning_state = ?", to).Set("last_error = ?", lastError).
 		Set("state_changed_at = clock_timestamp()").Set("updated_at = clock_timestamp()").
 		Returning("*").Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("identity: transition: %w", err)
+	}
+	if err := s.followed(ctx, tx, ident); err != nil {
+		return nil, err
 	}
 	return ident, nil
 }
@@ -75,8 +89,8 @@ const (
 // SetPlatformStatuses records status on every provider status of the identity but the
 // directory's: deleting an identity must not leave its platform saying CONFIGURED.
 func SetPlatformStatuses(ctx context.Context, tx bun.IDB, agencyID, identityID uuid.UUID, status string) error {
-	_, err := tx.NewUpdate().Model((*ProviderStatus)(nil)).
-		Where("agency_id = ? AND identity_id = ? AND provider <> ?", agencyID, identityID, ProviderGWSDirectory).
+	_, err := tenant.Agency(agencyID).Update(tx, (*ProviderStatus)(nil)).
+		Where("identity_id = ? AND provider <> ?", identityID, ProviderGWSDirectory).
 		Set("status = ?", status).Set("last_error = ''").Set("updated_at = clock_timestamp()").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("identity: set platform statuses: %w", err)
@@ -87,7 +101,8 @@ func SetPlatformStatuses(ctx context.Context, tx bun.IDB, agencyID, identityID u
 // Reload returns an identity with its provider statuses, by id within its agency (workers).
 func Reload(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Identity, error) {
 	ident := new(Identity)
-	err := idb.NewSelect().Model(ident).Relation("ProviderStatuses").Where("i.agency_id = ? AND i.id = ?", agencyID, id).Scan(ctx)
+	sc := tenant.Agency(agencyID)
+	err := sc.Select(idb, ident).Relation("ProviderStatuses", statusesIn(sc)).Where("i.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("identity")
 	}
@@ -106,7 +121,7 @@ func (s *Service) Delete(ctx context.Context, actor *auth.Actor, id uuid.UUID) (
 	var ident *Identity
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if ident, err = Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, ""); err != nil {
+		if ident, err = s.Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, ""); err != nil {
 			return err
 		}
 		if err := SetPlatformStatuses(ctx, tx, actor.AgencyID, id, ProviderStatusRemoving); err != nil {
@@ -133,14 +148,14 @@ func (s *Service) DeprovisionClientInTx(ctx context.Context, tx bun.IDB, actor *
 		return nil, err
 	}
 	var ids []uuid.UUID
-	if err := tx.NewSelect().Table("identities").Column("id").
-		Where("agency_id = ? AND client_id = ? AND provisioning_state NOT IN (?)", actor.AgencyID, clientID, bun.In([]State{StateDeleted, StateDeprovisioning})).
+	if err := actor.Tenant().SelectTable(tx, "identities", "").Column("id").
+		Where("client_id = ? AND provisioning_state NOT IN (?)", clientID, bun.List([]State{StateDeleted, StateDeprovisioning})).
 		OrderExpr("created_at, id").Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("identity: client identities: %w", err)
 	}
 	out := make([]*Identity, 0, len(ids))
 	for _, id := range ids {
-		ident, err := Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, "")
+		ident, err := s.Transition(ctx, tx, actor.AgencyID, id, StateDeprovisioning, "")
 		if err != nil {
 			return nil, err
 		}
@@ -182,7 +197,7 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, id uuid.UUID) (map[
 		if err := SetPlatformStatuses(ctx, tx, agencyID, id, ProviderStatusRemoved); err != nil {
 			return err
 		}
-		_, err = Transition(ctx, tx, agencyID, id, StateDeleted, "")
+		_, err = s.Transition(ctx, tx, agencyID, id, StateDeleted, "")
 		return err
 	})
 	if err != nil {
@@ -212,131 +227,107 @@ func (s *Service) UpdateCredentials(ctx context.Context, actor *auth.Actor, id u
 	if err := actor.Require(auth.ActionManage); err != nil {
 		return nil, err
 	}
-	for _, f := range []struct {
-		field string
-		v     *string
-		max   int
-	}{{"username", in.Username, 254}, {"password", in.Password, 1024}, {"token", in.Token, 8192}, {"totpSecret", in.TOTPSecret, 256}} {
-		if f.v != nil {
-			if err := checkLen(f.field, *f.v, f.max); err != nil {
-				return nil, err
-			}
-		}
+	if err := checkCredentialLengths(in); err != nil {
+		return nil, err
 	}
-	var agencyID = actor.AgencyID
+	agencyID := actor.AgencyID
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		ident, err := lockForUpdate(ctx, tx, agencyID, id)
 		if err != nil {
 			return err
 		}
-		if ident.Type == TypeManagedGWS {
-			return fault.Invalid("identityId", "a MANAGED_GWS identity's password is generated: use rotateCredentials")
-		}
-		if !ident.State.Live() || ident.State == StateDeprovisioning {
-			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot take new credentials", ident.State), ident.ID.String())
-		}
-		var creds Credentials
-		hadSecret := false
-		if pt, err := s.vault.Get(ctx, tx, agencyID, id, vault.PurposeCredentials); err == nil {
-			if err := json.Unmarshal(pt, &creds); err != nil {
-				return fmt.Errorf("identity: decode credentials: %w", err)
-			}
-			hadSecret = true
-		} else if !errors.Is(err, vault.ErrNoSecret) {
+		if err := mayTakeCredentials(ident); err != nil {
 			return err
 		}
-		old := creds
-		changedSecret := false
-		switch ident.Type {
-		case TypeExternalLogin:
-			if in.Token != nil {
-				return fault.Invalid("token", "does not apply to an EXTERNAL_LOGIN identity")
-			}
-			if in.Username != nil {
-				if *in.Username == "" {
-					return fault.Invalid("username", "must not be empty")
-				}
-				creds.Username = *in.Username
-			}
-			if in.Password != nil {
-				if *in.Password == "" {
-					return fault.Invalid("password", "must not be empty")
-				}
-				changedSecret = changedSecret || !vault.Equal(creds.Password, *in.Password)
-				creds.Password = *in.Password
-			}
-			if in.TOTPSecret != nil {
-				// The same normal form as at creation, so that the same secret compares equal.
-				totp := strings.ToUpper(strings.ReplaceAll(*in.TOTPSecret, " ", ""))
-				in.TOTPSecret = &totp
-				if *in.TOTPSecret != "" {
-					if err := vault.ValidateTOTPSecret(*in.TOTPSecret); err != nil {
-						return fault.Invalid("totpSecret", "must be a base32 secret of at least 80 bits")
-					}
-				}
-				// A TOTP secret is a second factor, not the password: changing it (or giving
-				// the same one again) is no rotation and leaves the ledger as it is.
-				creds.TOTPSecret = *in.TOTPSecret
-			}
-			if creds.Username == "" {
-				return fault.Invalid("username", "is required for this identity type")
-			}
-			if creds.Password == "" {
-				return fault.Invalid("password", "is required for this identity type")
-			}
-		case TypeAPIToken:
-			for _, f := range []struct {
-				field string
-				v     *string
-			}{{"username", in.Username}, {"password", in.Password}, {"totpSecret", in.TOTPSecret}} {
-				if f.v != nil {
-					return fault.Invalid(f.field, "does not apply to an API_TOKEN identity: only a token does")
-				}
-			}
-			if in.Token == nil || *in.Token == "" {
-				return fault.Invalid("token", "is required for this identity type")
-			}
-			changedSecret = !vault.Equal(creds.Token, *in.Token)
-			creds.Token = *in.Token
+		changed, err := s.storeCredentials(ctx, tx, ident, in, rotation)
+		if err != nil {
+			return err
 		}
-		if rotation && !changedSecret {
-			return fault.Invalid("password", "a rotation needs a new password or token")
-		}
-		// Only a real change is stored: the same credentials again keep the vault's version, so
-		// that open reveals of them stay readable.
-		if next := creds.Marshal(); !vault.Equal(string(next), string(old.Marshal())) || !hadSecret {
-			if err := s.vault.Put(ctx, tx, agencyID, id, vault.PurposeCredentials, next); err != nil {
-				return err
-			}
-		}
-		q := tx.NewUpdate().Model((*Identity)(nil)).Where("id = ?", id).Set("updated_at = clock_timestamp()")
-		if changedSecret {
-			q = q.Set("credentials_rotated_at = clock_timestamp()")
-		}
-		if _, err := q.Exec(ctx); err != nil {
-			return fmt.Errorf("identity: stamp credentials: %w", err)
-		}
-		if ident.State == StatePending || ident.State == StateFailed {
-			if _, err := Transition(ctx, tx, agencyID, id, StateProvisioning, ""); err != nil {
-				return err
-			}
-			if _, err := Transition(ctx, tx, agencyID, id, StateProvisioned, ""); err != nil {
-				return err
-			}
-			if err := SetProviderStatus(ctx, tx, agencyID, id, providerOf(ident), "CONFIGURED", "", ""); err != nil {
-				return err
-			}
+		if err := s.stampCredentials(ctx, tx, ident, changed); err != nil {
+			return err
 		}
 		kind := KindCredentialsUpdated
 		if rotation {
 			kind = KindCredentialsRotated
 		}
-		return audit.Record(ctx, tx, actor, kind, "identity", id, map[string]any{"secretChanged": changedSecret})
+		return audit.Record(ctx, tx, actor, kind, "identity", id, map[string]any{"secretChanged": changed})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.reloadAndPublish(ctx, agencyID, id)
+}
+
+// mayTakeCredentials refuses credentials set by hand on a managed identity, or on one being
+// deleted.
+func mayTakeCredentials(ident *Identity) error {
+	if ident.Type == TypeManagedGWS {
+		return fault.Invalid("identityId", "a MANAGED_GWS identity's password is generated: use rotateCredentials")
+	}
+	if !ident.State.Live() || ident.State == StateDeprovisioning {
+		return fault.Conflict(fmt.Sprintf("an identity in state %s cannot take new credentials", ident.State), ident.ID.String())
+	}
+	return nil
+}
+
+// storeCredentials applies in to the identity's stored credentials under the type's rules
+// (ValidateCredentials) and stores the result, and reports whether the secret changed. Only a
+// real change is stored: the same credentials again keep the vault's version, so that open
+// reveals of them stay readable. A rotation must change the secret.
+func (s *Service) storeCredentials(ctx context.Context, tx bun.IDB, ident *Identity, in CredentialsInput, rotation bool) (bool, error) {
+	cur, had, err := s.credentials(ctx, tx, ident)
+	if err != nil {
+		return false, err
+	}
+	next, changed := applyCredentials(cur, in)
+	if err := ValidateCredentials(ident.Type, in, next); err != nil {
+		return false, err
+	}
+	if rotation && !changed {
+		return false, fault.Invalid("password", "a rotation needs a new password or token")
+	}
+	if had && vault.Equal(string(next.Marshal()), string(cur.Marshal())) {
+		return changed, nil
+	}
+	return changed, s.vault.Put(ctx, tx, ident.AgencyID, ident.ID, vault.PurposeCredentials, next.Marshal())
+}
+
+// credentials opens an identity's stored credentials, and reports whether it has any.
+func (s *Service) credentials(ctx context.Context, tx bun.IDB, ident *Identity) (Credentials, bool, error) {
+	var creds Credentials
+	pt, err := s.vault.Get(ctx, tx, ident.AgencyID, ident.ID, vault.PurposeCredentials)
+	if errors.Is(err, vault.ErrNoSecret) {
+		return creds, false, nil
+	}
+	if err != nil {
+		return creds, false, err
+	}
+	if err := json.Unmarshal(pt, &creds); err != nil {
+		return creds, false, fmt.Errorf("identity: decode credentials: %w", err)
+	}
+	return creds, true, nil
+}
+
+// stampCredentials records a credentials change on the identity (and, when the secret
+// changed, the rotation the reveal ledger counts from); an identity that was waiting for its
+// credentials (PENDING, or FAILED) becomes PROVISIONED with its platform CONFIGURED.
+func (s *Service) stampCredentials(ctx context.Context, tx bun.IDB, ident *Identity, changed bool) error {
+	q := tenant.Agency(ident.AgencyID).Update(tx, (*Identity)(nil)).Where("id = ?", ident.ID).Set("updated_at = clock_timestamp()")
+	if changed {
+		q = q.Set("credentials_rotated_at = clock_timestamp()")
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("identity: stamp credentials: %w", err)
+	}
+	if ident.State != StatePending && ident.State != StateFailed {
+		return nil
+	}
+	for _, to := range []State{StateProvisioning, StateProvisioned} {
+		if _, err := s.Transition(ctx, tx, ident.AgencyID, ident.ID, to, ""); err != nil {
+			return err
+		}
+	}
+	return SetProviderStatus(ctx, tx, ident.AgencyID, ident.ID, providerOf(ident), "CONFIGURED", "", "")
 }
 
 func providerOf(ident *Identity) string {
@@ -378,4 +369,10 @@ func (s *Service) PublishCurrent(ctx context.Context, agencyID, id uuid.UUID) {
 	if _, err := s.reloadAndPublish(ctx, agencyID, id); err != nil {
 		s.log.WarnContext(ctx, "publish identity update", "identity_id", id, "error", err)
 	}
+}
+
+// statusesIn narrows the ProviderStatuses relation of an identities query to sc's agency: bun
+// loads a relation with a query of its own, which the identities query's scope does not reach.
+func statusesIn(sc tenant.Scope) func(*bun.SelectQuery) *bun.SelectQuery {
+	return func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("?TableAlias.agency_id = ?", sc.AgencyID) }
 }

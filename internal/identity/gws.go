@@ -10,6 +10,7 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // This file holds the identity queries the Google Workspace side (internal/gws) needs for its
@@ -32,9 +33,8 @@ type ManagedRef struct {
 // a time, reading only their id, email, display name and state. An error from fn stops the
 // stream and is returned as is.
 func EachManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, fn func(ManagedRef) error) error {
-	rows, err := idb.NewSelect().Table("identities").
+	rows, err := tenant.Agency(agencyID).SelectTable(idb, "identities", "").
 		Column("id", "email", "display_name", "provisioning_state").
-		Where("agency_id = ?", agencyID).
 		Where("type = ?", TypeManagedGWS).
 		Where("provisioning_state <> ?", StateDeleted).
 		Rows(ctx)
@@ -68,9 +68,8 @@ func EachManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, fn func(M
 // EachDeletedManaged streams the ids of the agency's DELETED MANAGED_GWS identities to fn, one
 // row at a time, reading nothing else. An error from fn stops the stream and is returned as is.
 func EachDeletedManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, fn func(uuid.UUID) error) error {
-	rows, err := idb.NewSelect().Table("identities").
+	rows, err := tenant.Agency(agencyID).SelectTable(idb, "identities", "").
 		Column("id").
-		Where("agency_id = ?", agencyID).
 		Where("type = ?", TypeManagedGWS).
 		Where("provisioning_state = ?", StateDeleted).
 		Rows(ctx)
@@ -95,8 +94,7 @@ func EachDeletedManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, fn
 
 // CountManaged returns how many live MANAGED_GWS identities the agency has.
 func CountManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (int, error) {
-	n, err := idb.NewSelect().Table("identities").
-		Where("agency_id = ?", agencyID).
+	n, err := tenant.Agency(agencyID).SelectTable(idb, "identities", "").
 		Where("type = ?", TypeManagedGWS).
 		Where("provisioning_state <> ?", StateDeleted).
 		Count(ctx)
@@ -109,8 +107,7 @@ func CountManaged(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (int, er
 // LiveByEmail returns the agency's live identity with this address (case-insensitive), or nil.
 func LiveByEmail(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, email string) (*Identity, error) {
 	ident := new(Identity)
-	err := idb.NewSelect().Model(ident).
-		Where("i.agency_id = ?", agencyID).
+	err := tenant.Agency(agencyID).Select(idb, ident).
 		Where("lower(i.email) = lower(?)", email).
 		Where("i.provisioning_state <> ?", StateDeleted).
 		Limit(1).Scan(ctx)
@@ -136,11 +133,12 @@ type Ref struct {
 func StuckProvisioning(ctx context.Context, idb bun.IDB, olderThan time.Duration, limit int) ([]Ref, error) {
 	var refs []Ref
 	err := idb.NewSelect().Table("identities").
+		Comment(tenant.AllAgencies("sweeper: identities stuck in PROVISIONING in every agency")).
 		Column("agency_id", "id").
 		Where("provisioning_state = ?", StateProvisioning).
 		Where("type = ?", TypeManagedGWS).
 		Where("state_changed_at < clock_timestamp() - ? * interval '1 microsecond'", olderThan.Microseconds()).
-		Where("NOT EXISTS ("+activeProvisioningJobsSQL+")", bun.Safe("identities.agency_id"), bun.Safe("identities.id::text")).
+		Where("NOT EXISTS (?)", job.ActiveForEachIdentity(idb, job.TypeProvisionIdentity, "identities.agency_id", "identities.id")).
 		OrderExpr("state_changed_at").
 		Limit(int64(limit)).
 		Scan(ctx, &refs)
@@ -150,29 +148,11 @@ func StuckProvisioning(ctx context.Context, idb bun.IDB, olderThan time.Duration
 	return refs, nil
 }
 
-// activeProvisioningJobsSQL selects the PROVISION_IDENTITY jobs still working on an identity
-// (QUEUED, RUNNING or RETRYING); its two arguments are the agency id and the identity id as
-// text. It is the key and predicate of 0003's jobs_active_identity_idx, and the one definition
-// of "an active provisioning job" that StuckProvisioning and ActiveProvisioningJob share.
-const activeProvisioningJobsSQL = `SELECT j.id, j.status FROM jobs j
-	WHERE j.agency_id = ? AND j.type = 'PROVISION_IDENTITY' AND j.input ->> 'identityId' = ?
-	AND j.status IN ('QUEUED', 'RUNNING', 'RETRYING')`
-
 // ActiveProvisioningJob returns the oldest PROVISION_IDENTITY job of the identity that is still
-// QUEUED, RUNNING or RETRYING, with its status, or uuid.Nil when none is.
+// QUEUED, RUNNING or RETRYING, with its status, or uuid.Nil when none is (asked of internal/job,
+// which owns the jobs).
 func ActiveProvisioningJob(ctx context.Context, idb bun.IDB, agencyID, identityID uuid.UUID) (uuid.UUID, job.Status, error) {
-	var row struct {
-		ID     uuid.UUID  `bun:"id"`
-		Status job.Status `bun:"status"`
-	}
-	err := idb.NewRaw(activeProvisioningJobsSQL+" ORDER BY j.queued_at, j.id LIMIT 1", agencyID, identityID.String()).Scan(ctx, &row)
-	if db.IsNoRows(err) {
-		return uuid.Nil, "", nil
-	}
-	if err != nil {
-		return uuid.Nil, "", fmt.Errorf("identity: find active provisioning job: %w", err)
-	}
-	return row.ID, row.Status, nil
+	return job.ActiveForIdentity(ctx, idb, agencyID, job.TypeProvisionIdentity, identityID)
 }
 
 // StuckSince reports whether the identity, locked by the caller, has been in its state for
@@ -190,8 +170,8 @@ func StuckSince(ctx context.Context, tx bun.IDB, ident *Identity, d time.Duratio
 // StampCredentialsRotated records that the identity's secret changed just now (the reveal
 // ledger counts from it).
 func StampCredentialsRotated(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) error {
-	_, err := tx.NewUpdate().Model((*Identity)(nil)).
-		Where("agency_id = ? AND id = ?", agencyID, id).
+	_, err := tenant.Agency(agencyID).Update(tx, (*Identity)(nil)).
+		Where("id = ?", id).
 		Set("credentials_rotated_at = clock_timestamp()").
 		Set("updated_at = clock_timestamp()").
 		Exec(ctx)
@@ -205,8 +185,8 @@ func StampCredentialsRotated(ctx context.Context, tx bun.IDB, agencyID, id uuid.
 // status (Google's user id), or "".
 func DirectoryUserID(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (string, error) {
 	var ext string
-	err := idb.NewSelect().Model((*ProviderStatus)(nil)).Column("external_id").
-		Where("agency_id = ? AND identity_id = ? AND provider = ?", agencyID, id, ProviderGWSDirectory).
+	err := tenant.Agency(agencyID).Select(idb, (*ProviderStatus)(nil)).Column("external_id").
+		Where("identity_id = ? AND provider = ?", id, ProviderGWSDirectory).
 		Scan(ctx, &ext)
 	if db.IsNoRows(err) {
 		return "", nil

@@ -18,6 +18,7 @@ import (
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/page"
 	"github.com/accesshive/accesshive/internal/request"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
@@ -69,7 +70,7 @@ func TestApproveWithCredentials(t *testing.T) {
 		require.NotContains(t, string(e.Data), "s3cret-pw!")
 	}
 	var auditData []string
-	require.NoError(t, b.db.NewSelect().Table("audit_events").Column("data").Scan(ctx, &auditData))
+	require.NoError(t, b.db.NewSelect().Table("audit_events").Comment(tenant.AllAgencies("test inspects rows")).Column("data").Scan(ctx, &auditData))
 	for _, d := range auditData {
 		require.NotContains(t, d, "s3cret-pw!")
 	}
@@ -149,15 +150,15 @@ func TestApproveWithoutCredentialsWaitsForThem(t *testing.T) {
 	_, err = b.idents.Vault().Get(ctx, b.db, b.seed.Demo.ID, ident.ID, vault.PurposeCredentials)
 	require.ErrorIs(t, err, vault.ErrNoSecret)
 
-	// Nothing to sync yet.
-	synced, err := b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, ident.ID)
+	// Nothing to follow yet.
+	synced, err := b.svc.Get(ctx, admin, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, request.StatusApproved, synced.Status)
 
-	// The admin gives the token later; the lead's updateCredentials then calls SyncFromIdentity.
+	// The admin gives the token later: the request follows its identity in the same transaction.
 	_, err = b.idents.UpdateCredentials(ctx, admin, ident.ID, identity.CredentialsInput{Token: ptr("tok-123")}, false)
 	require.NoError(t, err)
-	synced, err = b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, ident.ID)
+	synced, err = b.svc.Get(ctx, admin, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, request.StatusProvisioned, synced.Status)
 	require.Len(t, b.notes(t, b.user(t, "alice@acme.test"), request.NoteProvisioned), 1)
@@ -187,15 +188,15 @@ func TestApproveManagedGWSThenProvisioned(t *testing.T) {
 	require.JSONEq(t, `{"identityId":"`+identID.String()+`"}`, string(jobs[0].Input))
 	require.Empty(t, b.notes(t, b.user(t, "alice@acme.test"), request.NoteProvisioned))
 
-	// The provisioning handler moves the identity on, then calls SyncFromIdentity.
+	// The provisioning handler moves the identity on; the request follows in its transaction.
 	require.NoError(t, db.InTx(ctx, b.db, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := identity.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateProvisioning, ""); err != nil {
+		if _, err := b.idents.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateProvisioning, ""); err != nil {
 			return err
 		}
-		_, err := identity.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateProvisioned, "")
+		_, err := b.idents.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateProvisioned, "")
 		return err
 	}))
-	synced, err := b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, identID)
+	synced, err := b.svc.Get(ctx, owner, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, request.StatusProvisioned, synced.Status)
 	require.Equal(t, identity.StateProvisioned, *synced.IdentityState)
@@ -203,17 +204,19 @@ func TestApproveManagedGWSThenProvisioned(t *testing.T) {
 	require.Len(t, ready, 1)
 	require.Equal(t, "Your Google Analytics 4 access is ready", ready[0].Title)
 
-	// Idempotent: a second sync changes and sends nothing.
-	synced, err = b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, identID)
+	// Following the identity again (a retried job) changes and sends nothing.
+	ident, err = b.idents.Get(ctx, owner, identID)
+	require.NoError(t, err)
+	require.NoError(t, b.svc.FollowIdentity(ctx, b.db, ident))
+	synced, err = b.svc.Get(ctx, owner, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, request.StatusProvisioned, synced.Status)
 	require.Len(t, b.notes(t, b.user(t, "alice@acme.test"), request.NoteProvisioned), 1)
 	require.Equal(t, []string{"PENDING", "APPROVED", "PROVISIONED"}, requestStatuses(t, b.events, r.ID))
 
 	// An identity no request created is not an error.
-	none, err := b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, uuid.New())
-	require.NoError(t, err)
-	require.Nil(t, none)
+	ident.ID = uuid.New()
+	require.NoError(t, b.svc.FollowIdentity(ctx, b.db, ident))
 }
 
 func TestProvisioningFailureShowsOnRequest(t *testing.T) {
@@ -225,13 +228,13 @@ func TestProvisioningFailureShowsOnRequest(t *testing.T) {
 	require.NoError(t, err)
 	identID := *got.IdentityID
 	require.NoError(t, db.InTx(ctx, b.db, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := identity.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateProvisioning, ""); err != nil {
+		if _, err := b.idents.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateProvisioning, ""); err != nil {
 			return err
 		}
-		_, err := identity.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateFailed, "directory said no")
+		_, err := b.idents.Transition(ctx, tx, b.seed.Demo.ID, identID, identity.StateFailed, "directory said no")
 		return err
 	}))
-	synced, err := b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, identID)
+	synced, err := b.svc.Get(ctx, b.actor(t, "admin@demo.test"), r.ID)
 	require.NoError(t, err)
 	require.Equal(t, request.StatusApproved, synced.Status)
 
@@ -256,7 +259,7 @@ func TestIdentityDeletedBeforeProvisioningWithdrawsRequest(t *testing.T) {
 
 	_, err = b.idents.Delete(ctx, admin, *got.IdentityID)
 	require.NoError(t, err)
-	synced, err := b.svc.SyncFromIdentity(ctx, b.seed.Demo.ID, *got.IdentityID)
+	synced, err := b.svc.Get(ctx, admin, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, request.StatusRejected, synced.Status)
 	require.Contains(t, *synced.Reason, "deleted before it was provisioned")

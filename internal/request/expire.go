@@ -9,9 +9,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
-	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // expiryBatch is how many requests one transaction of ExpireDue handles.
@@ -35,29 +35,19 @@ type ExpiryResult struct {
 }
 
 // expire moves a locked PENDING request to EXPIRED inside tx and notifies its requester.
-func (s *Service) expire(ctx context.Context, tx bun.IDB, r *Request, a *after) error {
-	if err := s.move(ctx, tx, r, StatusExpired, nil); err != nil {
-		return err
-	}
-	if err := audit.Record(ctx, tx, systemActor(r.AgencyID), KindExpired, "access_request", r.ID, map[string]any{"expiresAt": r.ExpiresAt}); err != nil {
-		return err
-	}
-	view, err := load(ctx, tx, r.AgencyID, r.ID)
-	if err != nil {
-		return err
-	}
-	n, err := s.notifyRequester(ctx, tx, view, notify.Notification{
-		Kind:  NoteExpired,
-		Title: fmt.Sprintf("Your access request for %s expired", view.PlatformName),
-		Body: fmt.Sprintf("Nobody decided on your request for access to %s (identity type %s) before it expired at %s. You may submit a new request.",
-			view.PlatformName, r.IdentityType, r.ExpiresAt.Format(time.RFC1123)),
+func (s *Service) expire(ctx context.Context, tx bun.IDB, r *Request) error {
+	_, err := s.apply(ctx, tx, r, step{
+		to: StatusExpired, kind: KindExpired, data: map[string]any{"expiresAt": r.ExpiresAt},
+		note: func(view *Request) notify.Notification {
+			return notify.Notification{
+				Kind:  NoteExpired,
+				Title: fmt.Sprintf("Your access request for %s expired", view.PlatformName),
+				Body: fmt.Sprintf("Nobody decided on your request for access to %s (identity type %s) before it expired at %s. You may submit a new request.",
+					view.PlatformName, view.IdentityType, view.ExpiresAt.Format(time.RFC1123)),
+			}
+		},
 	})
-	if err != nil {
-		return err
-	}
-	a.note(n)
-	a.requests = append(a.requests, r)
-	return nil
+	return err
 }
 
 // ExpireDue runs the expiry schedule for one agency, or for every agency when agencyID is
@@ -91,29 +81,35 @@ func (s *Service) ExpireDue(ctx context.Context, agencyID uuid.UUID) (expired, r
 }
 
 func (s *Service) expireBatch(ctx context.Context, agencyID uuid.UUID) (int, error) {
-	var a after
+	var n int
 	now := s.now()
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var rs []Request
-		q := tx.NewSelect().Model(&rs).Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
-		if agencyID != uuid.Nil {
-			q = q.Where("ar.agency_id = ?", agencyID)
-		}
+		q := scheduled(tx, agencyID, &rs).Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
 		if err := q.OrderExpr("ar.expires_at, ar.id").Limit(expiryBatch).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
 			return fmt.Errorf("request: due requests: %w", err)
 		}
 		for i := range rs {
-			if err := s.expire(ctx, tx, &rs[i], &a); err != nil {
+			if err := s.expire(ctx, tx, &rs[i]); err != nil {
 				return err
 			}
 		}
+		n = len(rs)
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	s.announce(ctx, &a)
-	return len(a.requests), nil
+	return n, nil
+}
+
+// scheduled starts a select of requests for the expiry schedule: of one agency, or of every
+// agency for uuid.Nil (a run without an agency, which says so).
+func scheduled(idb bun.IDB, agencyID uuid.UUID, dst any) *bun.SelectQuery {
+	if agencyID == uuid.Nil {
+		return idb.NewSelect().Model(dst).Comment(tenant.AllAgencies("expiry schedule run for every agency"))
+	}
+	return tenant.Agency(agencyID).Select(idb, dst)
 }
 
 // remindDue adds the condition "PENDING, not reminded yet, within its reminder window" to q.
@@ -126,23 +122,17 @@ func remindDue(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
 }
 
 func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, error) {
-	var (
-		a     after
-		count int
-	)
+	var count int
 	now := s.now()
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		var rs []Request
-		q := remindDue(tx.NewSelect().Model(&rs), now)
-		if agencyID != uuid.Nil {
-			q = q.Where("ar.agency_id = ?", agencyID)
-		}
+		q := remindDue(scheduled(tx, agencyID, &rs), now)
 		if err := q.OrderExpr("ar.expires_at, ar.id").Limit(expiryBatch).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
 			return fmt.Errorf("request: requests to remind: %w", err)
 		}
 		for i := range rs {
 			r := &rs[i]
-			if _, err := tx.NewUpdate().Model(r).WherePK().Set("reminder_sent_at = ?", now).Exec(ctx); err != nil {
+			if _, err := tenant.Agency(r.AgencyID).Update(tx, r).WherePK().Set("reminder_sent_at = ?", now).Exec(ctx); err != nil {
 				return fmt.Errorf("request: stamp reminder: %w", err)
 			}
 			view, err := load(ctx, tx, r.AgencyID, r.ID)
@@ -160,7 +150,7 @@ func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 			if err != nil {
 				return err
 			}
-			a.note(ns...)
+			db.AfterCommit(ctx, func(ctx context.Context) { s.notifier.Published(ctx, ns...) })
 			count++
 		}
 		return nil
@@ -168,7 +158,6 @@ func (s *Service) remindBatch(ctx context.Context, agencyID uuid.UUID) (int, err
 	if err != nil {
 		return 0, err
 	}
-	s.announce(ctx, &a)
 	return count, nil
 }
 
@@ -183,8 +172,8 @@ func (s *Service) EnqueueExpiryJobs(ctx context.Context) (int, error) {
 		Where("ar.status = ?", StatusPending).Where("ar.expires_at <= ?", now)
 	reminders := remindDue(s.db.NewSelect().TableExpr("access_requests AS ar").Column("ar.agency_id"), now)
 	err := s.db.NewSelect().TableExpr("(? UNION ?) AS d", due, reminders).ColumnExpr("d.agency_id").
-		Where("NOT EXISTS (SELECT 1 FROM jobs AS j WHERE j.agency_id = d.agency_id AND j.type = ? AND j.status IN (?))",
-			job.TypeExpireAccessRequests, bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).
+		Comment(tenant.AllAgencies("expiry scheduler: agencies with requests due")).
+		Where("NOT EXISTS (?)", job.ActiveOfEachAgency(s.db, job.TypeExpireAccessRequests, "d.agency_id")).
 		Scan(ctx, &agencies)
 	if err != nil {
 		return 0, fmt.Errorf("request: agencies with due requests: %w", err)

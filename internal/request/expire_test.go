@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
@@ -18,7 +19,7 @@ func TestExpiryAndReminder(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	_, err := b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(1)})
+	_, err := agency.UpdateSettings(ctx, b.db, b.svc, b.actor(t, "owner@demo.test"), agency.SettingsInput{AccessRequestExpiryHours: ptr(1)})
 	require.NoError(t, err)
 	r := b.submit(t, "alice@acme.test", "META_ADS", identity.TypeExternalLogin)
 	require.WithinDuration(t, b.clock.Now().Add(time.Hour), r.ExpiresAt, time.Millisecond)
@@ -94,7 +95,7 @@ func TestDecidingAfterExpiryBeforeTheJob(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	_, err := b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(1)})
+	_, err := agency.UpdateSettings(ctx, b.db, b.svc, b.actor(t, "owner@demo.test"), agency.SettingsInput{AccessRequestExpiryHours: ptr(1)})
 	require.NoError(t, err)
 	r := b.submit(t, "alice@acme.test", "META_ADS", identity.TypeExternalLogin)
 	b.clock.Advance(time.Hour + time.Second)
@@ -132,7 +133,7 @@ func TestReminderWindowIsAtMost24Hours(t *testing.T) {
 	require.Equal(t, 1, expired, "alice's")
 
 	// A window changed while nothing is pending applies to the next request.
-	_, err = b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(720)})
+	_, err = agency.UpdateSettings(ctx, b.db, b.svc, b.actor(t, "owner@demo.test"), agency.SettingsInput{AccessRequestExpiryHours: ptr(720)})
 	require.NoError(t, err)
 	b.submit(t, "bob@globex.test", "META_ADS", identity.TypeExternalLogin) // 30 days: reminded 24 h before.
 	b.clock.Advance(720*time.Hour - 25*time.Hour)                          // 25 h left for bob's.
@@ -152,7 +153,7 @@ func TestNewWindowMovesPendingRequests(t *testing.T) {
 	ctx := context.Background()
 	r := b.submit(t, "alice@acme.test", "META_ADS", identity.TypeExternalLogin)
 	b.clock.Advance(3 * time.Hour)
-	_, err := b.svc.UpdateSettings(ctx, b.actor(t, "owner@demo.test"), request.SettingsInput{AccessRequestExpiryHours: ptr(2)})
+	_, err := agency.UpdateSettings(ctx, b.db, b.svc, b.actor(t, "owner@demo.test"), agency.SettingsInput{AccessRequestExpiryHours: ptr(2)})
 	require.NoError(t, err)
 	got, err := b.svc.Get(ctx, b.actor(t, "admin@demo.test"), r.ID)
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/request"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 )
@@ -82,6 +83,7 @@ func setup(t *testing.T) *bundle {
 	sender := notify.NewCaptureSender(nil)
 	notifier := notify.New(bdb, rec, sender, nil)
 	svc := request.NewService(bdb, idents, notifier, rec, nil)
+	idents.Follow(svc)
 	clk := &clock{now: time.Now().UTC()}
 	svc.Now = clk.Now
 	return &bundle{db: bdb, seed: seed, events: rec, sender: sender, notifier: notifier, idents: idents, svc: svc, clock: clk}
@@ -124,16 +126,18 @@ type noteRow struct {
 func (b *bundle) notes(t *testing.T, userID uuid.UUID, kind string) []noteRow {
 	t.Helper()
 	var out []noteRow
-	require.NoError(t, b.db.NewSelect().Table("notifications").Column("user_id", "kind", "title", "body", "data").
+	require.NoError(t, b.db.NewSelect().Table("notifications").Comment(tenant.AllAgencies("test inspects rows")).Column("user_id", "kind", "title", "body", "data").
 		Where("user_id = ? AND kind = ?", userID, kind).OrderExpr("created_at, id").Scan(context.Background(), &out))
 	return out
 }
 
 func (b *bundle) count(t *testing.T, table, where string, args ...any) int {
 	t.Helper()
-	n, err := b.db.NewSelect().Table(table).Where(where, args...).Count(context.Background())
+	// Count() would drop the comment: the count is selected as a column instead.
+	var n int
+	err := b.db.NewSelect().Table(table).Comment(tenant.AllAgencies("test inspects rows")).ColumnExpr("count(*)").Where(where, args...).Scan(context.Background(), &n)
 	require.NoError(t, err)
-	return int(n)
+	return n
 }
 
 // requireFault checks err is a domain error of the code, naming field (BAD_USER_INPUT) or

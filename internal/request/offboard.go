@@ -9,10 +9,10 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/agency"
-	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/notify"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // KindClosedByOffboarding is the audit kind of a request closed because its client was offboarded.
@@ -39,7 +39,6 @@ func (s *Service) OffboardClient(ctx context.Context, actor *auth.Actor, clientI
 	}
 	var (
 		c      *agency.Client
-		a      after
 		idents []*identity.Identity
 	)
 	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
@@ -47,7 +46,7 @@ func (s *Service) OffboardClient(ctx context.Context, actor *auth.Actor, clientI
 		if c, err = agency.ArchiveClientInTx(ctx, tx, actor, clientID, reason); err != nil {
 			return err
 		}
-		if err := s.closeForOffboarding(ctx, tx, actor, c, reason, &a); err != nil {
+		if err := s.closeForOffboarding(ctx, tx, actor, c, reason); err != nil {
 			return err
 		}
 		if _, err := auth.DeactivateClientUsersInTx(ctx, tx, actor, clientID); err != nil {
@@ -59,7 +58,6 @@ func (s *Service) OffboardClient(ctx context.Context, actor *auth.Actor, clientI
 	if err != nil {
 		return nil, err
 	}
-	s.announce(ctx, &a)
 	for _, ident := range idents {
 		s.identities.PublishCurrent(ctx, ident.AgencyID, ident.ID)
 	}
@@ -67,9 +65,9 @@ func (s *Service) OffboardClient(ctx context.Context, actor *auth.Actor, clientI
 }
 
 // closeForOffboarding rejects every open request of the client with the offboarding reason.
-func (s *Service) closeForOffboarding(ctx context.Context, tx bun.IDB, actor *auth.Actor, c *agency.Client, reason *string, a *after) error {
+func (s *Service) closeForOffboarding(ctx context.Context, tx bun.IDB, actor *auth.Actor, c *agency.Client, reason *string) error {
 	var rs []*Request
-	if err := tx.NewSelect().Model(&rs).Where("ar.agency_id = ? AND ar.client_id = ? AND ar.status IN (?)", c.AgencyID, c.ID, bun.In([]Status{StatusPending, StatusApproved})).
+	if err := tenant.Agency(c.AgencyID).Select(tx, &rs).Where("ar.client_id = ? AND ar.status IN (?)", c.ID, bun.List([]Status{StatusPending, StatusApproved})).
 		OrderExpr("ar.created_at, ar.id").For("UPDATE").Scan(ctx); err != nil {
 		return fmt.Errorf("request: open requests of client: %w", err)
 	}
@@ -80,28 +78,18 @@ func (s *Service) closeForOffboarding(ctx context.Context, tx bun.IDB, actor *au
 	text = clip(text, MaxReason)
 	now := s.now()
 	for _, r := range rs {
-		if err := s.move(ctx, tx, r, StatusRejected, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-			return q.Set("decided_by = ?", actor.UserID).Set("decided_at = ?", now).Set("reason = ?", text)
+		if _, err := s.apply(ctx, tx, r, step{
+			to: StatusRejected, by: actor, kind: KindClosedByOffboarding,
+			set: func(q *bun.UpdateQuery) *bun.UpdateQuery {
+				return q.Set("decided_by = ?", actor.UserID).Set("decided_at = ?", now).Set("reason = ?", text)
+			},
+			data: map[string]any{"clientId": c.ID, "platform": r.PlatformKey},
+			note: func(view *Request) notify.Notification {
+				return notify.Notification{Kind: NoteRejected, Title: fmt.Sprintf("Your access request for %s was closed", view.PlatformName), Body: text}
+			},
 		}); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, actor, KindClosedByOffboarding, "access_request", r.ID, map[string]any{"clientId": c.ID, "platform": r.PlatformKey}); err != nil {
-			return err
-		}
-		view, err := load(ctx, tx, r.AgencyID, r.ID)
-		if err != nil {
-			return err
-		}
-		n, err := s.notifyRequester(ctx, tx, view, notify.Notification{
-			Kind:  NoteRejected,
-			Title: fmt.Sprintf("Your access request for %s was closed", view.PlatformName),
-			Body:  text,
-		})
-		if err != nil {
-			return err
-		}
-		a.note(n)
-		a.requests = append(a.requests, r)
 	}
 	return nil
 }

@@ -2,7 +2,7 @@
 // access to a platform, the agency's owner or an admin approves or rejects, an approval creates
 // the client-dedicated identity in the same transaction, and the request follows its identity
 // to PROVISIONED. Undecided requests expire on the agency's schedule. The package also keeps
-// the role templates client users pick from and the agency settings the flow depends on.
+// the role templates client users pick from; the agency's settings live in internal/agency.
 package request
 
 import (
@@ -26,6 +26,7 @@ import (
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/page"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Limits of a request's free text.
@@ -42,7 +43,6 @@ const (
 	KindExpired             = "access_request.expired"
 	KindProvisioned         = "access_request.provisioned"
 	KindWithdrawn           = "access_request.withdrawn"
-	KindSettingsChanged     = "agency.settings_changed"
 	KindRoleTemplateCreated = "role_template.created"
 )
 
@@ -139,19 +139,11 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// scope narrows an access-requests query to what the actor may see: its agency, and for a
-// client user its own client. Every actor-facing read goes through it.
-func scope(q *bun.SelectQuery, actor *auth.Actor) *bun.SelectQuery {
-	q = q.Where("ar.agency_id = ?", actor.AgencyID)
-	if actor.Role == auth.RoleClientUser {
-		q = q.Where("ar.client_id = ?", actor.ClientID)
-	}
-	return q
-}
-
-// selectView selects requests with the names and identity state a reader needs.
-func selectView(idb bun.IDB, dst any) *bun.SelectQuery {
-	return idb.NewSelect().Model(dst).ColumnExpr("ar.*").
+// selectView selects requests of sc with the names and identity state a reader needs. The
+// joined names are a read model of the list a reviewer sees: one statement per page rather than
+// one call per row to the packages owning users, clients and identities.
+func selectView(sc tenant.Scope, idb bun.IDB, dst any) *bun.SelectQuery {
+	return sc.Select(idb, dst).ColumnExpr("ar.*").
 		ColumnExpr("u.name AS requester_name, c.name AS client_name, p.name AS platform_name").
 		ColumnExpr("i.provisioning_state AS identity_state, i.last_error AS identity_last_error").
 		Join("JOIN users AS u ON u.agency_id = ar.agency_id AND u.id = ar.requester_id").
@@ -163,7 +155,7 @@ func selectView(idb bun.IDB, dst any) *bun.SelectQuery {
 // load reads one request of an agency with its joined names (workers and after-commit reads).
 func load(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Request, error) {
 	r := new(Request)
-	err := selectView(idb, r).Where("ar.agency_id = ? AND ar.id = ?", agencyID, id).Scan(ctx)
+	err := selectView(tenant.Agency(agencyID), idb, r).Where("ar.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
@@ -176,7 +168,7 @@ func load(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Request, e
 // lock loads a request of an agency under a row lock, for a status change.
 func lock(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) (*Request, error) {
 	r := new(Request)
-	err := tx.NewSelect().Model(r).Where("ar.agency_id = ? AND ar.id = ?", agencyID, id).For("UPDATE").Scan(ctx)
+	err := tenant.Agency(agencyID).Select(tx, r).Where("ar.id = ?", id).For("UPDATE").Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
@@ -184,27 +176,6 @@ func lock(ctx context.Context, tx bun.IDB, agencyID, id uuid.UUID) (*Request, er
 		return nil, fmt.Errorf("request: lock: %w", err)
 	}
 	return r, nil
-}
-
-// move changes a locked request's status through the state machine (CheckTransition) and
-// applies set to the update. The update is also conditional on the status read under the lock.
-func (s *Service) move(ctx context.Context, tx bun.IDB, r *Request, to Status, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
-	if err := CheckTransition(r.ID.String(), r.Status, to); err != nil {
-		return err
-	}
-	from := r.Status
-	q := tx.NewUpdate().Model(r).WherePK().Where("status = ?", from).
-		Set("status = ?", to).Set("updated_at = ?", s.now())
-	if set != nil {
-		q = set(q)
-	}
-	if _, err := q.Returning("*").Exec(ctx); err != nil {
-		return fmt.Errorf("request: move %s → %s: %w", from, to, err)
-	}
-	if r.Status != to {
-		return fault.Conflict(fmt.Sprintf("the access request changed while it was being moved from %s", from), r.ID.String())
-	}
-	return nil
 }
 
 // SubmitInput is what submitAccessRequest takes. A role template fills the platform, the
@@ -225,75 +196,17 @@ func (s *Service) Submit(ctx context.Context, actor *auth.Actor, in SubmitInput)
 	if actor.ClientID == uuid.Nil {
 		return nil, fault.Forbidden("only a client user submits access requests")
 	}
-	in.Platform = strings.TrimSpace(in.Platform)
-	in.Justification = strings.TrimSpace(in.Justification)
-	if in.RoleTemplateID != nil {
-		t, err := getTemplate(ctx, s.db, actor.AgencyID, *in.RoleTemplateID)
-		if err != nil {
-			return nil, err
-		}
-		if in.Platform == "" {
-			in.Platform = t.PlatformKey
-		} else if in.Platform != t.PlatformKey {
-			return nil, fault.Invalid("platform", fmt.Sprintf("does not match the role template's platform %s", t.PlatformKey))
-		}
-		if in.IdentityType == "" {
-			in.IdentityType = t.IdentityType
-		} else if in.IdentityType != t.IdentityType {
-			return nil, fault.Invalid("identityType", fmt.Sprintf("does not match the role template's identity type %s", t.IdentityType))
-		}
-		if in.Justification == "" {
-			in.Justification = t.DefaultJustification
-		}
-		in.RoleTemplateID = &t.ID
-	}
-	switch {
-	case in.Platform == "":
-		return nil, fault.Invalid("platform", "is required (or pick a role template)")
-	case in.IdentityType == "":
-		return nil, fault.Invalid("identityType", "is required (or pick a role template)")
-	case !in.IdentityType.Valid():
-		return nil, fault.Invalid("identityType", "unknown identity type")
-	case in.Justification == "":
-		return nil, fault.Invalid("justification", "is required")
-	case utf8.RuneCountInString(in.Justification) > MaxJustification:
-		return nil, fault.Invalid("justification", fmt.Sprintf("must be at most %d characters", MaxJustification))
+	if err := s.completeInput(ctx, actor, &in); err != nil {
+		return nil, err
 	}
 	if err := agency.RequireOperational(ctx, s.db, actor.AgencyID, in.Platform); err != nil {
 		return nil, err
 	}
-	now := s.now()
-	var (
-		req   *Request
-		notes []*notify.Notification
-	)
+	var req *Request
 	err := db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		var hours int
-		if err := tx.NewSelect().Table("agencies").Column("access_request_expiry_hours").Where("id = ?", actor.AgencyID).Scan(ctx, &hours); err != nil {
-			return fmt.Errorf("request: expiry window: %w", err)
-		}
-		if err := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); err != nil {
-			return err
-		}
-		row := &Request{
-			AgencyID: actor.AgencyID, ClientID: actor.ClientID, RequesterID: actor.UserID, PlatformKey: in.Platform,
-			IdentityType: in.IdentityType, RoleTemplateID: in.RoleTemplateID, Justification: in.Justification,
-			Status: StatusPending, ExpiresAt: now.Add(time.Duration(hours) * time.Hour), CreatedAt: now, UpdatedAt: now,
-		}
-		// The insert runs in a savepoint: when a concurrent submit won the unique index, the
-		// transaction survives to look the winner up and name it.
-		err := db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
-			_, err := sp.NewInsert().Model(row).Returning("*").Exec(ctx)
-			return err
-		})
-		if db.IsCode(err, db.CodeUniqueViolation) && db.ConstraintName(err) == "access_requests_one_open_per_client_platform" {
-			if cerr := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); cerr != nil {
-				return cerr
-			}
-			return fault.Conflict(fmt.Sprintf("an open access request for %s already exists", in.Platform), "")
-		}
+		row, err := s.insertRequest(ctx, tx, actor, in)
 		if err != nil {
-			return fmt.Errorf("request: insert: %w", err)
+			return err
 		}
 		if err := audit.Record(ctx, tx, actor, KindSubmitted, "access_request", row.ID, map[string]any{
 			"clientId": row.ClientID, "platform": row.PlatformKey, "identityType": row.IdentityType, "roleTemplateId": row.RoleTemplateID,
@@ -303,22 +216,111 @@ func (s *Service) Submit(ctx context.Context, actor *auth.Actor, in SubmitInput)
 		if req, err = load(ctx, tx, actor.AgencyID, row.ID); err != nil {
 			return err
 		}
-		notes, err = s.notifyDeciders(ctx, tx, req.AgencyID, notify.Notification{
-			Kind:  NoteSubmitted,
-			Title: "New access request from " + notify.PlainName(req.RequesterName),
-			Body: fmt.Sprintf("%s (%s) asks for access to %s (identity type %s).\n\n%s\n\nThe request expires at %s unless it is approved or rejected.",
-				notify.PlainName(req.RequesterName), notify.PlainName(req.ClientName), req.PlatformName, req.IdentityType,
-				notify.Quote("Justification", req.RequesterName, req.Justification), req.ExpiresAt.Format(time.RFC1123)),
-			Data: noteData(req),
+		notes, err := s.notifyDeciders(ctx, tx, req.AgencyID, submittedNote(req))
+		db.AfterCommit(ctx, func(ctx context.Context) {
+			s.notifier.Published(ctx, notes...)
+			s.publish(ctx, req)
 		})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notifier.Published(ctx, notes...)
-	s.publish(ctx, req)
 	return req, nil
+}
+
+// completeInput fills a submission from its role template, if any (given fields must agree
+// with it), and checks it.
+func (s *Service) completeInput(ctx context.Context, actor *auth.Actor, in *SubmitInput) error {
+	in.Platform = strings.TrimSpace(in.Platform)
+	in.Justification = strings.TrimSpace(in.Justification)
+	if in.RoleTemplateID != nil {
+		t, err := getTemplate(ctx, s.db, actor.AgencyID, *in.RoleTemplateID)
+		if err != nil {
+			return err
+		}
+		if err := in.fromTemplate(t); err != nil {
+			return err
+		}
+	}
+	switch {
+	case in.Platform == "":
+		return fault.Invalid("platform", "is required (or pick a role template)")
+	case in.IdentityType == "":
+		return fault.Invalid("identityType", "is required (or pick a role template)")
+	case !in.IdentityType.Valid():
+		return fault.Invalid("identityType", "unknown identity type")
+	case in.Justification == "":
+		return fault.Invalid("justification", "is required")
+	case utf8.RuneCountInString(in.Justification) > MaxJustification:
+		return fault.Invalid("justification", fmt.Sprintf("must be at most %d characters", MaxJustification))
+	}
+	return nil
+}
+
+// fromTemplate fills what the submission leaves out from t, and refuses what contradicts it.
+func (in *SubmitInput) fromTemplate(t *RoleTemplate) error {
+	if in.Platform == "" {
+		in.Platform = t.PlatformKey
+	} else if in.Platform != t.PlatformKey {
+		return fault.Invalid("platform", fmt.Sprintf("does not match the role template's platform %s", t.PlatformKey))
+	}
+	if in.IdentityType == "" {
+		in.IdentityType = t.IdentityType
+	} else if in.IdentityType != t.IdentityType {
+		return fault.Invalid("identityType", fmt.Sprintf("does not match the role template's identity type %s", t.IdentityType))
+	}
+	if in.Justification == "" {
+		in.Justification = t.DefaultJustification
+	}
+	in.RoleTemplateID = &t.ID
+	return nil
+}
+
+// insertRequest stores a new PENDING request expiring after the agency's window, unless an
+// open request or a live identity of the client + platform blocks it (CONFLICT naming it).
+func (s *Service) insertRequest(ctx context.Context, tx bun.Tx, actor *auth.Actor, in SubmitInput) (*Request, error) {
+	ag, err := agency.Get(ctx, tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	row := &Request{
+		AgencyID: actor.AgencyID, ClientID: actor.ClientID, RequesterID: actor.UserID, PlatformKey: in.Platform,
+		IdentityType: in.IdentityType, RoleTemplateID: in.RoleTemplateID, Justification: in.Justification, Status: StatusPending,
+		ExpiresAt: now.Add(time.Duration(ag.AccessRequestExpiryHours) * time.Hour), CreatedAt: now, UpdatedAt: now,
+	}
+	// The insert runs in a savepoint: when a concurrent submit won the unique index, the
+	// transaction survives to look the winner up and name it.
+	err = db.InTx(ctx, tx, func(ctx context.Context, sp bun.Tx) error {
+		_, err := sp.NewInsert().Model(row).Returning("*").Exec(ctx)
+		return err
+	})
+	if db.IsCode(err, db.CodeUniqueViolation) && db.ConstraintName(err) == "access_requests_one_open_per_client_platform" {
+		if cerr := openConflict(ctx, tx, actor.AgencyID, actor.ClientID, in.Platform); cerr != nil {
+			return nil, cerr
+		}
+		return nil, fault.Conflict(fmt.Sprintf("an open access request for %s already exists", in.Platform), "")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("request: insert: %w", err)
+	}
+	return row, nil
+}
+
+// submittedNote tells the agency's deciders of a new request.
+func submittedNote(req *Request) notify.Notification {
+	return notify.Notification{
+		Kind:  NoteSubmitted,
+		Title: "New access request from " + notify.PlainName(req.RequesterName),
+		Body: fmt.Sprintf("%s (%s) asks for access to %s (identity type %s).\n\n%s\n\nThe request expires at %s unless it is approved or rejected.",
+			notify.PlainName(req.RequesterName), notify.PlainName(req.ClientName), req.PlatformName, req.IdentityType,
+			notify.Quote("Justification", req.RequesterName, req.Justification), req.ExpiresAt.Format(time.RFC1123)),
+		Data: noteData(req),
+	}
 }
 
 // openConflict returns a CONFLICT naming what blocks a new request for the client + platform:
@@ -328,8 +330,8 @@ func openConflict(ctx context.Context, idb bun.IDB, agencyID, clientID uuid.UUID
 		ID     uuid.UUID `bun:"id"`
 		Status Status    `bun:"status"`
 	}
-	err := idb.NewSelect().Table("access_requests").Column("id", "status").
-		Where("agency_id = ? AND client_id = ? AND platform_key = ? AND status IN (?)", agencyID, clientID, platform, bun.In([]Status{StatusPending, StatusApproved})).
+	err := tenant.Agency(agencyID).SelectTable(idb, "access_requests", "").Column("id", "status").
+		Where("client_id = ? AND platform_key = ? AND status IN (?)", clientID, platform, bun.List([]Status{StatusPending, StatusApproved})).
 		Limit(1).Scan(ctx, &open)
 	if err == nil {
 		return fault.Conflict(fmt.Sprintf("this client already has an open access request for %s (%s, id %s)", platform, open.Status, open.ID), open.ID.String())
@@ -337,15 +339,12 @@ func openConflict(ctx context.Context, idb bun.IDB, agencyID, clientID uuid.UUID
 	if !db.IsNoRows(err) {
 		return fmt.Errorf("request: check open requests: %w", err)
 	}
-	var identID uuid.UUID
-	err = idb.NewSelect().Table("identities").Column("id").
-		Where("agency_id = ? AND client_id = ? AND platform_key = ? AND provisioning_state <> 'DELETED'", agencyID, clientID, platform).
-		Limit(1).Scan(ctx, &identID)
-	if err == nil {
-		return fault.Conflict(fmt.Sprintf("this client already has a live %s identity (id %s)", platform, identID), identID.String())
+	identID, err := identity.LiveForClient(ctx, idb, agencyID, clientID, platform)
+	if err != nil {
+		return err
 	}
-	if !db.IsNoRows(err) {
-		return fmt.Errorf("request: check live identities: %w", err)
+	if identID != uuid.Nil {
+		return fault.Conflict(fmt.Sprintf("this client already has a live %s identity (id %s)", platform, identID), identID.String())
 	}
 	return nil
 }
@@ -356,7 +355,7 @@ func (s *Service) Get(ctx context.Context, actor *auth.Actor, id uuid.UUID) (*Re
 		return nil, err
 	}
 	r := new(Request)
-	err := scope(selectView(s.db, r), actor).Where("ar.id = ?", id).Scan(ctx)
+	err := selectView(actor.Tenant(), s.db, r).Where("ar.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
@@ -385,7 +384,6 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 		return page.Result[Request]{}, fault.Invalid("status", "unknown access request status")
 	}
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = scope(q, actor)
 		if clientID != nil {
 			q = q.Where("ar.client_id = ?", *clientID)
 		}
@@ -395,14 +393,14 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 		return q
 	}
 	var items []Request
-	q, first, err := page.Apply(filter(selectView(s.db, &items)), "ar", args)
+	q, first, err := page.Apply(filter(selectView(actor.Tenant(), s.db, &items)), "ar", args)
 	if err != nil {
 		return page.Result[Request]{}, err
 	}
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[Request]{}, fmt.Errorf("request: list: %w", err)
 	}
-	total, err := filter(s.db.NewSelect().Model((*Request)(nil))).Count(ctx)
+	total, err := filter(actor.Tenant().Select(s.db, (*Request)(nil))).Count(ctx)
 	if err != nil {
 		return page.Result[Request]{}, fmt.Errorf("request: count: %w", err)
 	}
@@ -411,12 +409,9 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 
 // notifyDeciders notifies every active owner and admin of the agency with n.
 func (s *Service) notifyDeciders(ctx context.Context, tx bun.IDB, agencyID uuid.UUID, n notify.Notification) ([]*notify.Notification, error) {
-	var ids []uuid.UUID
-	err := tx.NewSelect().Table("users").Column("id").
-		Where("agency_id = ? AND role IN (?) AND deactivated_at IS NULL", agencyID, bun.In([]auth.Role{auth.RoleOwner, auth.RoleAdmin})).
-		OrderExpr("created_at, id").Scan(ctx, &ids)
+	ids, err := auth.ActiveUsersIn(ctx, tx, agencyID, auth.RoleOwner, auth.RoleAdmin)
 	if err != nil {
-		return nil, fmt.Errorf("request: list deciders: %w", err)
+		return nil, err
 	}
 	out := make([]*notify.Notification, 0, len(ids))
 	for _, id := range ids {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/request"
@@ -20,22 +21,22 @@ func TestSettingsOwnerOnly(t *testing.T) {
 	owner := b.actor(t, "owner@demo.test")
 
 	for _, email := range []string{"owner@demo.test", "member@demo.test", "alice@acme.test"} {
-		s, err := b.svc.Settings(ctx, b.actor(t, email))
+		s, err := agency.GetSettings(ctx, b.db, b.actor(t, email))
 		require.NoError(t, err)
-		require.Equal(t, request.Settings{AccessRequestExpiryHours: 168, NamingTemplate: "{client}-{platform}@{domain}"}, *s)
+		require.Equal(t, agency.Settings{AccessRequestExpiryHours: 168, NamingTemplate: "{client}-{platform}@{domain}"}, *s)
 	}
 	for _, email := range []string{"admin@demo.test", "member@demo.test", "alice@acme.test"} {
-		_, err := b.svc.UpdateSettings(ctx, b.actor(t, email), request.SettingsInput{AccessRequestExpiryHours: ptr(24)})
+		_, err := agency.UpdateSettings(ctx, b.db, b.svc, b.actor(t, email), agency.SettingsInput{AccessRequestExpiryHours: ptr(24)})
 		requireFault(t, err, fault.CodeForbidden, "")
 	}
 
-	s, err := b.svc.UpdateSettings(ctx, owner, request.SettingsInput{AccessRequestExpiryHours: ptr(48), NamingTemplate: ptr(" {platform}.{client}@{domain} ")})
+	s, err := agency.UpdateSettings(ctx, b.db, b.svc, owner, agency.SettingsInput{AccessRequestExpiryHours: ptr(48), NamingTemplate: ptr(" {platform}.{client}@{domain} ")})
 	require.NoError(t, err)
-	require.Equal(t, request.Settings{AccessRequestExpiryHours: 48, NamingTemplate: "{platform}.{client}@{domain}"}, *s)
-	s, err = b.svc.UpdateSettings(ctx, owner, request.SettingsInput{AccessRequestExpiryHours: ptr(8760)})
+	require.Equal(t, agency.Settings{AccessRequestExpiryHours: 48, NamingTemplate: "{platform}.{client}@{domain}"}, *s)
+	s, err = agency.UpdateSettings(ctx, b.db, b.svc, owner, agency.SettingsInput{AccessRequestExpiryHours: ptr(8760)})
 	require.NoError(t, err)
 	require.Equal(t, "{platform}.{client}@{domain}", s.NamingTemplate, "unset fields stay")
-	require.Equal(t, 2, b.count(t, "audit_events", "kind = ?", request.KindSettingsChanged))
+	require.Equal(t, 2, b.count(t, "audit_events", "kind = ?", agency.KindSettingsChanged))
 
 	// The window applies to new requests; the template to new managed identities.
 	r := b.submit(t, "alice@acme.test", "GA4", identity.TypeManagedGWS)
@@ -47,7 +48,7 @@ func TestSettingsOwnerOnly(t *testing.T) {
 	require.Equal(t, "ga4.acme@demo.test", *ident.Email)
 
 	// Rival's settings are untouched.
-	rs, err := b.svc.Settings(ctx, b.actor(t, "owner@rival.test"))
+	rs, err := agency.GetSettings(ctx, b.db, b.actor(t, "owner@rival.test"))
 	require.NoError(t, err)
 	require.Equal(t, 168, rs.AccessRequestExpiryHours)
 }
@@ -59,35 +60,35 @@ func TestSettingsValidation(t *testing.T) {
 	owner := b.actor(t, "owner@demo.test")
 	for _, tt := range []struct {
 		name  string
-		in    request.SettingsInput
+		in    agency.SettingsInput
 		field string
 	}{
-		{"zero hours", request.SettingsInput{AccessRequestExpiryHours: ptr(0)}, "accessRequestExpiryHours"},
-		{"negative hours", request.SettingsInput{AccessRequestExpiryHours: ptr(-5)}, "accessRequestExpiryHours"},
-		{"over a year", request.SettingsInput{AccessRequestExpiryHours: ptr(8761)}, "accessRequestExpiryHours"},
-		{"empty template", request.SettingsInput{NamingTemplate: ptr("  ")}, "namingTemplate"},
-		{"no domain", request.SettingsInput{NamingTemplate: ptr("{client}-{platform}@example.com")}, "namingTemplate"},
-		{"domain not last", request.SettingsInput{NamingTemplate: ptr("{client}@{domain}.evil")}, "namingTemplate"},
-		{"unknown placeholder", request.SettingsInput{NamingTemplate: ptr("{client}-{team}@{domain}")}, "namingTemplate"},
-		{"unbalanced brace", request.SettingsInput{NamingTemplate: ptr("{client-x@{domain}")}, "namingTemplate"},
-		{"same address for all", request.SettingsInput{NamingTemplate: ptr("ads@{domain}")}, "namingTemplate"},
-		{"two at signs", request.SettingsInput{NamingTemplate: ptr("{client}@x@{domain}")}, "namingTemplate"},
-		{"uppercase", request.SettingsInput{NamingTemplate: ptr("Ads-{client}@{domain}")}, "namingTemplate"},
-		{"space", request.SettingsInput{NamingTemplate: ptr("ads {client}@{domain}")}, "namingTemplate"},
-		{"too long", request.SettingsInput{NamingTemplate: ptr("{client}" + strings.Repeat("a", 200) + "@{domain}")}, "namingTemplate"},
+		{"zero hours", agency.SettingsInput{AccessRequestExpiryHours: ptr(0)}, "accessRequestExpiryHours"},
+		{"negative hours", agency.SettingsInput{AccessRequestExpiryHours: ptr(-5)}, "accessRequestExpiryHours"},
+		{"over a year", agency.SettingsInput{AccessRequestExpiryHours: ptr(8761)}, "accessRequestExpiryHours"},
+		{"empty template", agency.SettingsInput{NamingTemplate: ptr("  ")}, "namingTemplate"},
+		{"no domain", agency.SettingsInput{NamingTemplate: ptr("{client}-{platform}@example.com")}, "namingTemplate"},
+		{"domain not last", agency.SettingsInput{NamingTemplate: ptr("{client}@{domain}.evil")}, "namingTemplate"},
+		{"unknown placeholder", agency.SettingsInput{NamingTemplate: ptr("{client}-{team}@{domain}")}, "namingTemplate"},
+		{"unbalanced brace", agency.SettingsInput{NamingTemplate: ptr("{client-x@{domain}")}, "namingTemplate"},
+		{"same address for all", agency.SettingsInput{NamingTemplate: ptr("ads@{domain}")}, "namingTemplate"},
+		{"two at signs", agency.SettingsInput{NamingTemplate: ptr("{client}@x@{domain}")}, "namingTemplate"},
+		{"uppercase", agency.SettingsInput{NamingTemplate: ptr("Ads-{client}@{domain}")}, "namingTemplate"},
+		{"space", agency.SettingsInput{NamingTemplate: ptr("ads {client}@{domain}")}, "namingTemplate"},
+		{"too long", agency.SettingsInput{NamingTemplate: ptr("{client}" + strings.Repeat("a", 200) + "@{domain}")}, "namingTemplate"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := b.svc.UpdateSettings(ctx, owner, tt.in)
+			_, err := agency.UpdateSettings(ctx, b.db, b.svc, owner, tt.in)
 			requireFault(t, err, fault.CodeBadUserInput, tt.field)
 		})
 	}
 	for _, ok := range []string{"{client}-{platform}@{domain}", "{name}@{domain}", "ah.{client}_{platform}+{name}@{domain}"} {
-		require.NoError(t, request.ValidateNamingTemplate(ok), ok)
+		require.NoError(t, agency.ValidateNamingTemplate(ok), ok)
 	}
-	s, err := b.svc.Settings(ctx, owner)
+	s, err := agency.GetSettings(ctx, b.db, owner)
 	require.NoError(t, err)
 	require.Equal(t, 168, s.AccessRequestExpiryHours)
-	require.Equal(t, 0, b.count(t, "audit_events", "kind = ?", request.KindSettingsChanged))
+	require.Equal(t, 0, b.count(t, "audit_events", "kind = ?", agency.KindSettingsChanged))
 }
 
 func TestRoleTemplates(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/page"
 	"github.com/accesshive/accesshive/internal/request"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 func TestSubmitNotifiesOwnerAndAdmin(t *testing.T) {
@@ -53,7 +54,7 @@ func TestSubmitNotifiesOwnerAndAdmin(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, jobs, 2)
 	var noteIDs []uuid.UUID
-	require.NoError(t, b.db.NewSelect().Table("notifications").Column("id").Where("kind = ?", request.NoteSubmitted).Scan(ctx, &noteIDs))
+	require.NoError(t, b.db.NewSelect().Table("notifications").Comment(tenant.AllAgencies("test inspects rows")).Column("id").Where("kind = ?", request.NoteSubmitted).Scan(ctx, &noteIDs))
 	for _, j := range jobs {
 		require.Equal(t, job.StatusQueued, j.Status)
 		var in notify.SendInput

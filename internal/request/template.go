@@ -17,6 +17,7 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // MaxTemplateName bounds a role template's name.
@@ -100,8 +101,8 @@ func (s *Service) CreateRoleTemplate(ctx context.Context, actor *auth.Actor, in 
 	if errors.Is(err, errDuplicateTemplate) {
 		// The failed insert aborted the transaction: the existing template is looked up after.
 		var existing uuid.UUID
-		if err := s.db.NewSelect().Model((*RoleTemplate)(nil)).Column("id").
-			Where("agency_id = ? AND lower(name) = lower(?) AND deleted_at IS NULL", actor.AgencyID, name).Scan(ctx, &existing); err != nil {
+		if err := tenant.Agency(actor.AgencyID).Select(s.db, (*RoleTemplate)(nil)).Column("id").
+			Where("lower(name) = lower(?) AND deleted_at IS NULL", name).Scan(ctx, &existing); err != nil {
 			return nil, fmt.Errorf("request: find duplicate role template: %w", err)
 		}
 		return nil, fault.Conflict(fmt.Sprintf("a role template named %q exists", name), existing.String())
@@ -119,7 +120,7 @@ func (s *Service) RoleTemplates(ctx context.Context, actor *auth.Actor) ([]RoleT
 		return nil, err
 	}
 	ts := []RoleTemplate{}
-	if err := s.db.NewSelect().Model(&ts).Where("rt.agency_id = ? AND rt.deleted_at IS NULL", actor.AgencyID).OrderExpr("lower(rt.name), rt.id").Scan(ctx); err != nil {
+	if err := tenant.Agency(actor.AgencyID).Select(s.db, &ts).Where("rt.deleted_at IS NULL").OrderExpr("lower(rt.name), rt.id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("request: list role templates: %w", err)
 	}
 	return ts, nil
@@ -128,7 +129,7 @@ func (s *Service) RoleTemplates(ctx context.Context, actor *auth.Actor) ([]RoleT
 // getTemplate returns a role template of the agency; an unknown one is bad input of Submit.
 func getTemplate(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*RoleTemplate, error) {
 	t := new(RoleTemplate)
-	err := idb.NewSelect().Model(t).Where("rt.agency_id = ? AND rt.id = ? AND rt.deleted_at IS NULL", agencyID, id).Scan(ctx)
+	err := tenant.Agency(agencyID).Select(idb, t).Where("rt.id = ? AND rt.deleted_at IS NULL", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.Invalid("roleTemplateId", "no such role template")
 	}
@@ -149,7 +150,7 @@ type RoleTemplateUpdate struct {
 // lockTemplate loads a live role template of the actor's agency under a row lock, or NOT_FOUND.
 func lockTemplate(ctx context.Context, tx bun.IDB, actor *auth.Actor, id uuid.UUID) (*RoleTemplate, error) {
 	t := new(RoleTemplate)
-	err := tx.NewSelect().Model(t).Where("rt.agency_id = ? AND rt.id = ? AND rt.deleted_at IS NULL", actor.AgencyID, id).For("UPDATE").Scan(ctx)
+	err := tenant.Agency(actor.AgencyID).Select(tx, t).Where("rt.id = ? AND rt.deleted_at IS NULL", id).For("UPDATE").Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("role template")
 	}
@@ -174,51 +175,14 @@ func (s *Service) UpdateRoleTemplate(ctx context.Context, actor *auth.Actor, id 
 			return err
 		}
 		before := *t
-		if in.Name != nil {
-			if t.Name, err = auth.ValidateName("name", *in.Name, MaxTemplateName); err != nil {
-				return err
-			}
-		}
-		if in.Platform != nil {
-			p := strings.TrimSpace(*in.Platform)
-			if _, err := agency.GetPlatform(ctx, tx, actor.AgencyID, p); err != nil {
-				return err
-			}
-			t.PlatformKey = p
-		}
-		if in.IdentityType != nil {
-			if !in.IdentityType.Valid() {
-				return fault.Invalid("identityType", "unknown identity type")
-			}
-			t.IdentityType = *in.IdentityType
-		}
-		if in.DefaultJustification != nil {
-			just := strings.TrimSpace(*in.DefaultJustification)
-			if utf8.RuneCountInString(just) > MaxJustification {
-				return fault.Invalid("defaultJustification", fmt.Sprintf("must be at most %d characters", MaxJustification))
-			}
-			t.DefaultJustification = just
+		if err := in.apply(ctx, tx, t); err != nil {
+			return err
 		}
 		if t.Name == before.Name && t.PlatformKey == before.PlatformKey && t.IdentityType == before.IdentityType && t.DefaultJustification == before.DefaultJustification {
 			return nil
 		}
-		var holder uuid.UUID
-		err = tx.NewSelect().Model((*RoleTemplate)(nil)).Column("id").
-			Where("agency_id = ? AND lower(name) = lower(?) AND id <> ? AND deleted_at IS NULL", actor.AgencyID, t.Name, t.ID).Limit(1).Scan(ctx, &holder)
-		if err == nil {
-			return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), holder.String())
-		}
-		if !db.IsNoRows(err) {
-			return fmt.Errorf("request: check role template name: %w", err)
-		}
-		if _, err := tx.NewUpdate().Model(t).WherePK().
-			Set("name = ?", t.Name).Set("platform_key = ?", t.PlatformKey).Set("identity_type = ?", t.IdentityType).
-			Set("default_justification = ?", t.DefaultJustification).Set("updated_at = clock_timestamp()").
-			Returning("*").Exec(ctx); err != nil {
-			if db.IsCode(err, db.CodeUniqueViolation) {
-				return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), "")
-			}
-			return fmt.Errorf("request: update role template: %w", err)
+		if err := saveTemplate(ctx, tx, t); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, actor, KindRoleTemplateUpdated, "role_template", t.ID, map[string]any{
 			"before": map[string]any{"name": before.Name, "platform": before.PlatformKey, "identityType": before.IdentityType},
@@ -229,6 +193,61 @@ func (s *Service) UpdateRoleTemplate(ctx context.Context, actor *auth.Actor, id 
 		return nil, err
 	}
 	return t, nil
+}
+
+// apply checks the fields the update gives and sets them on t.
+func (in RoleTemplateUpdate) apply(ctx context.Context, tx bun.IDB, t *RoleTemplate) error {
+	var err error
+	if in.Name != nil {
+		if t.Name, err = auth.ValidateName("name", *in.Name, MaxTemplateName); err != nil {
+			return err
+		}
+	}
+	if in.Platform != nil {
+		p := strings.TrimSpace(*in.Platform)
+		if _, err := agency.GetPlatform(ctx, tx, t.AgencyID, p); err != nil {
+			return err
+		}
+		t.PlatformKey = p
+	}
+	if in.IdentityType != nil {
+		if !in.IdentityType.Valid() {
+			return fault.Invalid("identityType", "unknown identity type")
+		}
+		t.IdentityType = *in.IdentityType
+	}
+	if in.DefaultJustification != nil {
+		just := strings.TrimSpace(*in.DefaultJustification)
+		if utf8.RuneCountInString(just) > MaxJustification {
+			return fault.Invalid("defaultJustification", fmt.Sprintf("must be at most %d characters", MaxJustification))
+		}
+		t.DefaultJustification = just
+	}
+	return nil
+}
+
+// saveTemplate stores a changed template, unless another live template of the agency holds its
+// name (CONFLICT naming it).
+func saveTemplate(ctx context.Context, tx bun.IDB, t *RoleTemplate) error {
+	var holder uuid.UUID
+	err := tenant.Agency(t.AgencyID).Select(tx, (*RoleTemplate)(nil)).Column("id").
+		Where("lower(name) = lower(?) AND id <> ? AND deleted_at IS NULL", t.Name, t.ID).Limit(1).Scan(ctx, &holder)
+	if err == nil {
+		return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), holder.String())
+	}
+	if !db.IsNoRows(err) {
+		return fmt.Errorf("request: check role template name: %w", err)
+	}
+	if _, err := tenant.Agency(t.AgencyID).Update(tx, t).WherePK().
+		Set("name = ?", t.Name).Set("platform_key = ?", t.PlatformKey).Set("identity_type = ?", t.IdentityType).
+		Set("default_justification = ?", t.DefaultJustification).Set("updated_at = clock_timestamp()").
+		Returning("*").Exec(ctx); err != nil {
+		if db.IsCode(err, db.CodeUniqueViolation) {
+			return fault.Conflict(fmt.Sprintf("a role template named %q exists", t.Name), "")
+		}
+		return fmt.Errorf("request: update role template: %w", err)
+	}
+	return nil
 }
 
 // DeleteRoleTemplate removes a role template from the list client users pick from (owners and
@@ -243,7 +262,7 @@ func (s *Service) DeleteRoleTemplate(ctx context.Context, actor *auth.Actor, id 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.NewUpdate().Model(t).WherePK().Set("deleted_at = clock_timestamp()").Exec(ctx); err != nil {
+		if _, err := tenant.Agency(t.AgencyID).Update(tx, t).WherePK().Set("deleted_at = clock_timestamp()").Exec(ctx); err != nil {
 			return fmt.Errorf("request: delete role template: %w", err)
 		}
 		return audit.Record(ctx, tx, actor, KindRoleTemplateDeleted, "role_template", t.ID, map[string]any{"name": t.Name, "platform": t.PlatformKey})

@@ -15,6 +15,7 @@ import (
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // KindRotationNeeded is the audit kind written for an identity a departed person revealed
@@ -44,14 +45,9 @@ func SeenSinceRotation(ctx context.Context, idb bun.IDB, actor *auth.Actor, iden
 	if err := actor.Require(auth.ActionReadOps); err != nil {
 		return nil, err
 	}
-	ident := new(identity.Identity)
-	err := idb.NewSelect().Model(ident).Column("id", "created_at", "credentials_rotated_at").
-		Where("i.agency_id = ? AND i.id = ?", actor.AgencyID, identityID).Scan(ctx)
-	if db.IsNoRows(err) {
-		return nil, fault.NotFound("identity")
-	}
+	ident, err := identity.Find(ctx, idb, actor.Tenant(), identityID, "")
 	if err != nil {
-		return nil, fmt.Errorf("reveal: ledger identity: %w", err)
+		return nil, err
 	}
 	since := ident.CreatedAt
 	if ident.CredentialsRotatedAt != nil {
@@ -59,12 +55,11 @@ func SeenSinceRotation(ctx context.Context, idb bun.IDB, actor *auth.Actor, iden
 	}
 	entries := []LedgerEntry{}
 	// reveals_identity_idx (agency_id, identity_id, created_at DESC) serves the range.
-	err = idb.NewSelect().
+	err = actor.Tenant().SelectTable(idb, "reveals", "r").
 		ColumnExpr("r.user_id, u.name, u.email, u.role, u.deactivated_at").
 		ColumnExpr("count(*) AS count, min(r.created_at) AS first_reveal_at, max(r.created_at) AS last_reveal_at").
-		TableExpr("reveals AS r").
 		Join("JOIN users AS u ON u.id = r.user_id AND u.agency_id = r.agency_id").
-		Where("r.agency_id = ? AND r.identity_id = ?", actor.AgencyID, identityID).
+		Where("r.identity_id = ?", identityID).
 		Where("r.created_at >= ?", since).
 		GroupExpr("r.user_id, u.name, u.email, u.role, u.deactivated_at").
 		OrderExpr("last_reveal_at DESC, r.user_id").
@@ -98,13 +93,12 @@ type SeenEntry struct {
 func seenBy(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) ([]SeenEntry, error) {
 	entries := []SeenEntry{}
 	// reveals_user_idx (agency_id, user_id, created_at DESC) serves the person's reveals.
-	err := idb.NewSelect().
+	err := tenant.Agency(agencyID).SelectTable(idb, "reveals", "r").
 		ColumnExpr("i.id AS identity_id, i.display_name, i.type, i.provisioning_state, i.platform_key, i.client_id, i.credentials_rotated_at").
 		ColumnExpr("count(*) AS count, min(r.created_at) AS first_reveal_at, max(r.created_at) AS last_reveal_at").
 		ColumnExpr("coalesce(i.credentials_rotated_at > max(r.created_at), false) AS rotated_since").
-		TableExpr("reveals AS r").
 		Join("JOIN identities AS i ON i.agency_id = r.agency_id AND i.id = r.identity_id").
-		Where("r.agency_id = ? AND r.user_id = ?", agencyID, userID).
+		Where("r.user_id = ?", userID).
 		GroupExpr("i.id").
 		OrderExpr("last_reveal_at DESC, i.id").
 		Scan(ctx, &entries)
@@ -185,31 +179,7 @@ func RotationOffer(ctx context.Context, idb bun.IDB, actor *auth.Actor, userID u
 // pendingRotations maps each of the identities with an unfinished ROTATE_CREDENTIALS job to
 // that job (0003's jobs_active_identity_idx keeps this off the job history).
 func pendingRotations(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, identityIDs []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
-	out := map[uuid.UUID]uuid.UUID{}
-	if len(identityIDs) == 0 {
-		return out, nil
-	}
-	ids := make([]string, len(identityIDs))
-	for i, id := range identityIDs {
-		ids[i] = id.String()
-	}
-	var rows []struct {
-		ID         uuid.UUID `bun:"id"`
-		IdentityID uuid.UUID `bun:"identity_id"`
-	}
-	err := idb.NewSelect().ColumnExpr("id, (input->>'identityId')::uuid AS identity_id").TableExpr("jobs").
-		Where("agency_id = ? AND type = ?", agencyID, job.TypeRotateCredentials).
-		Where("status IN (?)", bun.In([]job.Status{job.StatusQueued, job.StatusRunning, job.StatusRetrying})).
-		Where("input->>'identityId' IN (?)", bun.In(ids)).
-		OrderExpr("queued_at").
-		Scan(ctx, &rows)
-	if err != nil {
-		return nil, fmt.Errorf("reveal: pending rotations: %w", err)
-	}
-	for _, r := range rows {
-		out[r.IdentityID] = r.ID
-	}
-	return out, nil
+	return job.ActiveForIdentities(ctx, idb, agencyID, job.TypeRotateCredentials, identityIDs)
 }
 
 // RotateRevealedBy runs the rotation offer for a person (owners and admins only): each

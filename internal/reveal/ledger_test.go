@@ -16,6 +16,7 @@ import (
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/reveal"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 )
@@ -77,7 +78,7 @@ func (b bundle) managed(t *testing.T, platform, name string) *identity.Identity 
 	ident, err := b.ids.Create(ctx, b.admin, identity.CreateInput{Platform: platform, Type: identity.TypeManagedGWS, DisplayName: name})
 	require.NoError(t, err)
 	require.Equal(t, identity.StatePending, ident.State)
-	_, err = b.db.NewUpdate().Table("identities").Set("provisioning_state = 'PROVISIONED'").Where("id = ?", ident.ID).Exec(ctx)
+	_, err = b.db.NewUpdate().Table("identities").Comment(tenant.AllAgencies("test inspects rows")).Set("provisioning_state = 'PROVISIONED'").Where("id = ?", ident.ID).Exec(ctx)
 	require.NoError(t, err)
 	require.NoError(t, b.store.Put(ctx, b.db, ident.AgencyID, ident.ID, vault.PurposeCredentials,
 		identity.Credentials{Username: *ident.Email, Password: "generated"}.Marshal()))
@@ -232,7 +233,7 @@ func TestSeenBy(t *testing.T) {
 func rotationJobs(t *testing.T, b bundle) []job.Record {
 	t.Helper()
 	var recs []job.Record
-	require.NoError(t, b.db.NewSelect().Model(&recs).Where("type = ?", job.TypeRotateCredentials).OrderExpr("queued_at").Scan(context.Background()))
+	require.NoError(t, b.db.NewSelect().Model(&recs).Comment(tenant.AllAgencies("test inspects rows")).Where("type = ?", job.TypeRotateCredentials).OrderExpr("queued_at").Scan(context.Background()))
 	return recs
 }
 
@@ -242,7 +243,7 @@ func TestRotationOfferAfterDeactivation(t *testing.T) {
 	b := setup(t)
 	// One live agency identity per platform (and one agency-wide): TikTok is made operational
 	// for the fifth.
-	_, err := b.db.NewUpdate().Table("platform_connections").Set("state = 'OPERATIONAL'").
+	_, err := b.db.NewUpdate().Table("platform_connections").Comment(tenant.AllAgencies("test inspects rows")).Set("state = 'OPERATIONAL'").
 		Where("agency_id = ? AND platform_key = 'TIKTOK_ADS'", b.admin.AgencyID).Exec(ctx)
 	require.NoError(t, err)
 	managed := b.managed(t, "GOOGLE_ADS", "Ads bot")
@@ -297,7 +298,7 @@ func TestRotationOfferAfterDeactivation(t *testing.T) {
 
 	// The manual one is in the audit trail for the admins, naming who revealed it.
 	var data []json.RawMessage
-	require.NoError(t, b.db.NewSelect().Table("audit_events").Column("data").
+	require.NoError(t, b.db.NewSelect().Table("audit_events").Comment(tenant.AllAgencies("test inspects rows")).Column("data").
 		Where("kind = ? AND target_id = ?", reveal.KindRotationNeeded, tok.ID).Scan(ctx, &data))
 	require.Len(t, data, 1)
 	var d struct {

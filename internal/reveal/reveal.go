@@ -17,6 +17,7 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/identity"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
 )
 
@@ -121,19 +122,12 @@ func (s *Service) Reveal(ctx context.Context, actor *auth.Actor, identityID uuid
 	}
 	var shown *Shown
 	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
-		ident := new(identity.Identity)
 		// FOR SHARE orders the reveal with a concurrent rotation (which locks the identity for
 		// update): the ledger's "since the last rotation" then never misses a reveal that read
 		// the new credentials.
-		q := tx.NewSelect().Model(ident).Where("i.agency_id = ? AND i.id = ?", actor.AgencyID, identityID).For("SHARE")
-		if actor.Role == auth.RoleClientUser {
-			q = q.Where("i.client_id = ?", actor.ClientID)
-		}
-		if err := q.Scan(ctx); err != nil {
-			if db.IsNoRows(err) {
-				return fault.NotFound("identity")
-			}
-			return fmt.Errorf("reveal: load identity: %w", err)
+		ident, err := identity.Find(ctx, tx, actor.Tenant(), identityID, "SHARE")
+		if err != nil {
+			return err
 		}
 		if err := mayReveal(actor, ident); err != nil {
 			return err
@@ -153,7 +147,7 @@ func (s *Service) Reveal(ctx context.Context, actor *auth.Actor, identityID uuid
 			return fmt.Errorf("reveal: open credentials: %w", err)
 		}
 		r.SecretID, r.SecretVersion = &v.SecretID, &v.Number
-		if _, err := tx.NewUpdate().Model(r).WherePK().Column("secret_id", "secret_version").Exec(ctx); err != nil {
+		if _, err := tenant.Agency(r.AgencyID).Update(tx, r).WherePK().Column("secret_id", "secret_version").Exec(ctx); err != nil {
 			return fmt.Errorf("reveal: record secret version: %w", err)
 		}
 		shown, err = s.show(r, pt)
@@ -196,11 +190,11 @@ func (s *Service) Get(ctx context.Context, actor *auth.Actor, revealID uuid.UUID
 	if !s.now().Before(r.ExpiresAt) {
 		return nil, errExpired
 	}
-	var state identity.State
-	if err := s.db.NewSelect().Table("identities").Column("provisioning_state").Where("agency_id = ? AND id = ?", r.AgencyID, r.IdentityID).Scan(ctx, &state); err != nil {
+	ident, err := identity.Find(ctx, s.db, tenant.Agency(r.AgencyID), r.IdentityID, "")
+	if err != nil {
 		return nil, fmt.Errorf("reveal: identity state: %w", err)
 	}
-	if state != identity.StateProvisioned || r.SecretID == nil || r.SecretVersion == nil {
+	if ident.State != identity.StateProvisioned || r.SecretID == nil || r.SecretVersion == nil {
 		return nil, errExpired
 	}
 	// Only the value that was revealed: after a rotation the reveal is over, so that nobody
@@ -222,7 +216,7 @@ var errRotated = fault.Forbidden("the credentials changed since this reveal; rev
 // Load returns one of the actor's own reveals (without credentials), expired or not.
 func (s *Service) Load(ctx context.Context, actor *auth.Actor, revealID uuid.UUID) (*Reveal, error) {
 	r := new(Reveal)
-	err := s.db.NewSelect().Model(r).Where("id = ? AND agency_id = ? AND user_id = ?", revealID, actor.AgencyID, actor.UserID).Scan(ctx)
+	err := tenant.Agency(actor.AgencyID).Select(s.db, r).Where("id = ? AND user_id = ?", revealID, actor.UserID).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("reveal")
 	}

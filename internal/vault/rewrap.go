@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // DefaultRewrapBatch is how many secrets one RewrapBatch transaction moves when RunRewrap is
@@ -97,8 +99,10 @@ func NeedsRewrap(ctx context.Context, idb bun.IDB, keys *Keyring) (bool, error) 
 	current := keys.CurrentID()
 	// Two range conditions instead of "<>" let secrets_key_id_idx (key_id, id) answer
 	// without reading every row that is already current.
-	exists, err := idb.NewSelect().Model((*secretRow)(nil)).
-		Where("key_id < ? OR key_id > ?", current, current).Exists(ctx)
+	// Exists() would drop the comment: EXISTS is selected as a column instead.
+	old := idb.NewSelect().Model((*secretRow)(nil)).ColumnExpr("1").Where("key_id < ? OR key_id > ?", current, current)
+	var exists bool
+	err := idb.NewSelect().ColumnExpr("EXISTS (?)", old).Comment(tenant.AllAgencies("key rotation: any agency's secret under an old key")).Scan(ctx, &exists)
 	if err != nil {
 		return false, fmt.Errorf("vault: needs rewrap: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/internal/agency"
+	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/vault"
 )
@@ -46,7 +47,7 @@ func rewrapSetup(t *testing.T, n int) rewrapBundle {
 		owner := uuid.New()
 		require.NoError(t, old.Put(ctx, bdb, ag.ID, owner, vault.PurposeCredentials, plaintextOf(owner)))
 	}
-	require.NoError(t, bdb.NewSelect().Table("secrets").Column("owner_id").OrderExpr("id").Scan(ctx, &b.owners))
+	require.NoError(t, bdb.NewSelect().Table("secrets").Comment(tenant.AllAgencies("test inspects rows")).Column("owner_id").OrderExpr("id").Scan(ctx, &b.owners))
 	require.Len(t, b.owners, n)
 	return b
 }
@@ -58,7 +59,7 @@ func plaintextOf(owner uuid.UUID) []byte {
 func (b rewrapBundle) secretIDs(t *testing.T) []uuid.UUID {
 	t.Helper()
 	var ids []uuid.UUID
-	require.NoError(t, b.db.NewSelect().Table("secrets").Column("id").OrderExpr("id").Scan(context.Background(), &ids))
+	require.NoError(t, b.db.NewSelect().Table("secrets").Comment(tenant.AllAgencies("test inspects rows")).Column("id").OrderExpr("id").Scan(context.Background(), &ids))
 	return ids
 }
 
@@ -68,7 +69,7 @@ func (b rewrapBundle) keyCounts(t *testing.T) map[string]int {
 		KeyID string `bun:"key_id"`
 		N     int    `bun:"n"`
 	}
-	require.NoError(t, b.db.NewSelect().Table("secrets").ColumnExpr("key_id, count(*) AS n").GroupExpr("key_id").Scan(context.Background(), &rows))
+	require.NoError(t, b.db.NewSelect().Table("secrets").Comment(tenant.AllAgencies("test inspects rows")).ColumnExpr("key_id, count(*) AS n").GroupExpr("key_id").Scan(context.Background(), &rows))
 	out := map[string]int{}
 	for _, r := range rows {
 		out[r.KeyID] = r.N
@@ -243,7 +244,7 @@ func TestRunRewrapUnknownKeyFails(t *testing.T) {
 	b := rewrapSetup(t, 3)
 	// A secret under a key the keyring does not hold cannot be moved: the run fails and says
 	// so without touching the others' data.
-	_, err := b.db.NewUpdate().Table("secrets").Set("key_id = 'k0'").Where("id = ?", b.secretIDs(t)[1]).Exec(ctx)
+	_, err := b.db.NewUpdate().Table("secrets").Comment(tenant.AllAgencies("test inspects rows")).Set("key_id = 'k0'").Where("id = ?", b.secretIDs(t)[1]).Exec(ctx)
 	require.NoError(t, err)
 	_, err = vault.RunRewrap(ctx, b.db, b.both, vault.RewrapProgress{}, 10, nil)
 	require.ErrorIs(t, err, vault.ErrUnknownKey)

@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Purposes of sealed secrets; each is part of its secret's AAD.
@@ -96,8 +97,8 @@ var ErrSecretChanged = errors.New("vault: the secret has changed since that vers
 // GetVersion opens the secret of (agency, owner, purpose) and returns the version it read.
 func (s *Store) GetVersion(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string) ([]byte, Version, error) {
 	row := new(secretRow)
-	err := idb.NewSelect().Model(row).
-		Where("agency_id = ? AND owner_id = ? AND purpose = ?", agencyID, ownerID, purpose).Scan(ctx)
+	err := tenant.Agency(agencyID).Select(idb, row).
+		Where("owner_id = ? AND purpose = ?", ownerID, purpose).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, Version{}, ErrNoSecret
 	}
@@ -136,8 +137,8 @@ func Equal(a, b string) bool {
 
 // Delete removes the secret of (agency, owner, purpose), if any.
 func (s *Store) Delete(ctx context.Context, idb bun.IDB, agencyID, ownerID uuid.UUID, purpose string) error {
-	_, err := idb.NewDelete().Model((*secretRow)(nil)).
-		Where("agency_id = ? AND owner_id = ? AND purpose = ?", agencyID, ownerID, purpose).Exec(ctx)
+	_, err := tenant.Agency(agencyID).Delete(idb, (*secretRow)(nil)).
+		Where("owner_id = ? AND purpose = ?", ownerID, purpose).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("vault: delete secret: %w", err)
 	}
@@ -161,7 +162,7 @@ func (s *Store) RewrapBatch(ctx context.Context, idb bun.IDB, after uuid.UUID, b
 	current := s.keys.CurrentID()
 	err := db.InTx(ctx, idb, func(ctx context.Context, tx bun.Tx) error {
 		var rows []secretRow
-		if err := tx.NewSelect().Model(&rows).Where("key_id <> ?", current).Where("id > ?", after).
+		if err := tx.NewSelect().Model(&rows).Comment(tenant.AllAgencies("key rotation rewraps every agency's secrets")).Where("key_id <> ?", current).Where("id > ?", after).
 			OrderExpr("id").Limit(int64(batch)).For("UPDATE SKIP LOCKED").Scan(ctx); err != nil {
 			return fmt.Errorf("vault: select for rewrap: %w", err)
 		}
@@ -176,18 +177,21 @@ func (s *Store) RewrapBatch(ctx context.Context, idb bun.IDB, after uuid.UUID, b
 			if !changed {
 				continue
 			}
-			if _, err := tx.NewUpdate().Model((*secretRow)(nil)).Where("id = ?", r.ID).
+			if _, err := tenant.Agency(r.AgencyID).Update(tx, (*secretRow)(nil)).Where("id = ?", r.ID).
 				Set("key_id = ?", sealed.KeyID).Set("wrapped_key = ?", sealed.WrappedKey).
 				Set("updated_at = clock_timestamp()").Exec(ctx); err != nil {
 				return fmt.Errorf("vault: update rewrapped secret: %w", err)
 			}
 			p.Rewrapped++
 		}
-		n, err := tx.NewSelect().Model((*secretRow)(nil)).Where("key_id <> ?", current).Count(ctx)
+		// Count() would drop the comment: the count is selected as a column instead.
+		var n int
+		err := tx.NewSelect().Model((*secretRow)(nil)).Comment(tenant.AllAgencies("key rotation counts every agency's secrets")).
+			ColumnExpr("count(*)").Where("key_id <> ?", current).Scan(ctx, &n)
 		if err != nil {
 			return fmt.Errorf("vault: count remaining: %w", err)
 		}
-		p.Remaining = int(n)
+		p.Remaining = n
 		return nil
 	})
 	return p, err

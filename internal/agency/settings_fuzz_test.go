@@ -1,4 +1,4 @@
-package request_test
+package agency_test
 
 import (
 	"errors"
@@ -8,9 +8,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/accesshive/accesshive/internal/agency"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
-	"github.com/accesshive/accesshive/internal/request"
 )
 
 var notSlug = regexp.MustCompile(`[^a-z0-9]+`)
@@ -25,7 +25,7 @@ func FuzzValidateNamingTemplate(f *testing.F) {
 		f.Add(s, "Acme Corp")
 	}
 	f.Fuzz(func(t *testing.T, tmpl, client string) {
-		err := request.ValidateNamingTemplate(tmpl)
+		err := agency.ValidateNamingTemplate(tmpl)
 		if err != nil {
 			var fe *fault.Error
 			require.True(t, errors.As(err, &fe), "a domain error: %v", err)
