@@ -90,6 +90,12 @@ type Config struct {
 	// DelayedTaskCheckInterval is how often asynq moves due scheduled and retried tasks to
 	// their queue (default 5s).
 	DelayedTaskCheckInterval time.Duration
+	// SweepInterval is how often the sweeper looks for runs whose worker was lost with no
+	// delivery left (default DefaultSweepInterval; see Worker.sweep).
+	SweepInterval time.Duration
+	// SweepAfter is how long a RUNNING record stays unchanged before the sweeper checks its
+	// task (default DefaultSweepAfter).
+	SweepAfter time.Duration
 }
 
 // Defaults of Config.
@@ -133,6 +139,12 @@ func (c Config) withDefaults() Config {
 	if c.KeyPrefix == "" {
 		c.KeyPrefix = DefaultKeyPrefix
 	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = DefaultSweepInterval
+	}
+	if c.SweepAfter <= 0 {
+		c.SweepAfter = DefaultSweepAfter
+	}
 	return c
 }
 
@@ -159,6 +171,8 @@ type Worker struct {
 	metrics *metrics
 	rdb     redis.UniversalClient
 	limiter *agencyLimiter
+	// inspector reads and deletes tasks for the sweeper; it shares rdb.
+	inspector *asynq.Inspector
 
 	mu        sync.RWMutex
 	handlers  map[job.Type]Handler
@@ -178,14 +192,15 @@ func New(cfg Config, deps Deps) *Worker {
 		panic("worker: asynq.RedisClientOpt did not make a go-redis client")
 	}
 	w := &Worker{
-		cfg:      cfg,
-		db:       deps.DB,
-		events:   deps.Events,
-		log:      logger,
-		metrics:  newMetrics(),
-		rdb:      rdb,
-		limiter:  newAgencyLimiter(rdb, cfg.KeyPrefix, cfg.PerAgencyConcurrency, defaultLeaseTTL, logger),
-		handlers: make(map[job.Type]Handler),
+		cfg:       cfg,
+		db:        deps.DB,
+		events:    deps.Events,
+		log:       logger,
+		metrics:   newMetrics(),
+		rdb:       rdb,
+		limiter:   newAgencyLimiter(rdb, cfg.KeyPrefix, cfg.PerAgencyConcurrency, defaultLeaseTTL, logger),
+		inspector: asynq.NewInspectorFromRedisClient(rdb),
+		handlers:  make(map[job.Type]Handler),
 	}
 	if deps.Metrics != nil {
 		w.metrics.register(deps.Metrics, logger)
@@ -229,7 +244,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		return errors.New("worker: Run called twice")
 	}
 	w.running = true
-	periodics := append([]periodic(nil), w.periodics...)
+	periodics := append([]periodic{w.sweeper()}, w.periodics...)
 	w.mu.Unlock()
 	defer w.rdb.Close()
 

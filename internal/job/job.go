@@ -16,6 +16,7 @@ import (
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Type names a kind of background job. Its string is also the asynq task type.
@@ -178,14 +179,9 @@ func Enqueue(ctx context.Context, idb bun.IDB, spec Spec) (*Record, error) {
 	if _, err := idb.NewInsert().Model(rec).Returning("*").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("job: insert record: %w", err)
 	}
-	payload, err := json.Marshal(Payload{JobID: rec.ID})
+	row, err := outboxRow(rec, spec.ProcessAt)
 	if err != nil {
-		return nil, fmt.Errorf("job: marshal payload: %w", err)
-	}
-	row := &OutboxRow{JobID: rec.ID, TaskType: string(spec.Type), Queue: kind.Queue, Payload: payload}
-	if !spec.ProcessAt.IsZero() {
-		p := spec.ProcessAt
-		row.ProcessAt = &p
+		return nil, err
 	}
 	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("job: insert outbox row: %w", err)
@@ -193,10 +189,23 @@ func Enqueue(ctx context.Context, idb bun.IDB, spec Spec) (*Record, error) {
 	return rec, nil
 }
 
+// outboxRow is the outbox row that hands rec's job to asynq, at processAt (zero: at once).
+func outboxRow(rec *Record, processAt time.Time) (*OutboxRow, error) {
+	payload, err := json.Marshal(Payload{JobID: rec.ID})
+	if err != nil {
+		return nil, fmt.Errorf("job: marshal payload: %w", err)
+	}
+	row := &OutboxRow{JobID: rec.ID, TaskType: string(rec.Type), Queue: rec.Queue, Payload: payload}
+	if !processAt.IsZero() {
+		row.ProcessAt = &processAt
+	}
+	return row, nil
+}
+
 // Get returns one job record of an agency.
 func Get(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Record, error) {
 	rec := new(Record)
-	err := idb.NewSelect().Model(rec).Where("id = ?", id).Where("agency_id = ?", agencyID).Scan(ctx)
+	err := tenant.Agency(agencyID).Select(idb, rec).Where("id = ?", id).Scan(ctx)
 	if err != nil {
 		if db.IsNoRows(err) {
 			return nil, ErrNotFound
@@ -210,7 +219,9 @@ func Get(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Record, err
 // task payload, calls it.
 func Load(ctx context.Context, idb bun.IDB, id uuid.UUID) (*Record, error) {
 	rec := new(Record)
-	if err := idb.NewSelect().Model(rec).Where("id = ?", id).Scan(ctx); err != nil {
+	err := idb.NewSelect().Model(rec).Where("id = ?", id).
+		Comment(tenant.AllAgencies("the worker loads a job record by the id in its task payload")).Scan(ctx)
+	if err != nil {
 		if db.IsNoRows(err) {
 			return nil, ErrNotFound
 		}
@@ -222,7 +233,7 @@ func Load(ctx context.Context, idb bun.IDB, id uuid.UUID) (*Record, error) {
 // List returns an agency's most recent job records, newest first, optionally of one type.
 func List(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, typ Type, limit int) ([]Record, error) {
 	var recs []Record
-	q := idb.NewSelect().Model(&recs).Where("agency_id = ?", agencyID).
+	q := tenant.Agency(agencyID).Select(idb, &recs).
 		OrderExpr("queued_at DESC, id DESC").Limit(int64(limit))
 	if typ != "" {
 		q = q.Where("type = ?", typ)
