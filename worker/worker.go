@@ -14,7 +14,12 @@
 // budget, as headroom only: a requeue (below) on the last attempt is then not archived by asynq,
 // and a run that asynq itself ended on the last attempt (deadline, lost worker) is delivered once
 // more, which closes the record or finds it closed. A task whose record is already final runs no
-// handler, so a task relayed or delivered twice runs once.
+// handler, so a task relayed or delivered twice runs once. A worker killed during that very last
+// delivery leaves its record RUNNING with the task archived: the sweeper (sweep.go), a periodic
+// function of every worker, closes such runs.
+//
+// Each delivery runs through a middleware chain (chain.go): load the record, take the agency's
+// slot, record the run, time it, recover from a panic, call the handler.
 //
 // Per-agency bound. At most Config.PerAgencyConcurrency tasks of one agency run at once across
 // every worker process: before a run starts, the middleware takes a slot in a Redis counting
