@@ -213,7 +213,8 @@ func New(cfg Config, deps Deps) *Worker {
 	return w
 }
 
-// Handle registers the handler of a job type. It panics on an unknown type, a nil handler, a
+// Handle registers the handler of a job type whose record the handler reads itself; a job with
+// typed arguments is registered with the Handle function instead. It panics on an unknown type, a nil handler, a
 // second handler for the same type, or a call after Run: all are programming errors.
 func (w *Worker) Handle(t job.Type, h Handler) {
 	if !t.Valid() {
@@ -231,6 +232,18 @@ func (w *Worker) Handle(t job.Type, h Handler) {
 		panic(fmt.Sprintf("worker: Handle: a handler for %s is already registered", t))
 	}
 	w.handlers[t] = h
+}
+
+// Handle registers fn as the handler of the job type its argument type names (A's JobType), as
+// river's Worker[T JobArgs]: the worker decodes each record's input into an A once, before fn
+// runs, and a record whose input does not decode fails at once (job.Permanent). It panics like
+// the Handle method.
+func Handle[A job.Args](w *Worker, fn func(ctx context.Context, rec *job.Record, args A) (any, error)) {
+	var zero A
+	if fn == nil {
+		panic(fmt.Sprintf("worker: Handle: nil handler for %s", zero.JobType()))
+	}
+	w.Handle(zero.JobType(), job.Typed(fn))
 }
 
 func (w *Worker) handler(t job.Type) Handler {

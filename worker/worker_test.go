@@ -451,3 +451,35 @@ func TestHandleRefusesUnknownType(t *testing.T) {
 	w.Handle(job.TypeRewrapVault, h)
 	require.Panics(t, func() { w.Handle(job.TypeRewrapVault, h) })
 }
+
+// sendArgs are test arguments of SEND_NOTIFICATION.
+type sendArgs struct {
+	To string `json:"to"`
+}
+
+func (sendArgs) JobType() job.Type { return job.TypeSendNotification }
+
+func TestHandleDecodesTypedArguments(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	w := b.worker(b.config())
+	var calls atomic.Int32
+	Handle(w, func(ctx context.Context, rec *job.Record, args sendArgs) (any, error) {
+		calls.Add(1)
+		return map[string]string{"sentTo": args.To}, nil
+	})
+	run(t, w)
+
+	// The job type comes from the arguments.
+	ok := b.enqueue(t, "", sendArgs{To: "alice@acme.test"})
+	require.Equal(t, job.TypeSendNotification, ok.Type)
+	rec := b.waitStatus(t, ok.ID, job.StatusSucceeded)
+	require.JSONEq(t, `{"sentTo":"alice@acme.test"}`, string(rec.Result))
+
+	// An input that does not decode fails at once, without calling the handler.
+	bad := b.enqueue(t, job.TypeSendNotification, map[string]int{"to": 7})
+	rec = b.waitStatus(t, bad.ID, job.StatusFailed)
+	require.Equal(t, 1, rec.Attempts)
+	require.Contains(t, rec.Error, "decode SEND_NOTIFICATION input")
+	require.EqualValues(t, 1, calls.Load())
+}

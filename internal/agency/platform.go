@@ -180,6 +180,9 @@ type CheckInput struct {
 	Platform string `json:"platform"`
 }
 
+// JobType is CHECK_PLATFORM_CONNECTION.
+func (CheckInput) JobType() job.Type { return job.TypeCheckPlatformConnection }
+
 // CheckResult is what a connection check records.
 type CheckResult struct {
 	Platform  string          `json:"platform"`

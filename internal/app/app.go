@@ -220,22 +220,18 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 		tune(&cfg)
 	}
 	w := worker.New(cfg, worker.Deps{DB: a.DB, Events: a.Bus, Logger: a.Logger, Metrics: a.Registry})
-	w.Handle(job.TypeCheckPlatformConnection, func(ctx context.Context, rec *job.Record) (any, error) {
-		var in agency.CheckInput
-		if err := json.Unmarshal(rec.Input, &in); err != nil {
-			return nil, job.Permanent(fmt.Errorf("decode input: %w", err))
-		}
+	worker.Handle(w, func(ctx context.Context, rec *job.Record, in agency.CheckInput) (any, error) {
 		if rec.AgencyID == nil {
 			return nil, job.Permanent(fmt.Errorf("connection check without an agency"))
 		}
 		return agency.CheckConnection(ctx, a.DB, *rec.AgencyID, in)
 	})
-	w.Handle(job.TypeProvisionIdentity, a.GWS.HandleProvision)
-	w.Handle(job.TypeDeprovisionIdentity, a.GWS.HandleDeprovision)
-	w.Handle(job.TypeRotateCredentials, a.GWS.HandleRotate)
-	w.Handle(job.TypeCheckIdentitySource, a.GWS.HandleCheckSource)
-	w.Handle(job.TypeSyncDirectory, a.GWS.SyncHandler(worker.ReportProgress))
-	w.Handle(job.TypeSendNotification, a.Notifier.SendJob)
+	worker.Handle(w, a.GWS.HandleProvision)
+	worker.Handle(w, a.GWS.HandleDeprovision)
+	worker.Handle(w, a.GWS.HandleRotate)
+	worker.Handle(w, a.GWS.HandleCheckSource)
+	worker.Handle(w, a.GWS.SyncHandler(worker.ReportProgress))
+	worker.Handle(w, a.Notifier.SendJob)
 	w.Handle(job.TypeExpireAccessRequests, a.Requests.ExpireJob)
 	w.Handle(job.TypeRewrapVault, func(ctx context.Context, rec *job.Record) (any, error) {
 		var from vault.RewrapProgress

@@ -263,7 +263,7 @@ func (e *env) provisionJob(id uuid.UUID) *job.Record {
 func (e *env) provision(ident *identity.Identity) *gws.ProvisionResult {
 	e.tb.Helper()
 	rec := e.provisionJob(ident.ID)
-	res, err := e.svc.HandleProvision(context.Background(), rec)
+	res, err := job.Typed(e.svc.HandleProvision)(context.Background(), rec)
 	require.NoError(e.tb, err)
 	// Recorded the way the worker records it.
 	_, err = job.Succeed(context.Background(), e.db, rec.ID, res)

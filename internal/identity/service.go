@@ -377,7 +377,7 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 				return err
 			}
 		} else if s.ProvisionManaged {
-			if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: ident.AgencyID, Type: job.TypeProvisionIdentity, Input: ProvisionInput{IdentityID: ident.ID}, CreatedBy: actor.UserID}); err != nil {
+			if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: ident.AgencyID, Type: job.TypeProvisionIdentity, Input: job.ProvisionArgs{IdentityID: ident.ID}, CreatedBy: actor.UserID}); err != nil {
 				return err
 			}
 		}
@@ -392,12 +392,6 @@ func (s *Service) create(ctx context.Context, idb bun.IDB, actor *auth.Actor, in
 		s.Published(ctx, ident)
 	}
 	return ident, nil
-}
-
-// ProvisionInput is the input of PROVISION_IDENTITY, DEPROVISION_IDENTITY and
-// ROTATE_CREDENTIALS jobs: ids only.
-type ProvisionInput struct {
-	IdentityID uuid.UUID `json:"identityId"`
 }
 
 func (s *Service) insertConflict(ctx context.Context, tx bun.IDB, err error, ident *Identity) error {

@@ -130,8 +130,10 @@ type Payload struct {
 type Spec struct {
 	// AgencyID is the tenant the job works for; uuid.Nil for a system-wide job.
 	AgencyID uuid.UUID
-	Type     Type
+	// Type is the job type; it may be left empty when Input is an Args, which names it.
+	Type Type
 	// Input is marshalled to JSON and shown in the job history: ids and options, never secrets.
+	// An Args value gives the job its type.
 	Input any
 	// CreatedBy is the user whose action caused the job, if any.
 	CreatedBy uuid.UUID
@@ -148,6 +150,12 @@ var ErrNotFound = errors.New("job: not found")
 // Enqueue writes the job's record and its outbox row through idb, which should be the
 // transaction of the state change that needs the job: both commit or neither does.
 func Enqueue(ctx context.Context, idb bun.IDB, spec Spec) (*Record, error) {
+	if args, ok := spec.Input.(Args); ok {
+		if spec.Type != "" && spec.Type != args.JobType() {
+			return nil, fmt.Errorf("%w: %s arguments for a %s job", ErrUnknownType, args.JobType(), spec.Type)
+		}
+		spec.Type = args.JobType()
+	}
 	kind, ok := Kinds[spec.Type]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownType, spec.Type)

@@ -56,6 +56,9 @@ type SendInput struct {
 	NotificationID uuid.UUID `json:"notificationId"`
 }
 
+// JobType is SEND_NOTIFICATION.
+func (SendInput) JobType() job.Type { return job.TypeSendNotification }
+
 // Notifier stores notifications, announces them, and e-mails them through its Sender.
 type Notifier struct {
 	db     bun.IDB
