@@ -178,45 +178,15 @@ func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 }
 
-// recordView is the JSON of a job record in a TopicJobUpdated event.
-type recordView struct {
-	ID          uuid.UUID       `json:"id"`
-	Type        job.Type        `json:"type"`
-	Status      job.Status      `json:"status"`
-	Attempts    int             `json:"attempts"`
-	MaxAttempts int             `json:"maxAttempts"`
-	QueuedAt    time.Time       `json:"queuedAt"`
-	StartedAt   *time.Time      `json:"startedAt"`
-	FinishedAt  *time.Time      `json:"finishedAt"`
-	Input       json.RawMessage `json:"input"`
-	Result      json.RawMessage `json:"result"`
-	Error       string          `json:"error,omitempty"`
-	Progress    json.RawMessage `json:"progress"`
-}
-
-func viewOf(rec *job.Record) recordView {
-	return recordView{
-		ID: rec.ID, Type: rec.Type, Status: rec.Status, Attempts: rec.Attempts, MaxAttempts: rec.MaxAttempts,
-		QueuedAt: rec.QueuedAt, StartedAt: rec.StartedAt, FinishedAt: rec.FinishedAt,
-		Input: rec.Input, Result: rec.Result, Error: rec.Error, Progress: rec.Progress,
-	}
-}
-
 // publish sends rec as a TopicJobUpdated event. Jobs without an agency are not published: no
 // tenant may see them. A failed publication is logged; the record is the truth.
 func (w *Worker) publish(ctx context.Context, rec *job.Record, log *slog.Logger) {
 	if w.events == nil || rec == nil || rec.AgencyID == nil {
 		return
 	}
-	data, err := json.Marshal(viewOf(rec))
-	if err != nil {
-		log.Error("worker: encode job event", slog.Any("error", err))
-		return
-	}
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
-	e := event.Event{Topic: event.TopicJobUpdated, AgencyID: *rec.AgencyID, Key: string(rec.Type), Data: data}
-	if err := w.events.Publish(pctx, e); err != nil {
+	if err := event.Publish(pctx, w.events, *rec.AgencyID, string(rec.Type), *rec); err != nil {
 		log.Warn("worker: publish job event", slog.Any("error", err))
 	}
 }

@@ -24,13 +24,13 @@ import (
 	"github.com/accesshive/accesshive/internal/testenv"
 )
 
-// jobViews returns the views of the events published for one job, in order.
-func jobViews(t *testing.T, events *testenv.Events, id uuid.UUID) []recordView {
+// jobViews returns the records the events published for one job carry, in order.
+func jobViews(t *testing.T, events *testenv.Events, id uuid.UUID) []job.Record {
 	t.Helper()
-	var out []recordView
+	var out []job.Record
 	for _, e := range events.All() {
-		var v recordView
-		require.NoError(t, json.Unmarshal(e.Data, &v))
+		v, err := event.Decode[job.Record](e)
+		require.NoError(t, err)
 		if v.ID == id {
 			out = append(out, v)
 		}
@@ -38,7 +38,7 @@ func jobViews(t *testing.T, events *testenv.Events, id uuid.UUID) []recordView {
 	return out
 }
 
-func statuses(views []recordView) []job.Status {
+func statuses(views []job.Record) []job.Status {
 	out := make([]job.Status, len(views))
 	for i, v := range views {
 		out[i] = v.Status

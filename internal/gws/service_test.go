@@ -43,9 +43,8 @@ func identityStates(events *testenv.Events, id uuid.UUID) []identity.State {
 		if e.Key != id.String() {
 			continue
 		}
-		var ev identity.Event
-		if json.Unmarshal(e.Data, &ev) == nil {
-			out = append(out, ev.ProvisioningState)
+		if ident, err := event.Decode[identity.Identity](e); err == nil {
+			out = append(out, ident.State)
 		}
 	}
 	return out

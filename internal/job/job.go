@@ -15,6 +15,7 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/tenant"
 )
@@ -77,27 +78,32 @@ var Kinds = map[Type]Kind{
 // Valid reports whether t is a known job type.
 func (t Type) Valid() bool { _, ok := Kinds[t]; return ok }
 
-// Record is one row of the jobs table.
+// Record is one row of the jobs table. It is also the payload of TopicJobUpdated events, in
+// the JSON its tags give (the agency travels on the event; the queue, creator and update time
+// stay out).
 type Record struct {
 	bun.BaseModel `bun:"table:jobs"`
 
-	ID          uuid.UUID       `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
-	AgencyID    *uuid.UUID      `bun:"agency_id,type:uuid"`
-	Type        Type            `bun:"type,notnull"`
-	Queue       string          `bun:"queue,notnull"`
-	Status      Status          `bun:"status,notnull"`
-	Attempts    int             `bun:"attempts,notnull"`
-	MaxAttempts int             `bun:"max_attempts,notnull"`
-	Input       json.RawMessage `bun:"input,type:jsonb,notnull"`
-	Result      json.RawMessage `bun:"result,type:jsonb,nullzero"`
-	Progress    json.RawMessage `bun:"progress,type:jsonb,nullzero"`
-	Error       string          `bun:"error,notnull"`
-	CreatedBy   *uuid.UUID      `bun:"created_by,type:uuid"`
-	QueuedAt    time.Time       `bun:"queued_at,notnull,default:now()"`
-	StartedAt   *time.Time      `bun:"started_at"`
-	FinishedAt  *time.Time      `bun:"finished_at"`
-	UpdatedAt   time.Time       `bun:"updated_at,notnull,default:now()"`
+	ID          uuid.UUID       `bun:"id,pk,type:uuid,default:gen_random_uuid()" json:"id"`
+	AgencyID    *uuid.UUID      `bun:"agency_id,type:uuid" json:"-"`
+	Type        Type            `bun:"type,notnull" json:"type"`
+	Queue       string          `bun:"queue,notnull" json:"-"`
+	Status      Status          `bun:"status,notnull" json:"status"`
+	Attempts    int             `bun:"attempts,notnull" json:"attempts"`
+	MaxAttempts int             `bun:"max_attempts,notnull" json:"maxAttempts"`
+	Input       json.RawMessage `bun:"input,type:jsonb,notnull" json:"input"`
+	Result      json.RawMessage `bun:"result,type:jsonb,nullzero" json:"result"`
+	Progress    json.RawMessage `bun:"progress,type:jsonb,nullzero" json:"progress"`
+	Error       string          `bun:"error,notnull" json:"error,omitempty"`
+	CreatedBy   *uuid.UUID      `bun:"created_by,type:uuid" json:"-"`
+	QueuedAt    time.Time       `bun:"queued_at,notnull,default:now()" json:"queuedAt"`
+	StartedAt   *time.Time      `bun:"started_at" json:"startedAt"`
+	FinishedAt  *time.Time      `bun:"finished_at" json:"finishedAt"`
+	UpdatedAt   time.Time       `bun:"updated_at,notnull,default:now()" json:"-"`
 }
+
+// EventTopic makes a record the payload of TopicJobUpdated (event.Payload).
+func (Record) EventTopic() event.Topic { return event.TopicJobUpdated }
 
 // Finished reports whether the job has reached a final status.
 func (r *Record) Finished() bool {
