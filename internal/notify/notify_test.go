@@ -21,6 +21,7 @@ import (
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/page"
 	"github.com/accesshive/accesshive/internal/testenv"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 type bundle struct {
@@ -140,7 +141,7 @@ func TestSendHandlerSendsOnce(t *testing.T) {
 	require.Equal(t, msgs[0], m)
 
 	var emailedAt *time.Time
-	require.NoError(t, b.db.NewSelect().Table("notifications").Column("emailed_at").Where("id = ?", n.ID).Scan(ctx, &emailedAt))
+	require.NoError(t, tenant.Agency(n.AgencyID).SelectTable(b.db, "notifications", "").Column("emailed_at").Where("id = ?", n.ID).Scan(ctx, &emailedAt))
 	require.NotNil(t, emailedAt)
 
 	// Concurrent runs of the same job (a task delivered twice) still send once.
@@ -206,7 +207,7 @@ func TestSendHandlerFailureIsRetried(t *testing.T) {
 	require.Error(t, err)
 	require.NotErrorIs(t, err, job.ErrPermanent)
 	var emailedAt *time.Time
-	require.NoError(t, b.db.NewSelect().Table("notifications").Column("emailed_at").Where("id = ?", n.ID).Scan(ctx, &emailedAt))
+	require.NoError(t, tenant.Agency(n.AgencyID).SelectTable(b.db, "notifications", "").Column("emailed_at").Where("id = ?", n.ID).Scan(ctx, &emailedAt))
 	require.Nil(t, emailedAt)
 
 	b.sender.SetError(nil)
@@ -221,7 +222,7 @@ func TestSendHandlerSkipsDeactivatedUser(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	n := b.notify(t, "member@demo.test", "Hello")
-	_, err := b.db.NewUpdate().Table("users").Set("deactivated_at = now()").Where("id = ?", n.UserID).Exec(ctx)
+	_, err := tenant.Agency(n.AgencyID).UpdateTable(b.db, "users").Set("deactivated_at = now()").Where("id = ?", n.UserID).Exec(ctx)
 	require.NoError(t, err)
 	res, err := b.notifier.SendHandler(ctx, b.seed.Demo.ID, n.ID)
 	require.NoError(t, err)

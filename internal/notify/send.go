@@ -13,6 +13,7 @@ import (
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // SendResult is what a SEND_NOTIFICATION job records: no addresses, no text.
@@ -44,7 +45,7 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 			return fmt.Errorf("notify: lock: %w", err)
 		}
 		row := new(Notification)
-		err := tx.NewSelect().Model(row).Where("n.id = ? AND n.agency_id = ?", notificationID, agencyID).Scan(ctx)
+		err := tenant.Agency(agencyID).Select(tx, row).Where("n.id = ?", notificationID).Scan(ctx)
 		if db.IsNoRows(err) {
 			return job.Permanent(fault.NotFound("notification"))
 		}
@@ -61,9 +62,9 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 			DeactivatedAt *time.Time `bun:"deactivated_at"`
 			AgencyName    string     `bun:"agency_name"`
 		}
-		err = tx.NewSelect().TableExpr("users AS u").Join("JOIN agencies AS ag ON ag.id = u.agency_id").
+		err = tenant.Agency(row.AgencyID).SelectTable(tx, "users", "u").Join("JOIN agencies AS ag ON ag.id = u.agency_id").
 			ColumnExpr("u.email, u.name, u.deactivated_at, ag.name AS agency_name").
-			Where("u.id = ? AND u.agency_id = ?", row.UserID, row.AgencyID).Scan(ctx, &to)
+			Where("u.id = ?", row.UserID).Scan(ctx, &to)
 		if err != nil {
 			return fmt.Errorf("notify: load recipient: %w", err)
 		}
@@ -74,7 +75,7 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 		if err := n.sender.Send(ctx, Email{To: to.Email, Subject: row.Title, Body: emailBody(row, to.Name, to.AgencyName, n.publicURL), Key: row.ID.String()}); err != nil {
 			return err
 		}
-		if _, err := tx.NewUpdate().Model(row).WherePK().Set("emailed_at = clock_timestamp()").Exec(ctx); err != nil {
+		if _, err := tenant.Agency(row.AgencyID).Update(tx, row).WherePK().Set("emailed_at = clock_timestamp()").Exec(ctx); err != nil {
 			return fmt.Errorf("notify: stamp emailed_at: %w", err)
 		}
 		res.Sent = true
