@@ -142,9 +142,9 @@ func (n *Notifier) Published(ctx context.Context, ns ...*Notification) {
 	}
 }
 
-// own starts a query of the actor's own notifications into model.
-func own(idb bun.IDB, actor *auth.Actor, model any) *bun.SelectQuery {
-	return actor.Tenant().Select(idb, model).Where("n.user_id = ?", actor.UserID)
+// own narrows a notifications query to the actor's own notifications.
+func own(q *bun.SelectQuery, actor *auth.Actor) *bun.SelectQuery {
+	return q.Where("n.agency_id = ?", actor.AgencyID).Where("n.user_id = ?", actor.UserID)
 }
 
 // List pages through the actor's own notifications, newest first; unreadOnly leaves out those
@@ -157,15 +157,15 @@ func (n *Notifier) List(ctx context.Context, actor *auth.Actor, unreadOnly bool,
 	if first < 1 || first > page.MaxFirst {
 		return page.Result[Notification]{}, fault.Invalid("first", fmt.Sprintf("must be between 1 and %d", page.MaxFirst))
 	}
-	filter := func(model any) *bun.SelectQuery {
-		q := own(n.db, actor, model)
+	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
+		q = own(q, actor)
 		if unreadOnly {
 			q = q.Where("n.read_at IS NULL")
 		}
 		return q
 	}
 	var items []Notification
-	q := filter(&items)
+	q := filter(n.db.NewSelect().Model(&items))
 	if args.After != "" {
 		c, err := page.Decode(args.After)
 		if err != nil {
@@ -176,7 +176,7 @@ func (n *Notifier) List(ctx context.Context, actor *auth.Actor, unreadOnly bool,
 	if err := q.OrderExpr("n.created_at DESC, n.id DESC").Limit(int64(first + 1)).Scan(ctx); err != nil {
 		return page.Result[Notification]{}, fmt.Errorf("notify: list: %w", err)
 	}
-	total, err := filter((*Notification)(nil)).Count(ctx)
+	total, err := filter(n.db.NewSelect().Model((*Notification)(nil))).Count(ctx)
 	if err != nil {
 		return page.Result[Notification]{}, fmt.Errorf("notify: count: %w", err)
 	}
@@ -185,7 +185,7 @@ func (n *Notifier) List(ctx context.Context, actor *auth.Actor, unreadOnly bool,
 
 // UnreadCount returns how many of the actor's notifications are unread.
 func (n *Notifier) UnreadCount(ctx context.Context, actor *auth.Actor) (int, error) {
-	c, err := own(n.db, actor, (*Notification)(nil)).Where("n.read_at IS NULL").Count(ctx)
+	c, err := own(n.db.NewSelect().Model((*Notification)(nil)), actor).Where("n.read_at IS NULL").Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("notify: count unread: %w", err)
 	}
@@ -210,11 +210,11 @@ func (n *Notifier) MarkAllRead(ctx context.Context, actor *auth.Actor) (int, err
 }
 
 func (n *Notifier) markRead(ctx context.Context, actor *auth.Actor, ids []uuid.UUID) (int, error) {
-	q := actor.Tenant().Update(n.db, (*Notification)(nil)).
-		Where("n.user_id = ?", actor.UserID).Where("n.read_at IS NULL").
+	q := n.db.NewUpdate().Model((*Notification)(nil)).
+		Where("agency_id = ?", actor.AgencyID).Where("user_id = ?", actor.UserID).Where("read_at IS NULL").
 		Set("read_at = clock_timestamp()")
 	if ids != nil {
-		q = q.Where("n.id IN (?)", bun.List(ids))
+		q = q.Where("id IN (?)", bun.In(ids))
 	}
 	res, err := q.Exec(ctx)
 	if err != nil {
