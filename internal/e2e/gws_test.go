@@ -20,8 +20,8 @@ import (
 
 	"github.com/accesshive/accesshive/internal/e2e"
 	"github.com/accesshive/accesshive/internal/event"
-	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/gws/fake"
+	"github.com/accesshive/accesshive/internal/identity"
 )
 
 // End-to-end tests of SPEC "Google Workspace": the identity source and its check job,

@@ -20,8 +20,8 @@ import (
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/page"
-	"github.com/accesshive/accesshive/internal/testenv"
 	"github.com/accesshive/accesshive/internal/tenant"
+	"github.com/accesshive/accesshive/internal/testenv"
 )
 
 type bundle struct {
