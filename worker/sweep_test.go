@@ -102,6 +102,8 @@ func TestSweeperFailsAJobWhoseLastDeliveryWasKilled(t *testing.T) {
 	require.Contains(t, rec.Error, "the worker running attempt 1 was lost")
 	require.Contains(t, rec.Error, "task lease expired")
 	require.Zero(t, calls.Load(), "a lost run with no attempt left is not run again")
+	// Events are published after their commit: wait for the last one.
+	waitFor(t, "the FAILED event", func() bool { return len(jobViews(t, b.events, lost.ID)) == 2 })
 	require.Equal(t, []job.Status{job.StatusRunning, job.StatusFailed}, statuses(jobViews(t, b.events, lost.ID)))
 	require.Equal(t, 1.0, b.counter(t, job.TypeCheckIdentitySource, job.StatusFailed))
 
@@ -127,7 +129,10 @@ func TestSweeperRetriesALostRunWithAttemptsLeft(t *testing.T) {
 	require.Equal(t, 2, rec.Attempts, "the lost run counts as an attempt")
 	require.JSONEq(t, `{"attempt":2}`, string(rec.Result))
 	require.EqualValues(t, 1, calls.Load())
-	require.Equal(t, []job.Status{job.StatusRunning, job.StatusRetrying, job.StatusRunning, job.StatusSucceeded}, statuses(jobViews(t, b.events, lost.ID)))
+	// Events are published after their commit, by the sweeper and by the run it requeued, so
+	// only their set is certain.
+	waitFor(t, "every event", func() bool { return len(jobViews(t, b.events, lost.ID)) == 4 })
+	require.ElementsMatch(t, []job.Status{job.StatusRunning, job.StatusRetrying, job.StatusRunning, job.StatusSucceeded}, statuses(jobViews(t, b.events, lost.ID)))
 }
 
 func TestSweeperLeavesLiveRunsAlone(t *testing.T) {
