@@ -29,10 +29,13 @@ func pageArgs(first *int, after *string) page.Args {
 	return a
 }
 
-// subscribe turns an event-bus subscription into a subscription resolver's channel: it
-// converts each event with conv (dropping those conv refuses) and closes when the client goes
-// away or the bus stops.
-func subscribe[T any](ctx context.Context, bus *event.Bus, f event.Filter, logger *slog.Logger, conv func(event.Event) (T, bool)) <-chan T {
+// subscribe turns an event-bus subscription into a subscription resolver's channel: it decodes
+// each event's payload P (event.Decode; f's topic is P's), maps it to GraphQL with conv (a
+// convert function), drops events that do not decode, and closes when the client goes away or
+// the bus stops.
+func subscribe[P event.Payload, T any](ctx context.Context, bus *event.Bus, f event.Filter, logger *slog.Logger, conv func(*P) T) <-chan T {
+	var zero P
+	f.Topic = zero.EventTopic()
 	sub := bus.Subscribe(f)
 	out := make(chan T, 1)
 	go func() {
@@ -46,13 +49,13 @@ func subscribe[T any](ctx context.Context, bus *event.Bus, f event.Filter, logge
 				if !ok {
 					return
 				}
-				v, ok := conv(e)
-				if !ok {
-					logger.WarnContext(ctx, "dropping undecodable event", "topic", e.Topic)
+				p, err := event.Decode[P](e)
+				if err != nil {
+					logger.WarnContext(ctx, "dropping undecodable event", "topic", e.Topic, "error", err)
 					continue
 				}
 				select {
-				case out <- v:
+				case out <- conv(&p):
 				case <-ctx.Done():
 					return
 				}

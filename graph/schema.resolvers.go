@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/accesshive/accesshive/graph/model"
@@ -19,7 +18,6 @@ import (
 	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
-	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/request"
 	"github.com/accesshive/accesshive/internal/reveal"
 	"github.com/google/uuid"
@@ -915,13 +913,7 @@ func (r *subscriptionResolver) JobUpdated(ctx context.Context, typeArg *model.Jo
 	if typeArg != nil {
 		f.Key = string(*typeArg)
 	}
-	return subscribe(ctx, r.Events, f, r.Logger, func(e event.Event) (*model.Job, bool) {
-		var j model.Job
-		if err := json.Unmarshal(e.Data, &j); err != nil {
-			return nil, false
-		}
-		return &j, true
-	}), nil
+	return subscribe(ctx, r.Events, f, r.Logger, toJob), nil
 }
 
 // IdentityUpdated is the resolver for the identityUpdated field.
@@ -939,13 +931,7 @@ func (r *subscriptionResolver) IdentityUpdated(ctx context.Context, identityID s
 		return nil, err
 	}
 	f := event.Filter{Topic: event.TopicIdentityUpdated, AgencyID: actor.AgencyID, Key: iid.String()}
-	return subscribe(ctx, r.Events, f, r.Logger, func(e event.Event) (*model.Identity, bool) {
-		ident, err := r.IdentityService.Get(ctx, actor, iid)
-		if err != nil {
-			return nil, false
-		}
-		return toIdentity(ident), true
-	}), nil
+	return subscribe(ctx, r.Events, f, r.Logger, toIdentity), nil
 }
 
 // RevealCountdown is the resolver for the revealCountdown field.
@@ -992,13 +978,7 @@ func (r *subscriptionResolver) AccessRequestUpdated(ctx context.Context, clientI
 		}
 		f.Key = cid.String()
 	}
-	return subscribe(ctx, r.Events, f, r.Logger, func(e event.Event) (*model.AccessRequest, bool) {
-		var req request.Request
-		if err := json.Unmarshal(e.Data, &req); err != nil {
-			return nil, false
-		}
-		return toAccessRequest(&req), true
-	}), nil
+	return subscribe(ctx, r.Events, f, r.Logger, toAccessRequest), nil
 }
 
 // NotificationAdded is the resolver for the notificationAdded field.
@@ -1008,13 +988,7 @@ func (r *subscriptionResolver) NotificationAdded(ctx context.Context) (<-chan *m
 		return nil, err
 	}
 	f := event.Filter{Topic: event.TopicNotificationAdded, AgencyID: actor.AgencyID, Key: actor.UserID.String()}
-	return subscribe(ctx, r.Events, f, r.Logger, func(e event.Event) (*model.Notification, bool) {
-		var n notify.Notification
-		if err := json.Unmarshal(e.Data, &n); err != nil {
-			return nil, false
-		}
-		return toNotification(&n), true
-	}), nil
+	return subscribe(ctx, r.Events, f, r.Logger, toNotification), nil
 }
 
 // Client is the resolver for the client field.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/job"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Relay timing.
@@ -60,6 +61,7 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 		relayed, enqueueErr = 0, nil
 		var rows []job.OutboxRow
 		err := tx.NewSelect().Model(&rows).
+			Comment(tenant.AllAgencies("the outbox relay moves every agency's jobs to asynq")).
 			Where("relayed_at IS NULL").
 			Where("(process_at IS NULL OR process_at <= now() + interval '1 second')").
 			OrderExpr("id").Limit(int64(r.batch)).
@@ -89,7 +91,7 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 		if len(done) > 0 {
 			_, err := tx.NewUpdate().Model((*job.OutboxRow)(nil)).
 				Set("relayed_at = now()").
-				Where("id IN (?)", bun.In(done)).Exec(ctx)
+				Where("id IN (?)", bun.List(done)).Exec(ctx)
 			if err != nil {
 				return fmt.Errorf("worker: mark outbox rows relayed: %w", err)
 			}

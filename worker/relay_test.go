@@ -158,8 +158,10 @@ func TestRelayKeepsRowsWhileRedisIsAway(t *testing.T) {
 	require.Equal(t, asynq.TaskStatePending, info.State)
 }
 
-// proxy forwards TCP connections from addr to target until the test ends.
-func proxy(t *testing.T, addr, target string) {
+// proxy forwards TCP connections from addr to target until the test ends, or until the function
+// it returns is called: that cuts every connection and stops listening, as if the process on
+// the other side had died.
+func proxy(t *testing.T, addr, target string) (cut func()) {
 	t.Helper()
 	var ln net.Listener
 	var err error
@@ -180,15 +182,19 @@ func proxy(t *testing.T, addr, target string) {
 		defer mu.Unlock()
 		open = append(open, c)
 	}
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		for _, c := range open {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		conns.Wait()
-	})
+	var once sync.Once
+	cut = func() {
+		once.Do(func() {
+			_ = ln.Close()
+			mu.Lock()
+			for _, c := range open {
+				_ = c.Close()
+			}
+			mu.Unlock()
+			conns.Wait()
+		})
+	}
+	t.Cleanup(cut)
 	conns.Go(func() {
 		for {
 			c, err := ln.Accept()
@@ -212,4 +218,5 @@ func proxy(t *testing.T, addr, target string) {
 			})
 		}
 	})
+	return cut
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -64,136 +63,95 @@ func (w *Worker) retryDelay(n int, err error, t *asynq.Task) time.Duration {
 	return w.cfg.RetryDelay(n, err, t)
 }
 
-// process is the job-recording middleware and the handler dispatch in one: it is the asynq
-// handler of every task.
-//
-// Attempts. The relay gives a task asynq.MaxRetry(kind.MaxAttempts), one more than the job's
-// retry budget, and process itself decides when an attempt is the last, from the record's
-// MaxAttempts. The spare asynq retry is headroom, never a run: it keeps a requeue (agency busy,
-// database away) on the last attempt from being archived by asynq, and it lets a run that asynq
-// ended itself (deadline, lost worker) be delivered once more, which closes the record or finds
-// it closed.
-func (w *Worker) process(ctx context.Context, task *asynq.Task) error {
-	typ := job.Type(task.Type())
-	var p job.Payload
-	if err := json.Unmarshal(task.Payload(), &p); err != nil || p.JobID == uuid.Nil {
-		w.log.Error("worker: task without a job id", slog.String("type", string(typ)), slog.Any("error", err))
-		return fmt.Errorf("worker: %s task without a job id: %w", typ, asynq.SkipRetry)
-	}
-	retried, _ := asynq.GetRetryCount(ctx)
-	maxRetry, _ := asynq.GetMaxRetry(ctx)
-	attempt := retried + 1
-	log := w.log.With(slog.String("job_id", p.JobID.String()), slog.String("type", string(typ)), slog.Int("attempt", attempt))
-
-	rec, err := job.Load(ctx, w.db, p.JobID)
-	switch {
-	case errors.Is(err, job.ErrNotFound):
-		// The record is gone (its agency was deleted): there is nothing left to do.
-		log.Warn("worker: task for a missing job record; dropped")
-		return nil
-	case err != nil:
-		log.Warn("worker: load job record; requeued", slog.Any("error", err))
-		return requeue(err)
-	case rec.Finished():
-		log.Info("worker: job already finished; task skipped", slog.String("status", string(rec.Status)))
-		return nil
-	}
-
-	if rec.AgencyID != nil {
-		lease, err := w.acquireSlot(ctx, *rec.AgencyID, retried >= maxRetry)
-		if err != nil {
-			if errors.Is(err, errAgencyBusy) {
-				log.Debug("worker: agency at its concurrency bound; requeued")
-			} else {
-				log.Warn("worker: agency slot; requeued", slog.Any("error", err))
-			}
-			return requeue(err)
+// recordRun is the job-recording middleware: it records the run as started (RUNNING, with its
+// attempt number) and publishes it, runs the inner steps with the run's state in their context
+// (for ReportProgress and Logger), then records and publishes how the run ended. It answers
+// asynq: nil once the job is done or skipped, an error for asynq to retry, or one wrapping
+// asynq.SkipRetry when the attempt was the last.
+func (w *Worker) recordRun(next step) step {
+	return func(ctx context.Context, d *delivery) (any, error) {
+		if run, err := w.start(ctx, d); !run {
+			return nil, err
 		}
-		defer lease.release()
-	}
-
-	wctx, cancel := recordContext(ctx)
-	rec, err = job.Start(wctx, w.db, p.JobID, attempt)
-	cancel()
-	switch {
-	case errors.Is(err, job.ErrFinished):
-		log.Info("worker: job already finished; task skipped")
-		return nil
-	case errors.Is(err, job.ErrTransition):
-		log.Error("worker: cannot start job", slog.Any("error", err))
-		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
-	case err != nil:
-		log.Warn("worker: start job record; requeued", slog.Any("error", err))
-		return requeue(err)
-	}
-	w.publish(ctx, rec, log)
-	log.Info("worker: job running")
-
-	st := &runState{w: w, rec: rec, log: log}
-	hctx := context.WithValue(ctx, runKey{}, st)
-	began := time.Now()
-	result, runErr := w.call(hctx, rec, log)
-	elapsed := time.Since(began)
-	w.metrics.duration.WithLabelValues(string(typ)).Observe(elapsed.Seconds())
-	st.flush(ctx)
-
-	if runErr == nil {
-		wctx, cancel := recordContext(ctx)
-		done, err := job.Succeed(wctx, w.db, rec.ID, result)
-		cancel()
-		if err != nil {
-			if errors.Is(err, job.ErrFinished) {
-				return nil
-			}
-			// The work is done but not recorded: let asynq retry, the idempotent handler will
-			// find the work done.
-			log.Error("worker: record success", slog.Any("error", err))
-			return fmt.Errorf("worker: record success of %s: %w", rec.ID, err)
+		st := &runState{w: w, rec: d.rec, log: d.log}
+		result, runErr := next(context.WithValue(ctx, runKey{}, st), d)
+		st.flush(ctx)
+		if runErr == nil {
+			return nil, w.succeed(ctx, d, result)
 		}
-		w.metrics.total.WithLabelValues(string(typ), string(job.StatusSucceeded)).Inc()
-		w.publish(ctx, done, log)
-		log.Info("worker: job succeeded", slog.Duration("elapsed", elapsed))
-		return nil
+		return nil, w.fail(ctx, d, runErr)
 	}
-
-	final := errors.Is(runErr, job.ErrPermanent) || attempt >= rec.MaxAttempts || retried >= maxRetry
-	msg := runErr.Error()
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(runErr, context.DeadlineExceeded) {
-		msg = fmt.Sprintf("timed out after %s", elapsed.Round(time.Millisecond))
-	}
-	wctx, cancel = recordContext(ctx)
-	failed, err := job.Fail(wctx, w.db, rec.ID, msg, !final, nil)
-	cancel()
-	switch {
-	case errors.Is(err, job.ErrFinished):
-		return nil
-	case err != nil:
-		log.Error("worker: record failure", slog.Any("error", err))
-	default:
-		w.metrics.total.WithLabelValues(string(typ), string(failed.Status)).Inc()
-		w.publish(ctx, failed, log)
-	}
-	if final {
-		log.Warn("worker: job failed", slog.Any("error", runErr), slog.Duration("elapsed", elapsed))
-		return fmt.Errorf("%w: %w", runErr, asynq.SkipRetry)
-	}
-	log.Warn("worker: job attempt failed; will retry", slog.Any("error", runErr), slog.Duration("elapsed", elapsed))
-	return runErr
 }
 
-// call runs the handler of rec's type, turning a panic into an error.
-func (w *Worker) call(ctx context.Context, rec *job.Record, log *slog.Logger) (result any, err error) {
-	h := w.handler(rec.Type)
-	if h == nil {
-		return nil, fmt.Errorf("worker: no handler for job type %s", rec.Type)
+// start records the run as started. It reports false when the run must not go on, with the
+// error for asynq (nil when the job turned out to be finished already).
+func (w *Worker) start(ctx context.Context, d *delivery) (bool, error) {
+	wctx, cancel := recordContext(ctx)
+	rec, err := job.Start(wctx, w.db, d.jobID, d.attempt)
+	cancel()
+	switch {
+	case errors.Is(err, job.ErrFinished):
+		d.log.Info("worker: job already finished; task skipped")
+		return false, nil
+	case errors.Is(err, job.ErrTransition):
+		d.log.Error("worker: cannot start job", slog.Any("error", err))
+		return false, fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	case err != nil:
+		d.log.Warn("worker: start job record; requeued", slog.Any("error", err))
+		return false, requeue(err)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			log.Error("worker: handler panicked", slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
-			result, err = nil, fmt.Errorf("worker: handler panicked: %v", r)
+	d.rec = rec
+	w.publish(ctx, rec, d.log)
+	d.log.Info("worker: job running")
+	return true, nil
+}
+
+// succeed records a successful run and its result.
+func (w *Worker) succeed(ctx context.Context, d *delivery, result any) error {
+	wctx, cancel := recordContext(ctx)
+	done, err := job.Succeed(wctx, w.db, d.rec.ID, result)
+	cancel()
+	if err != nil {
+		if errors.Is(err, job.ErrFinished) {
+			return nil
 		}
-	}()
-	return h(ctx, rec)
+		// The work is done but not recorded: let asynq retry, the idempotent handler will
+		// find the work done.
+		d.log.Error("worker: record success", slog.Any("error", err))
+		return fmt.Errorf("worker: record success of %s: %w", d.rec.ID, err)
+	}
+	w.metrics.total.WithLabelValues(string(d.typ), string(job.StatusSucceeded)).Inc()
+	w.publish(ctx, done, d.log)
+	d.log.Info("worker: job succeeded", slog.Duration("elapsed", d.elapsed))
+	return nil
+}
+
+// fail records a failed run: FAILED when it was the last attempt (a job.Permanent error, the
+// record's budget spent, or asynq's), RETRYING otherwise, and tells asynq whether to retry.
+func (w *Worker) fail(ctx context.Context, d *delivery, runErr error) error {
+	final := errors.Is(runErr, job.ErrPermanent) || d.attempt >= d.rec.MaxAttempts || d.last
+	msg := runErr.Error()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) && errors.Is(runErr, context.DeadlineExceeded) {
+		msg = fmt.Sprintf("timed out after %s", d.elapsed.Round(time.Millisecond))
+	}
+	wctx, cancel := recordContext(ctx)
+	failed, err := job.Fail(wctx, w.db, d.rec.ID, msg, !final, nil)
+	cancel()
+	switch {
+	case errors.Is(err, job.ErrFinished):
+		return nil
+	case err != nil:
+		d.log.Error("worker: record failure", slog.Any("error", err))
+	default:
+		w.metrics.total.WithLabelValues(string(d.typ), string(failed.Status)).Inc()
+		w.publish(ctx, failed, d.log)
+	}
+	if final {
+		d.log.Warn("worker: job failed", slog.Any("error", runErr), slog.Duration("elapsed", d.elapsed))
+		return fmt.Errorf("%w: %w", runErr, asynq.SkipRetry)
+	}
+	d.log.Warn("worker: job attempt failed; will retry", slog.Any("error", runErr), slog.Duration("elapsed", d.elapsed))
+	return runErr
 }
 
 // acquireSlot takes one of the agency's running slots. On the last delivery asynq allows
@@ -220,45 +178,15 @@ func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 }
 
-// recordView is the JSON of a job record in a TopicJobUpdated event.
-type recordView struct {
-	ID          uuid.UUID       `json:"id"`
-	Type        job.Type        `json:"type"`
-	Status      job.Status      `json:"status"`
-	Attempts    int             `json:"attempts"`
-	MaxAttempts int             `json:"maxAttempts"`
-	QueuedAt    time.Time       `json:"queuedAt"`
-	StartedAt   *time.Time      `json:"startedAt"`
-	FinishedAt  *time.Time      `json:"finishedAt"`
-	Input       json.RawMessage `json:"input"`
-	Result      json.RawMessage `json:"result"`
-	Error       string          `json:"error,omitempty"`
-	Progress    json.RawMessage `json:"progress"`
-}
-
-func viewOf(rec *job.Record) recordView {
-	return recordView{
-		ID: rec.ID, Type: rec.Type, Status: rec.Status, Attempts: rec.Attempts, MaxAttempts: rec.MaxAttempts,
-		QueuedAt: rec.QueuedAt, StartedAt: rec.StartedAt, FinishedAt: rec.FinishedAt,
-		Input: rec.Input, Result: rec.Result, Error: rec.Error, Progress: rec.Progress,
-	}
-}
-
 // publish sends rec as a TopicJobUpdated event. Jobs without an agency are not published: no
 // tenant may see them. A failed publication is logged; the record is the truth.
 func (w *Worker) publish(ctx context.Context, rec *job.Record, log *slog.Logger) {
 	if w.events == nil || rec == nil || rec.AgencyID == nil {
 		return
 	}
-	data, err := json.Marshal(viewOf(rec))
-	if err != nil {
-		log.Error("worker: encode job event", slog.Any("error", err))
-		return
-	}
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
-	e := event.Event{Topic: event.TopicJobUpdated, AgencyID: *rec.AgencyID, Key: string(rec.Type), Data: data}
-	if err := w.events.Publish(pctx, e); err != nil {
+	if err := event.Publish(pctx, w.events, *rec.AgencyID, string(rec.Type), *rec); err != nil {
 		log.Warn("worker: publish job event", slog.Any("error", err))
 	}
 }

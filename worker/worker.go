@@ -14,7 +14,12 @@
 // budget, as headroom only: a requeue (below) on the last attempt is then not archived by asynq,
 // and a run that asynq itself ended on the last attempt (deadline, lost worker) is delivered once
 // more, which closes the record or finds it closed. A task whose record is already final runs no
-// handler, so a task relayed or delivered twice runs once.
+// handler, so a task relayed or delivered twice runs once. A worker killed during that very last
+// delivery leaves its record RUNNING with the task archived: the sweeper (sweep.go), a periodic
+// function of every worker, closes such runs.
+//
+// Each delivery runs through a middleware chain (chain.go): load the record, take the agency's
+// slot, record the run, time it, recover from a panic, call the handler.
 //
 // Per-agency bound. At most Config.PerAgencyConcurrency tasks of one agency run at once across
 // every worker process: before a run starts, the middleware takes a slot in a Redis counting
@@ -90,6 +95,12 @@ type Config struct {
 	// DelayedTaskCheckInterval is how often asynq moves due scheduled and retried tasks to
 	// their queue (default 5s).
 	DelayedTaskCheckInterval time.Duration
+	// SweepInterval is how often the sweeper looks for runs whose worker was lost with no
+	// delivery left (default DefaultSweepInterval; see Worker.sweep).
+	SweepInterval time.Duration
+	// SweepAfter is how long a RUNNING record stays unchanged before the sweeper checks its
+	// task (default DefaultSweepAfter).
+	SweepAfter time.Duration
 }
 
 // Defaults of Config.
@@ -133,6 +144,12 @@ func (c Config) withDefaults() Config {
 	if c.KeyPrefix == "" {
 		c.KeyPrefix = DefaultKeyPrefix
 	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = DefaultSweepInterval
+	}
+	if c.SweepAfter <= 0 {
+		c.SweepAfter = DefaultSweepAfter
+	}
 	return c
 }
 
@@ -159,6 +176,8 @@ type Worker struct {
 	metrics *metrics
 	rdb     redis.UniversalClient
 	limiter *agencyLimiter
+	// inspector reads and deletes tasks for the sweeper; it shares rdb.
+	inspector *asynq.Inspector
 
 	mu        sync.RWMutex
 	handlers  map[job.Type]Handler
@@ -178,14 +197,15 @@ func New(cfg Config, deps Deps) *Worker {
 		panic("worker: asynq.RedisClientOpt did not make a go-redis client")
 	}
 	w := &Worker{
-		cfg:      cfg,
-		db:       deps.DB,
-		events:   deps.Events,
-		log:      logger,
-		metrics:  newMetrics(),
-		rdb:      rdb,
-		limiter:  newAgencyLimiter(rdb, cfg.KeyPrefix, cfg.PerAgencyConcurrency, defaultLeaseTTL, logger),
-		handlers: make(map[job.Type]Handler),
+		cfg:       cfg,
+		db:        deps.DB,
+		events:    deps.Events,
+		log:       logger,
+		metrics:   newMetrics(),
+		rdb:       rdb,
+		limiter:   newAgencyLimiter(rdb, cfg.KeyPrefix, cfg.PerAgencyConcurrency, defaultLeaseTTL, logger),
+		inspector: asynq.NewInspectorFromRedisClient(rdb),
+		handlers:  make(map[job.Type]Handler),
 	}
 	if deps.Metrics != nil {
 		w.metrics.register(deps.Metrics, logger)
@@ -193,7 +213,8 @@ func New(cfg Config, deps Deps) *Worker {
 	return w
 }
 
-// Handle registers the handler of a job type. It panics on an unknown type, a nil handler, a
+// Handle registers the handler of a job type whose record the handler reads itself; a job with
+// typed arguments is registered with the Handle function instead. It panics on an unknown type, a nil handler, a
 // second handler for the same type, or a call after Run: all are programming errors.
 func (w *Worker) Handle(t job.Type, h Handler) {
 	if !t.Valid() {
@@ -213,6 +234,18 @@ func (w *Worker) Handle(t job.Type, h Handler) {
 	w.handlers[t] = h
 }
 
+// Handle registers fn as the handler of the job type its argument type names (A's JobType), as
+// river's Worker[T JobArgs]: the worker decodes each record's input into an A once, before fn
+// runs, and a record whose input does not decode fails at once (job.Permanent). It panics like
+// the Handle method.
+func Handle[A job.Args](w *Worker, fn func(ctx context.Context, rec *job.Record, args A) (any, error)) {
+	var zero A
+	if fn == nil {
+		panic(fmt.Sprintf("worker: Handle: nil handler for %s", zero.JobType()))
+	}
+	w.Handle(zero.JobType(), job.Typed(fn))
+}
+
 func (w *Worker) handler(t job.Type) Handler {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
@@ -229,7 +262,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		return errors.New("worker: Run called twice")
 	}
 	w.running = true
-	periodics := append([]periodic(nil), w.periodics...)
+	periodics := append([]periodic{w.sweeper()}, w.periodics...)
 	w.mu.Unlock()
 	defer w.rdb.Close()
 

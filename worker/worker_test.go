@@ -24,13 +24,13 @@ import (
 	"github.com/accesshive/accesshive/internal/testenv"
 )
 
-// jobViews returns the views of the events published for one job, in order.
-func jobViews(t *testing.T, events *testenv.Events, id uuid.UUID) []recordView {
+// jobViews returns the records the events published for one job carry, in order.
+func jobViews(t *testing.T, events *testenv.Events, id uuid.UUID) []job.Record {
 	t.Helper()
-	var out []recordView
+	var out []job.Record
 	for _, e := range events.All() {
-		var v recordView
-		require.NoError(t, json.Unmarshal(e.Data, &v))
+		v, err := event.Decode[job.Record](e)
+		require.NoError(t, err)
 		if v.ID == id {
 			out = append(out, v)
 		}
@@ -38,7 +38,7 @@ func jobViews(t *testing.T, events *testenv.Events, id uuid.UUID) []recordView {
 	return out
 }
 
-func statuses(views []recordView) []job.Status {
+func statuses(views []job.Record) []job.Status {
 	out := make([]job.Status, len(views))
 	for i, v := range views {
 		out[i] = v.Status
@@ -468,4 +468,36 @@ func TestHandleRefusesUnknownType(t *testing.T) {
 	h := func(context.Context, *job.Record) (any, error) { return nil, nil }
 	w.Handle(job.TypeRewrapVault, h)
 	require.Panics(t, func() { w.Handle(job.TypeRewrapVault, h) })
+}
+
+// sendArgs are test arguments of SEND_NOTIFICATION.
+type sendArgs struct {
+	To string `json:"to"`
+}
+
+func (sendArgs) JobType() job.Type { return job.TypeSendNotification }
+
+func TestHandleDecodesTypedArguments(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	w := b.worker(b.config())
+	var calls atomic.Int32
+	Handle(w, func(ctx context.Context, rec *job.Record, args sendArgs) (any, error) {
+		calls.Add(1)
+		return map[string]string{"sentTo": args.To}, nil
+	})
+	run(t, w)
+
+	// The job type comes from the arguments.
+	ok := b.enqueue(t, "", sendArgs{To: "alice@acme.test"})
+	require.Equal(t, job.TypeSendNotification, ok.Type)
+	rec := b.waitStatus(t, ok.ID, job.StatusSucceeded)
+	require.JSONEq(t, `{"sentTo":"alice@acme.test"}`, string(rec.Result))
+
+	// An input that does not decode fails at once, without calling the handler.
+	bad := b.enqueue(t, job.TypeSendNotification, map[string]int{"to": 7})
+	rec = b.waitStatus(t, bad.ID, job.StatusFailed)
+	require.Equal(t, 1, rec.Attempts)
+	require.Contains(t, rec.Error, "decode SEND_NOTIFICATION input")
+	require.EqualValues(t, 1, calls.Load())
 }

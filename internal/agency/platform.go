@@ -2,7 +2,6 @@ package agency
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -182,6 +181,9 @@ type CheckInput struct {
 	Platform string `json:"platform"`
 }
 
+// JobType is CHECK_PLATFORM_CONNECTION.
+func (CheckInput) JobType() job.Type { return job.TypeCheckPlatformConnection }
+
 // CheckResult is what a connection check records.
 type CheckResult struct {
 	Platform  string          `json:"platform"`
@@ -189,14 +191,10 @@ type CheckResult struct {
 	CheckedAt time.Time       `json:"checkedAt"`
 }
 
-// CheckConnectionJob is the CHECK_PLATFORM_CONNECTION handler: it decodes the job's input and
+// CheckConnectionJob is the CHECK_PLATFORM_CONNECTION handler, registered with its argument type: it
 // runs CheckConnection for the job's agency.
-func CheckConnectionJob(idb bun.IDB) func(context.Context, *job.Record) (any, error) {
-	return func(ctx context.Context, rec *job.Record) (any, error) {
-		var in CheckInput
-		if err := json.Unmarshal(rec.Input, &in); err != nil {
-			return nil, job.Permanent(fmt.Errorf("decode input: %w", err))
-		}
+func CheckConnectionJob(idb bun.IDB) func(context.Context, *job.Record, CheckInput) (any, error) {
+	return func(ctx context.Context, rec *job.Record, in CheckInput) (any, error) {
 		if rec.AgencyID == nil {
 			return nil, job.Permanent(fmt.Errorf("connection check without an agency"))
 		}

@@ -280,5 +280,5 @@ func AnnounceRevocation(ctx context.Context, pub event.Publisher, agencyID, user
 	if pub == nil {
 		return nil
 	}
-	return pub.Publish(ctx, event.Event{Topic: event.TopicSessionRevoked, AgencyID: agencyID, Key: userID.String(), Data: []byte("{}")})
+	return event.Publish(ctx, pub, agencyID, userID.String(), event.SessionRevoked{})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/accesshive/accesshive/internal/e2e"
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/gws/fake"
+	"github.com/accesshive/accesshive/internal/identity"
 )
 
 // End-to-end tests of SPEC "Google Workspace": the identity source and its check job,
@@ -263,18 +264,16 @@ type identityWatch struct {
 }
 
 // gwsWatchIdentity subscribes to identityUpdated and returns once the subscription is live: it
-// publishes sentinel events for the identity on the bus until one comes back. Every event of
-// the subscription is the identity as it stands when the event is delivered, so the first one
-// is a snapshot and later ones are the transitions that follow it, in order.
+// announces the identity as it stands (identity.Service.Published) until one event comes back.
+// Every event of the subscription carries the identity as it stood when it was published, so
+// the first one is a snapshot and later ones are the transitions that follow it, in order.
 func gwsWatchIdentity(t testing.TB, sys *e2e.System, c *e2e.Client, id string) *identityWatch {
 	t.Helper()
 	w := &identityWatch{t: t}
 	w.sub = c.Subscribe(e2e.ProtoTransportWS, `subscription($id:ID!){ identityUpdated(identityId:$id){ `+gwsIdentityFields+` } }`, map[string]any{"id": id})
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		require.NoError(t, sys.Apps[0].Bus.Publish(t.Context(), event.Event{
-			Topic: event.TopicIdentityUpdated, AgencyID: sys.Seed.Demo.ID, Key: id,
-		}))
+		sys.Apps[0].Identities.Published(t.Context(), &identity.Identity{ID: uuid.MustParse(id), AgencyID: sys.Seed.Demo.ID})
 		if ev, ok := w.sub.Next(25 * time.Millisecond); ok {
 			w.record(ev)
 			return w

@@ -45,8 +45,9 @@ type Event struct {
 	AgencyID uuid.UUID `json:"agencyId"`
 	// Key narrows the event within its topic; see the Topic constants for what it holds.
 	Key string `json:"key,omitempty"`
-	// Data is the topic's payload. Every local subscriber of an event receives the same bytes,
-	// so subscribers must treat it as read-only.
+	// Data is the topic's payload, written by Encode and read by Decode (see Payload): the one
+	// encoding of every topic. Every local subscriber of an event receives the same bytes, so
+	// subscribers must treat it as read-only.
 	Data json.RawMessage `json:"data"`
 }
 

@@ -33,8 +33,8 @@ type DeprovisionResult struct {
 
 // HandleDeprovision is the worker handler of DEPROVISION_IDENTITY for every identity type:
 // MANAGED_GWS identities go through Deprovision, the others through identity.Service's.
-func (s *Service) HandleDeprovision(ctx context.Context, rec *job.Record) (any, error) {
-	agencyID, in, err := decodeIdentityJob(rec)
+func (s *Service) HandleDeprovision(ctx context.Context, rec *job.Record, in job.DeprovisionArgs) (any, error) {
+	agencyID, err := agencyOf(rec, in.IdentityID)
 	if err != nil {
 		return nil, err
 	}
@@ -188,8 +188,8 @@ func (s *Service) endDirectoryUser(ctx context.Context, ident *identity.Identity
 
 // HandleRotate is the worker handler of ROTATE_CREDENTIALS (only MANAGED_GWS identities get
 // such jobs: identity.Service.RequestRotation refuses the others).
-func (s *Service) HandleRotate(ctx context.Context, rec *job.Record) (any, error) {
-	agencyID, in, err := decodeIdentityJob(rec)
+func (s *Service) HandleRotate(ctx context.Context, rec *job.Record, in job.RotateArgs) (any, error) {
+	agencyID, err := agencyOf(rec, in.IdentityID)
 	if err != nil {
 		return nil, err
 	}

@@ -35,15 +35,6 @@ const (
 // side is done (the platforms' own APIs are out of its reach).
 const platformReady = "CONFIGURED"
 
-// ProvisionInput is the input of a PROVISION_IDENTITY job; it reads the identity package's
-// {"identityId"} as is. Repair marks a directory-sync repair of a PROVISIONED identity whose
-// user is missing: the user is created again with the password already in the vault, and the
-// identity stays PROVISIONED.
-type ProvisionInput struct {
-	IdentityID uuid.UUID `json:"identityId"`
-	Repair     bool      `json:"repair,omitempty"`
-}
-
 // ProvisionResult is what a provisioning job records: never the password.
 type ProvisionResult struct {
 	IdentityID      uuid.UUID `json:"identityId"`
@@ -57,18 +48,18 @@ type ProvisionResult struct {
 	Repaired bool `json:"repaired,omitempty"`
 }
 
-// decodeIdentityJob reads a job's agency and identity input.
-func decodeIdentityJob(rec *job.Record) (uuid.UUID, ProvisionInput, error) {
-	var in ProvisionInput
-	if err := json.Unmarshal(rec.Input, &in); err != nil || rec.AgencyID == nil || in.IdentityID == uuid.Nil {
-		return uuid.Nil, in, job.Permanent(fmt.Errorf("gws: bad %s input", rec.Type))
+// agencyOf returns the agency of a job on an identity, refusing a job without one or without the
+// identity's id.
+func agencyOf(rec *job.Record, identityID uuid.UUID) (uuid.UUID, error) {
+	if rec.AgencyID == nil || identityID == uuid.Nil {
+		return uuid.Nil, job.Permanent(fmt.Errorf("gws: bad %s input", rec.Type))
 	}
-	return *rec.AgencyID, in, nil
+	return *rec.AgencyID, nil
 }
 
 // HandleProvision is the worker handler of PROVISION_IDENTITY.
-func (s *Service) HandleProvision(ctx context.Context, rec *job.Record) (any, error) {
-	agencyID, in, err := decodeIdentityJob(rec)
+func (s *Service) HandleProvision(ctx context.Context, rec *job.Record, in job.ProvisionArgs) (any, error) {
+	agencyID, err := agencyOf(rec, in.IdentityID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +83,7 @@ func (s *Service) HandleProvision(ctx context.Context, rec *job.Record) (any, er
 // unusable) marks the identity FAILED with the reason and is returned as job.Permanent. A
 // transient one is returned for a retry; the identity stays PROVISIONING with the reason as
 // its last error, unless final (the job's last attempt), which marks it FAILED too.
-func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in ProvisionInput, final bool) (*ProvisionResult, error) {
+func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in job.ProvisionArgs, final bool) (*ProvisionResult, error) {
 	start, err := s.startProvisioning(ctx, agencyID, in.IdentityID, in.Repair)
 	if err != nil {
 		return nil, err
@@ -385,7 +376,7 @@ func (s *Service) RetryProvisioning(ctx context.Context, actor *auth.Actor, iden
 			return err
 		}
 		if rec, err = job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeProvisionIdentity,
-			Input: ProvisionInput{IdentityID: ident.ID}, CreatedBy: actor.UserID}); err != nil {
+			Input: job.ProvisionArgs{IdentityID: ident.ID}, CreatedBy: actor.UserID}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, identity.KindProvisioningRetried, "identity", ident.ID, map[string]any{

@@ -28,7 +28,7 @@ func TestProvisionCreatesUser(t *testing.T) {
 	require.Equal(t, "ada-lovelace@demo.test", *ident.Email)
 
 	rec := e.provisionJob(ident.ID)
-	out, err := e.svc.HandleProvision(t.Context(), rec)
+	out, err := job.Typed(e.svc.HandleProvision)(t.Context(), rec)
 	require.NoError(t, err)
 	res := out.(*gws.ProvisionResult)
 	require.False(t, res.Adopted)
@@ -64,7 +64,7 @@ func TestProvisionCreatesUser(t *testing.T) {
 	require.Equal(t, []identity.State{identity.StatePending, identity.StateProvisioning, identity.StateProvisioned}, identityStates(e.events, ident.ID))
 
 	// A second delivery of the job finds the work done.
-	again, err := e.svc.Provision(t.Context(), e.agencyID, gws.ProvisionInput{IdentityID: ident.ID}, false)
+	again, err := e.svc.Provision(t.Context(), e.agencyID, job.ProvisionArgs{IdentityID: ident.ID}, false)
 	require.NoError(t, err)
 	require.True(t, again.AlreadyProvisioned)
 	require.Equal(t, res.DirectoryUserID, again.DirectoryUserID)
@@ -105,7 +105,7 @@ func TestProvisionAdoptsExistingUser(t *testing.T) {
 		require.NoError(t, e.fake.AddUsers(fake.User{
 			PrimaryEmail: *ident.Email, Name: fake.UserName{GivenName: "Someone", FamilyName: "Else"}, OrgUnitPath: "/",
 		}))
-		_, err := e.svc.HandleProvision(t.Context(), e.provisionJob(ident.ID))
+		_, err := job.Typed(e.svc.HandleProvision)(t.Context(), e.provisionJob(ident.ID))
 		require.ErrorIs(t, err, job.ErrPermanent)
 		got := e.reload(ident.ID)
 		require.Equal(t, identity.StateFailed, got.State)
@@ -132,7 +132,7 @@ func TestProvisionPermanentFailureThenRetry(t *testing.T) {
 	ident := e.createManaged("Permanent Failure")
 	e.fake.FailNextOn("POST", usersPath, 1, 400, "invalid")
 
-	_, err := e.svc.HandleProvision(t.Context(), e.provisionJob(ident.ID))
+	_, err := job.Typed(e.svc.HandleProvision)(t.Context(), e.provisionJob(ident.ID))
 	require.ErrorIs(t, err, job.ErrPermanent)
 	got := e.reload(ident.ID)
 	require.Equal(t, identity.StateFailed, got.State)
@@ -283,7 +283,7 @@ func TestProvisionCrashBetweenDirectoryAndCommit(t *testing.T) {
 	})
 
 	rec := e.provisionJob(ident.ID)
-	_, err := e.svc.HandleProvision(t.Context(), rec)
+	_, err := job.Typed(e.svc.HandleProvision)(t.Context(), rec)
 	require.Error(t, err)
 	require.NotErrorIs(t, err, job.ErrPermanent, "a crash is retried")
 	mid := e.reload(ident.ID)
@@ -294,7 +294,7 @@ func TestProvisionCrashBetweenDirectoryAndCommit(t *testing.T) {
 	require.True(t, e.fake.PasswordMatches(*ident.Email, pw), "with the sealed password")
 
 	rec.Attempts = 2
-	out, err := e.svc.HandleProvision(t.Context(), rec)
+	out, err := job.Typed(e.svc.HandleProvision)(t.Context(), rec)
 	require.NoError(t, err)
 	require.True(t, out.(*gws.ProvisionResult).Adopted)
 	require.Equal(t, 1, e.fake.Count(), "exactly one directory user")
@@ -313,7 +313,7 @@ func TestProvisionTransientFailures(t *testing.T) {
 	rec := e.provisionJob(ident.ID)
 
 	e.fake.FailNext(100, 503, "backendError")
-	_, err := e.svc.HandleProvision(t.Context(), rec)
+	_, err := job.Typed(e.svc.HandleProvision)(t.Context(), rec)
 	require.Error(t, err)
 	require.NotErrorIs(t, err, job.ErrPermanent)
 	got := e.reload(ident.ID)
@@ -322,7 +322,7 @@ func TestProvisionTransientFailures(t *testing.T) {
 	require.Contains(t, got.LastError, "503")
 
 	rec.Attempts = rec.MaxAttempts
-	_, err = e.svc.HandleProvision(t.Context(), rec)
+	_, err = job.Typed(e.svc.HandleProvision)(t.Context(), rec)
 	require.Error(t, err)
 	got = e.reload(ident.ID)
 	require.Equal(t, identity.StateFailed, got.State, "the last attempt marks the identity FAILED")
@@ -337,11 +337,11 @@ func TestProvisionRefusesWrongIdentities(t *testing.T) {
 		Platform: "META_ADS", Type: identity.TypeExternalLogin, Username: "x@example.com", Password: "hunter2hunter2",
 	})
 	require.NoError(t, err)
-	_, err = e.svc.Provision(t.Context(), e.agencyID, gws.ProvisionInput{IdentityID: ext.ID}, false)
+	_, err = e.svc.Provision(t.Context(), e.agencyID, job.ProvisionArgs{IdentityID: ext.ID}, false)
 	require.ErrorIs(t, err, job.ErrPermanent)
-	_, err = e.svc.Provision(t.Context(), e.agencyID, gws.ProvisionInput{IdentityID: uuid.New()}, false)
+	_, err = e.svc.Provision(t.Context(), e.agencyID, job.ProvisionArgs{IdentityID: uuid.New()}, false)
 	require.ErrorIs(t, err, job.ErrPermanent)
-	_, err = e.svc.HandleProvision(t.Context(), &job.Record{Type: job.TypeProvisionIdentity, Input: json.RawMessage(`{}`)})
+	_, err = job.Typed(e.svc.HandleProvision)(t.Context(), &job.Record{Type: job.TypeProvisionIdentity, Input: json.RawMessage(`{}`)})
 	require.ErrorIs(t, err, job.ErrPermanent)
 }
 
@@ -392,7 +392,7 @@ func TestDeprovision(t *testing.T) {
 		_, err := e.ids.Delete(t.Context(), e.admin, ident.ID)
 		require.NoError(t, err)
 		rec := e.startJob(job.TypeDeprovisionIdentity, "identityId", ident.ID.String())
-		out, err := e.svc.HandleDeprovision(t.Context(), rec)
+		out, err := job.Typed(e.svc.HandleDeprovision)(t.Context(), rec)
 		require.NoError(t, err)
 		dr := out.(*gws.DeprovisionResult)
 		require.Equal(t, gws.ActionSuspended, dr.DirectoryAction)
@@ -408,7 +408,7 @@ func TestDeprovision(t *testing.T) {
 		require.ErrorIs(t, err, vault.ErrNoSecret)
 
 		// Idempotent.
-		_, err = e.svc.HandleDeprovision(t.Context(), rec)
+		_, err = job.Typed(e.svc.HandleDeprovision)(t.Context(), rec)
 		require.NoError(t, err)
 		require.Equal(t, identity.StateDeleted, e.reload(ident.ID).State)
 	})
@@ -416,7 +416,7 @@ func TestDeprovision(t *testing.T) {
 	t.Run("finds a user a crash left unrecorded", func(t *testing.T) {
 		ident := e.createManaged("Crashed Then Deleted")
 		gws.SetAfterDirectoryHook(e.svc, func(context.Context, uuid.UUID) error { return errors.New("crash") })
-		_, err := e.svc.HandleProvision(t.Context(), e.provisionJob(ident.ID))
+		_, err := job.Typed(e.svc.HandleProvision)(t.Context(), e.provisionJob(ident.ID))
 		gws.SetAfterDirectoryHook(e.svc, nil)
 		require.Error(t, err)
 		require.Empty(t, e.status(ident.ID, identity.ProviderGWSDirectory).ExternalID)
@@ -476,7 +476,7 @@ func TestProvisionOfDeletedIdentitySuspendsOrphan(t *testing.T) {
 		_, err := e.ids.Delete(ctx, e.admin, id)
 		return err
 	})
-	_, err := e.svc.HandleProvision(t.Context(), e.provisionJob(ident.ID))
+	_, err := job.Typed(e.svc.HandleProvision)(t.Context(), e.provisionJob(ident.ID))
 	require.ErrorIs(t, err, job.ErrPermanent)
 	u, ok := e.fake.Get(*ident.Email)
 	require.True(t, ok)
@@ -497,7 +497,7 @@ func TestRotateCredentials(t *testing.T) {
 
 	// The directory refuses the first attempt after the new password was sealed as pending.
 	e.fake.FailNextOn("PATCH", usersPath+"/", 1, 400, "invalid")
-	_, rerr := e.svc.HandleRotate(t.Context(), rec)
+	_, rerr := job.Typed(e.svc.HandleRotate)(t.Context(), rec)
 	require.ErrorIs(t, rerr, job.ErrPermanent)
 	pending, err := e.vault.Get(t.Context(), e.db, e.agencyID, ident.ID, gws.PurposeRotation)
 	require.NoError(t, err)
@@ -505,7 +505,7 @@ func TestRotateCredentials(t *testing.T) {
 	require.Equal(t, old, e.password(ident.ID), "reveals still show the password the directory has")
 	require.True(t, e.fake.PasswordMatches(*ident.Email, old))
 
-	out, err := e.svc.HandleRotate(t.Context(), rec)
+	out, err := job.Typed(e.svc.HandleRotate)(t.Context(), rec)
 	require.NoError(t, err)
 	raw, _ := json.Marshal(out)
 	require.NotContains(t, string(raw), string(pending))
@@ -573,10 +573,10 @@ func TestAfterIdentityChangeHook(t *testing.T) {
 	ident := e.createManaged("Hooked Identity")
 	rec := e.provisionJob(ident.ID)
 
-	_, err := svc.HandleProvision(t.Context(), rec)
+	_, err := job.Typed(svc.HandleProvision)(t.Context(), rec)
 	require.Error(t, err, "a failed hook fails the attempt")
 	require.Equal(t, identity.StateProvisioned, e.reload(ident.ID).State)
-	out, err := svc.HandleProvision(t.Context(), rec)
+	out, err := job.Typed(svc.HandleProvision)(t.Context(), rec)
 	require.NoError(t, err, "the retry finds the identity provisioned and runs the hook again")
 	require.True(t, out.(*gws.ProvisionResult).AlreadyProvisioned)
 	require.Equal(t, []uuid.UUID{ident.ID, ident.ID}, calls)

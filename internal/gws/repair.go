@@ -276,7 +276,7 @@ func (s *Service) repairMissing(ctx context.Context, actor *auth.Actor, a *Repai
 			return err
 		}
 		rec, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeProvisionIdentity,
-			Input: ProvisionInput{IdentityID: cur.ID, Repair: true}, CreatedBy: actor.UserID})
+			Input: job.ProvisionArgs{IdentityID: cur.ID, Repair: true}, CreatedBy: actor.UserID})
 		if err != nil {
 			return err
 		}

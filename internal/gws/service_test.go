@@ -44,9 +44,8 @@ func identityStates(events *testenv.Events, id uuid.UUID) []identity.State {
 		if e.Key != id.String() {
 			continue
 		}
-		var ev identity.Event
-		if json.Unmarshal(e.Data, &ev) == nil {
-			out = append(out, ev.ProvisioningState)
+		if ident, err := event.Decode[identity.Identity](e); err == nil {
+			out = append(out, ident.State)
 		}
 	}
 	return out
@@ -267,7 +266,7 @@ func (e *env) provisionJob(id uuid.UUID) *job.Record {
 func (e *env) provision(ident *identity.Identity) *gws.ProvisionResult {
 	e.tb.Helper()
 	rec := e.provisionJob(ident.ID)
-	res, err := e.svc.HandleProvision(context.Background(), rec)
+	res, err := job.Typed(e.svc.HandleProvision)(context.Background(), rec)
 	require.NoError(e.tb, err)
 	// Recorded the way the worker records it.
 	_, err = job.Succeed(context.Background(), e.db, rec.ID, res)

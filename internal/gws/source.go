@@ -2,7 +2,6 @@ package gws
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -159,6 +158,9 @@ type SourceCheckInput struct {
 	SourceID uuid.UUID `json:"sourceId"`
 }
 
+// JobType is CHECK_IDENTITY_SOURCE.
+func (SourceCheckInput) JobType() job.Type { return job.TypeCheckIdentitySource }
+
 // ConfigureSource creates or changes the agency's Google Workspace identity source (owners and
 // admins). The key is sealed in the vault, never stored elsewhere, returned or logged; the
 // source is CHECKING until a CHECK_IDENTITY_SOURCE job, enqueued in the same transaction,
@@ -284,9 +286,8 @@ type CheckResult struct {
 }
 
 // HandleCheckSource is the worker handler of CHECK_IDENTITY_SOURCE.
-func (s *Service) HandleCheckSource(ctx context.Context, rec *job.Record) (any, error) {
-	var in SourceCheckInput
-	if err := json.Unmarshal(rec.Input, &in); err != nil || rec.AgencyID == nil || in.SourceID == uuid.Nil {
+func (s *Service) HandleCheckSource(ctx context.Context, rec *job.Record, in SourceCheckInput) (any, error) {
+	if rec.AgencyID == nil || in.SourceID == uuid.Nil {
 		return nil, job.Permanent(errors.New("gws: bad CHECK_IDENTITY_SOURCE input"))
 	}
 	res, err := s.CheckSource(ctx, *rec.AgencyID, in.SourceID, rec.Attempts >= rec.MaxAttempts)

@@ -167,7 +167,7 @@ func TestConfigureSourceKeepsKeySecret(t *testing.T) {
 	require.NoError(t, err)
 	deps := e.deps
 	deps.Dial = gws.Dialer(nil, gws.Config{HTTPClient: &http.Client{Transport: &googleAt{srv: tokenServer}}}, true)
-	_, err = gws.NewService(deps, gws.ServiceConfig{}).HandleCheckSource(t.Context(), rec)
+	_, err = job.Typed(gws.NewService(deps, gws.ServiceConfig{}).HandleCheckSource)(t.Context(), rec)
 	require.ErrorIs(t, err, job.ErrPermanent)
 	require.NotContains(t, err.Error(), pemBody(privatePEM2))
 	require.NotContains(t, err.Error(), "unauthorized", "the token endpoint's words are not the tenant's to read")

@@ -2,7 +2,6 @@ package gws
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,6 +30,9 @@ const MaxReportsLimit = 100
 type SyncInput struct {
 	SourceID uuid.UUID `json:"sourceId"`
 }
+
+// JobType is SYNC_DIRECTORY.
+func (SyncInput) JobType() job.Type { return job.TypeSyncDirectory }
 
 // SyncProgress is what a running sync reports after each page.
 type SyncProgress struct {
@@ -94,10 +96,9 @@ func lockSourceForSync(ctx context.Context, tx bun.Tx, scope tenant.Scope, sourc
 
 // SyncHandler returns the worker handler of SYNC_DIRECTORY; progress receives a SyncProgress
 // after each page (the worker passes worker.ReportProgress).
-func (s *Service) SyncHandler(progress func(context.Context, any) error) func(context.Context, *job.Record) (any, error) {
-	return func(ctx context.Context, rec *job.Record) (any, error) {
-		var in SyncInput
-		if err := json.Unmarshal(rec.Input, &in); err != nil || rec.AgencyID == nil || in.SourceID == uuid.Nil {
+func (s *Service) SyncHandler(progress func(context.Context, any) error) func(context.Context, *job.Record, SyncInput) (any, error) {
+	return func(ctx context.Context, rec *job.Record, in SyncInput) (any, error) {
+		if rec.AgencyID == nil || in.SourceID == uuid.Nil {
 			return nil, job.Permanent(errors.New("gws: bad SYNC_DIRECTORY input"))
 		}
 		res, err := s.Sync(ctx, *rec.AgencyID, rec.ID, in.SourceID, progress)

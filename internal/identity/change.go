@@ -127,7 +127,7 @@ func (s *Service) Delete(ctx context.Context, actor *auth.Actor, id uuid.UUID) (
 		if err := SetPlatformStatuses(ctx, tx, actor.AgencyID, id, ProviderStatusRemoving); err != nil {
 			return err
 		}
-		if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeDeprovisionIdentity, Input: ProvisionInput{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
+		if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeDeprovisionIdentity, Input: job.DeprovisionArgs{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, KindDeleted, "identity", id, map[string]any{"type": ident.Type, "platform": ident.Platform()})
@@ -159,7 +159,7 @@ func (s *Service) DeprovisionClientInTx(ctx context.Context, tx bun.IDB, actor *
 		if err != nil {
 			return nil, err
 		}
-		if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeDeprovisionIdentity, Input: ProvisionInput{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
+		if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeDeprovisionIdentity, Input: job.DeprovisionArgs{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
 			return nil, err
 		}
 		if err := audit.Record(ctx, tx, actor, KindDeleted, "identity", id, map[string]any{"type": ident.Type, "platform": ident.Platform(), "offboardedClientId": clientID}); err != nil {
@@ -355,7 +355,7 @@ func (s *Service) RequestRotation(ctx context.Context, actor *auth.Actor, id uui
 		if ident.State != StateProvisioned {
 			return fault.Conflict(fmt.Sprintf("an identity in state %s cannot be rotated", ident.State), ident.ID.String())
 		}
-		if rec, err = job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeRotateCredentials, Input: ProvisionInput{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
+		if rec, err = job.Enqueue(ctx, tx, job.Spec{AgencyID: actor.AgencyID, Type: job.TypeRotateCredentials, Input: job.RotateArgs{IdentityID: id}, CreatedBy: actor.UserID}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, KindRotationRequested, "identity", id, map[string]any{"jobId": rec.ID})

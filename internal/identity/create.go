@@ -287,7 +287,7 @@ func (s *Service) provide(ctx context.Context, tx bun.IDB, actor *auth.Actor, id
 	if ident.Type != TypeManagedGWS || !s.ProvisionManaged {
 		return nil
 	}
-	_, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: ident.AgencyID, Type: job.TypeProvisionIdentity, Input: ProvisionInput{IdentityID: ident.ID}, CreatedBy: actor.UserID})
+	_, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: ident.AgencyID, Type: job.TypeProvisionIdentity, Input: job.ProvisionArgs{IdentityID: ident.ID}, CreatedBy: actor.UserID})
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/page"
 )
 
@@ -106,11 +107,6 @@ func (c Credentials) Marshal() []byte {
 	return b
 }
 
-// Event is what identityUpdated publishes: no secrets.
-type Event struct {
-	ID                string           `json:"id"`
-	ProvisioningState State            `json:"provisioningState"`
-	LastError         string           `json:"lastError"`
-	ProviderStatuses  []ProviderStatus `json:"providerStatuses"`
-	UpdatedAt         time.Time        `json:"updatedAt"`
-}
+// EventTopic makes an identity the payload of TopicIdentityUpdated (event.Payload): it holds no
+// secrets (they live in the vault).
+func (Identity) EventTopic() event.Topic { return event.TopicIdentityUpdated }

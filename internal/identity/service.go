@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -164,12 +163,6 @@ func LiveForClient(ctx context.Context, idb bun.IDB, agencyID, clientID uuid.UUI
 	return id, nil
 }
 
-// ProvisionInput is the input of PROVISION_IDENTITY, DEPROVISION_IDENTITY and
-// ROTATE_CREDENTIALS jobs: ids only.
-type ProvisionInput struct {
-	IdentityID uuid.UUID `json:"identityId"`
-}
-
 func (s *Service) insertConflict(ctx context.Context, tx bun.IDB, err error, ident *Identity) error {
 	if !db.IsCode(err, db.CodeUniqueViolation) {
 		return fmt.Errorf("identity: insert: %w", err)
@@ -199,14 +192,16 @@ func (s *Service) insertConflict(ctx context.Context, tx bun.IDB, err error, ide
 	return fmt.Errorf("identity: insert: %w", err)
 }
 
-// Published announces an identity's current state on identityUpdated.
+// Published announces an identity's current state on identityUpdated: the whole identity with
+// its provider statuses, re-read after commit so that every caller announces all of it and
+// subscribers need not query it again.
 func (s *Service) Published(ctx context.Context, ident *Identity) {
-	ev := Event{ID: ident.ID.String(), ProvisioningState: ident.State, LastError: ident.LastError, ProviderStatuses: ident.ProviderStatuses, UpdatedAt: ident.UpdatedAt}
-	data, err := json.Marshal(ev)
+	cur, err := Reload(ctx, s.db, ident.AgencyID, ident.ID)
 	if err != nil {
+		s.log.WarnContext(ctx, "reload identity for publication", "identity_id", ident.ID, "error", err)
 		return
 	}
-	if err := s.events.Publish(ctx, event.Event{Topic: event.TopicIdentityUpdated, AgencyID: ident.AgencyID, Key: ident.ID.String(), Data: data}); err != nil {
+	if err := event.Publish(ctx, s.events, cur.AgencyID, cur.ID.String(), *cur); err != nil {
 		s.log.WarnContext(ctx, "publish identity update", "identity_id", ident.ID, "error", err)
 	}
 }

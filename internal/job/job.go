@@ -15,7 +15,9 @@ import (
 
 	"github.com/accesshive/accesshive/db"
 	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // Type names a kind of background job. Its string is also the asynq task type.
@@ -76,27 +78,32 @@ var Kinds = map[Type]Kind{
 // Valid reports whether t is a known job type.
 func (t Type) Valid() bool { _, ok := Kinds[t]; return ok }
 
-// Record is one row of the jobs table.
+// Record is one row of the jobs table. It is also the payload of TopicJobUpdated events, in
+// the JSON its tags give (the agency travels on the event; the queue, creator and update time
+// stay out).
 type Record struct {
 	bun.BaseModel `bun:"table:jobs"`
 
-	ID          uuid.UUID       `bun:"id,pk,type:uuid,default:gen_random_uuid()"`
-	AgencyID    *uuid.UUID      `bun:"agency_id,type:uuid"`
-	Type        Type            `bun:"type,notnull"`
-	Queue       string          `bun:"queue,notnull"`
-	Status      Status          `bun:"status,notnull"`
-	Attempts    int             `bun:"attempts,notnull"`
-	MaxAttempts int             `bun:"max_attempts,notnull"`
-	Input       json.RawMessage `bun:"input,type:jsonb,notnull"`
-	Result      json.RawMessage `bun:"result,type:jsonb,nullzero"`
-	Progress    json.RawMessage `bun:"progress,type:jsonb,nullzero"`
-	Error       string          `bun:"error,notnull"`
-	CreatedBy   *uuid.UUID      `bun:"created_by,type:uuid"`
-	QueuedAt    time.Time       `bun:"queued_at,notnull,default:now()"`
-	StartedAt   *time.Time      `bun:"started_at"`
-	FinishedAt  *time.Time      `bun:"finished_at"`
-	UpdatedAt   time.Time       `bun:"updated_at,notnull,default:now()"`
+	ID          uuid.UUID       `bun:"id,pk,type:uuid,default:gen_random_uuid()" json:"id"`
+	AgencyID    *uuid.UUID      `bun:"agency_id,type:uuid" json:"-"`
+	Type        Type            `bun:"type,notnull" json:"type"`
+	Queue       string          `bun:"queue,notnull" json:"-"`
+	Status      Status          `bun:"status,notnull" json:"status"`
+	Attempts    int             `bun:"attempts,notnull" json:"attempts"`
+	MaxAttempts int             `bun:"max_attempts,notnull" json:"maxAttempts"`
+	Input       json.RawMessage `bun:"input,type:jsonb,notnull" json:"input"`
+	Result      json.RawMessage `bun:"result,type:jsonb,nullzero" json:"result"`
+	Progress    json.RawMessage `bun:"progress,type:jsonb,nullzero" json:"progress"`
+	Error       string          `bun:"error,notnull" json:"error,omitempty"`
+	CreatedBy   *uuid.UUID      `bun:"created_by,type:uuid" json:"-"`
+	QueuedAt    time.Time       `bun:"queued_at,notnull,default:now()" json:"queuedAt"`
+	StartedAt   *time.Time      `bun:"started_at" json:"startedAt"`
+	FinishedAt  *time.Time      `bun:"finished_at" json:"finishedAt"`
+	UpdatedAt   time.Time       `bun:"updated_at,notnull,default:now()" json:"-"`
 }
+
+// EventTopic makes a record the payload of TopicJobUpdated (event.Payload).
+func (Record) EventTopic() event.Topic { return event.TopicJobUpdated }
 
 // Finished reports whether the job has reached a final status.
 func (r *Record) Finished() bool {
@@ -129,8 +136,10 @@ type Payload struct {
 type Spec struct {
 	// AgencyID is the tenant the job works for; uuid.Nil for a system-wide job.
 	AgencyID uuid.UUID
-	Type     Type
+	// Type is the job type; it may be left empty when Input is an Args, which names it.
+	Type Type
 	// Input is marshalled to JSON and shown in the job history: ids and options, never secrets.
+	// An Args value gives the job its type.
 	Input any
 	// CreatedBy is the user whose action caused the job, if any.
 	CreatedBy uuid.UUID
@@ -147,6 +156,12 @@ var ErrNotFound = errors.New("job: not found")
 // Enqueue writes the job's record and its outbox row through idb, which should be the
 // transaction of the state change that needs the job: both commit or neither does.
 func Enqueue(ctx context.Context, idb bun.IDB, spec Spec) (*Record, error) {
+	if args, ok := spec.Input.(Args); ok {
+		if spec.Type != "" && spec.Type != args.JobType() {
+			return nil, fmt.Errorf("%w: %s arguments for a %s job", ErrUnknownType, args.JobType(), spec.Type)
+		}
+		spec.Type = args.JobType()
+	}
 	kind, ok := Kinds[spec.Type]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownType, spec.Type)
@@ -178,14 +193,9 @@ func Enqueue(ctx context.Context, idb bun.IDB, spec Spec) (*Record, error) {
 	if _, err := idb.NewInsert().Model(rec).Returning("*").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("job: insert record: %w", err)
 	}
-	payload, err := json.Marshal(Payload{JobID: rec.ID})
+	row, err := outboxRow(rec, spec.ProcessAt)
 	if err != nil {
-		return nil, fmt.Errorf("job: marshal payload: %w", err)
-	}
-	row := &OutboxRow{JobID: rec.ID, TaskType: string(spec.Type), Queue: kind.Queue, Payload: payload}
-	if !spec.ProcessAt.IsZero() {
-		p := spec.ProcessAt
-		row.ProcessAt = &p
+		return nil, err
 	}
 	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("job: insert outbox row: %w", err)
@@ -193,10 +203,23 @@ func Enqueue(ctx context.Context, idb bun.IDB, spec Spec) (*Record, error) {
 	return rec, nil
 }
 
+// outboxRow is the outbox row that hands rec's job to asynq, at processAt (zero: at once).
+func outboxRow(rec *Record, processAt time.Time) (*OutboxRow, error) {
+	payload, err := json.Marshal(Payload{JobID: rec.ID})
+	if err != nil {
+		return nil, fmt.Errorf("job: marshal payload: %w", err)
+	}
+	row := &OutboxRow{JobID: rec.ID, TaskType: string(rec.Type), Queue: rec.Queue, Payload: payload}
+	if !processAt.IsZero() {
+		row.ProcessAt = &processAt
+	}
+	return row, nil
+}
+
 // Get returns one job record of an agency.
 func Get(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Record, error) {
 	rec := new(Record)
-	err := idb.NewSelect().Model(rec).Where("id = ?", id).Where("agency_id = ?", agencyID).Scan(ctx)
+	err := tenant.Agency(agencyID).Select(idb, rec).Where("id = ?", id).Scan(ctx)
 	if err != nil {
 		if db.IsNoRows(err) {
 			return nil, ErrNotFound
@@ -210,7 +233,9 @@ func Get(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Record, err
 // task payload, calls it.
 func Load(ctx context.Context, idb bun.IDB, id uuid.UUID) (*Record, error) {
 	rec := new(Record)
-	if err := idb.NewSelect().Model(rec).Where("id = ?", id).Scan(ctx); err != nil {
+	err := idb.NewSelect().Model(rec).Where("id = ?", id).
+		Comment(tenant.AllAgencies("the worker loads a job record by the id in its task payload")).Scan(ctx)
+	if err != nil {
 		if db.IsNoRows(err) {
 			return nil, ErrNotFound
 		}
@@ -222,7 +247,7 @@ func Load(ctx context.Context, idb bun.IDB, id uuid.UUID) (*Record, error) {
 // List returns an agency's most recent job records, newest first, optionally of one type.
 func List(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, typ Type, limit int) ([]Record, error) {
 	var recs []Record
-	q := idb.NewSelect().Model(&recs).Where("agency_id = ?", agencyID).
+	q := tenant.Agency(agencyID).Select(idb, &recs).
 		OrderExpr("queued_at DESC, id DESC").Limit(int64(limit))
 	if typ != "" {
 		q = q.Where("type = ?", typ)

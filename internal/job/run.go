@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"github.com/accesshive/accesshive/internal/tenant"
 )
 
 // ErrFinished is returned when a run is started for a job whose record is already final, e.g. a
@@ -36,24 +38,46 @@ func CanTransition(from, to Status) bool {
 	return false
 }
 
-// move changes a record's status under a row lock, checking the transition, and applies set.
-func move(ctx context.Context, idb bun.IDB, id uuid.UUID, to Status, set func(q *bun.UpdateQuery) *bun.UpdateQuery) (*Record, error) {
+// change is one status change of a record, applied by move.
+type change struct {
+	to Status
+	// check, when set, may refuse the change after the record is locked.
+	check func(rec *Record) error
+	// set adds the change's columns to the UPDATE.
+	set func(q *bun.UpdateQuery) *bun.UpdateQuery
+	// then, when set, runs in the same transaction after the update.
+	then func(ctx context.Context, tx bun.Tx, rec *Record) error
+}
+
+// move changes a record's status under a row lock, checking the transition, and applies c.
+func move(ctx context.Context, idb bun.IDB, id uuid.UUID, c change) (*Record, error) {
 	var out *Record
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		rec := new(Record)
-		if err := tx.NewSelect().Model(rec).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+		err := tx.NewSelect().Model(rec).Where("id = ?", id).For("UPDATE").
+			Comment(tenant.AllAgencies("the worker changes the job record its task names, by id")).Scan(ctx)
+		if err != nil {
 			return fmt.Errorf("job: lock record: %w", err)
 		}
 		if rec.Finished() {
 			return ErrFinished
 		}
-		if !CanTransition(rec.Status, to) {
-			return fmt.Errorf("%w: %s → %s", ErrTransition, rec.Status, to)
+		if !CanTransition(rec.Status, c.to) {
+			return fmt.Errorf("%w: %s → %s", ErrTransition, rec.Status, c.to)
 		}
-		q := tx.NewUpdate().Model(rec).WherePK().Set("status = ?", to).Set("updated_at = now()")
-		q = set(q)
+		if c.check != nil {
+			if err := c.check(rec); err != nil {
+				return err
+			}
+		}
+		q := c.set(update(tx, rec).Set("status = ?", c.to).Set("updated_at = now()"))
 		if _, err := q.Returning("*").Exec(ctx); err != nil {
 			return fmt.Errorf("job: update record: %w", err)
+		}
+		if c.then != nil {
+			if err := c.then(ctx, tx, rec); err != nil {
+				return err
+			}
 		}
 		out = rec
 		return nil
@@ -61,11 +85,19 @@ func move(ctx context.Context, idb bun.IDB, id uuid.UUID, to Status, set func(q 
 	return out, err
 }
 
+// update starts the UPDATE of a record read by id: in its agency, or marked as a system job's.
+func update(idb bun.IDB, rec *Record) *bun.UpdateQuery {
+	if rec.AgencyID == nil {
+		return idb.NewUpdate().Model(rec).WherePK().Comment(tenant.AllAgencies("a system job's record has no agency"))
+	}
+	return tenant.Agency(*rec.AgencyID).Update(idb, rec).WherePK()
+}
+
 // Start records that attempt number attempt (1-based) of a job is running.
 func Start(ctx context.Context, idb bun.IDB, id uuid.UUID, attempt int) (*Record, error) {
-	return move(ctx, idb, id, StatusRunning, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+	return move(ctx, idb, id, change{to: StatusRunning, set: func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("attempts = ?", attempt).Set("started_at = now()").Set("finished_at = NULL")
-	})
+	}})
 }
 
 // Succeed records a finished run and its result (which must hold no secrets).
@@ -74,34 +106,84 @@ func Succeed(ctx context.Context, idb bun.IDB, id uuid.UUID, result any) (*Recor
 	if err != nil {
 		return nil, err
 	}
-	return move(ctx, idb, id, StatusSucceeded, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+	return move(ctx, idb, id, change{to: StatusSucceeded, set: func(q *bun.UpdateQuery) *bun.UpdateQuery {
 		return q.Set("result = ?", raw).Set("error = ''").Set("finished_at = now()")
-	})
+	}})
 }
 
 // Fail records a failed run: RETRYING when another attempt will follow, FAILED otherwise.
 // errMsg is shown to users and must hold no secrets; addresses and host names are removed here
 // (PublicError), and the caller logs the full error.
 func Fail(ctx context.Context, idb bun.IDB, id uuid.UUID, errMsg string, retrying bool, result any) (*Record, error) {
-	errMsg = PublicError(errMsg)
-	to := StatusFailed
-	if retrying {
-		to = StatusRetrying
-	}
 	raw, err := marshalOrNull(result)
 	if err != nil {
 		return nil, err
 	}
+	return move(ctx, idb, id, failure(errMsg, retrying, raw))
+}
+
+// failure is the change of a failed run.
+func failure(errMsg string, retrying bool, result json.RawMessage) change {
+	errMsg = PublicError(errMsg)
 	if len(errMsg) > 2000 {
 		errMsg = errMsg[:2000]
 	}
-	return move(ctx, idb, id, to, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-		q = q.Set("error = ?", errMsg).Set("result = ?", raw)
+	c := change{to: StatusFailed}
+	if retrying {
+		c.to = StatusRetrying
+	}
+	c.set = func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		q = q.Set("error = ?", errMsg).Set("result = ?", result)
 		if !retrying {
 			q = q.Set("finished_at = now()")
 		}
 		return q
-	})
+	}
+	return c
+}
+
+// ErrChanged is returned by Abandon when the record moved on since the caller read it.
+var ErrChanged = errors.New("job: record changed meanwhile")
+
+// Running returns the RUNNING records of every agency not updated since before, oldest first,
+// at most limit: the runs a sweeper checks for a lost worker.
+func Running(ctx context.Context, idb bun.IDB, before time.Time, limit int) ([]Record, error) {
+	var recs []Record
+	err := idb.NewSelect().Model(&recs).Where("status = ?", StatusRunning).Where("updated_at < ?", before).
+		OrderExpr("updated_at, id").Limit(int64(limit)).
+		Comment(tenant.AllAgencies("the sweeper looks for lost runs in every agency")).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("job: list running: %w", err)
+	}
+	return recs, nil
+}
+
+// Abandon closes a run whose worker was lost and whose task will not be delivered again: the
+// record, still RUNNING and unchanged since the caller read it (seen), becomes RETRYING with a
+// new outbox row when attempts remain, FAILED otherwise, with errMsg (no secrets) as its error.
+// A record that changed since (its run went on after all) is left alone: ErrChanged.
+func Abandon(ctx context.Context, idb bun.IDB, seen *Record, errMsg string) (*Record, error) {
+	retrying := seen.Attempts < seen.MaxAttempts
+	c := failure(errMsg, retrying, nil)
+	c.check = func(rec *Record) error {
+		if rec.Status != StatusRunning || rec.Attempts != seen.Attempts || !rec.UpdatedAt.Equal(seen.UpdatedAt) {
+			return ErrChanged
+		}
+		return nil
+	}
+	if retrying {
+		c.then = func(ctx context.Context, tx bun.Tx, rec *Record) error {
+			row, err := outboxRow(rec, time.Time{})
+			if err != nil {
+				return err
+			}
+			if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+				return fmt.Errorf("job: insert outbox row: %w", err)
+			}
+			return nil
+		}
+	}
+	return move(ctx, idb, seen.ID, c)
 }
 
 // ReportProgress stores a running job's progress (e.g. pages and users seen by a sync).
@@ -112,6 +194,7 @@ func ReportProgress(ctx context.Context, idb bun.IDB, id uuid.UUID, progress any
 	}
 	rec := new(Record)
 	_, err = idb.NewUpdate().Model(rec).Where("id = ?", id).Where("status = ?", StatusRunning).
+		Comment(tenant.AllAgencies("the worker reports the progress of the job its task names, by id")).
 		Set("progress = ?", json.RawMessage(raw)).Set("updated_at = ?", time.Now()).Returning("*").Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("job: report progress: %w", err)

@@ -5,7 +5,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,10 +50,16 @@ type Notification struct {
 // Cursor is the notification's position in lists.
 func (n *Notification) Cursor() page.Cursor { return page.Cursor{At: n.CreatedAt, ID: n.ID} }
 
+// EventTopic makes a notification the payload of TopicNotificationAdded (event.Payload).
+func (Notification) EventTopic() event.Topic { return event.TopicNotificationAdded }
+
 // SendInput is the input of a SEND_NOTIFICATION job: the notification's id only.
 type SendInput struct {
 	NotificationID uuid.UUID `json:"notificationId"`
 }
+
+// JobType is SEND_NOTIFICATION.
+func (SendInput) JobType() job.Type { return job.TypeSendNotification }
 
 // Notifier stores notifications, announces them, and e-mails them through its Sender.
 type Notifier struct {
@@ -131,12 +136,7 @@ func (n *Notifier) Published(ctx context.Context, ns ...*Notification) {
 		if x == nil {
 			continue
 		}
-		data, err := json.Marshal(x)
-		if err != nil {
-			n.log.WarnContext(ctx, "notify: marshal event", "notification_id", x.ID, "error", err)
-			continue
-		}
-		if err := n.events.Publish(ctx, event.Event{Topic: event.TopicNotificationAdded, AgencyID: x.AgencyID, Key: x.UserID.String(), Data: data}); err != nil {
+		if err := event.Publish(ctx, n.events, x.AgencyID, x.UserID.String(), *x); err != nil {
 			n.log.WarnContext(ctx, "notify: publish", "notification_id", x.ID, "error", err)
 		}
 	}

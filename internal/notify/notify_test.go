@@ -179,7 +179,7 @@ func TestSendJob(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, jobs, 1)
 
-	out, err := b.notifier.SendJob(ctx, &jobs[0])
+	out, err := job.Typed(b.notifier.SendJob)(ctx, &jobs[0])
 	require.NoError(t, err)
 	raw, err := json.Marshal(out)
 	require.NoError(t, err)
@@ -188,7 +188,7 @@ func TestSendJob(t *testing.T) {
 	require.True(t, ok)
 
 	// Bad inputs are permanent failures; so is a notification of another agency.
-	_, err = b.notifier.SendJob(ctx, &job.Record{AgencyID: &b.seed.Demo.ID, Input: json.RawMessage(`{}`)})
+	_, err = job.Typed(b.notifier.SendJob)(ctx, &job.Record{AgencyID: &b.seed.Demo.ID, Input: json.RawMessage(`{}`)})
 	require.ErrorIs(t, err, job.ErrPermanent)
 	_, err = b.notifier.SendHandler(ctx, b.seed.Rival.ID, n.ID)
 	require.ErrorIs(t, err, job.ErrPermanent)

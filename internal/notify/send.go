@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -89,9 +88,8 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 }
 
 // SendJob is SendHandler in the worker's handler shape: register it for SEND_NOTIFICATION.
-func (n *Notifier) SendJob(ctx context.Context, rec *job.Record) (any, error) {
-	var in SendInput
-	if err := json.Unmarshal(rec.Input, &in); err != nil || in.NotificationID == uuid.Nil || rec.AgencyID == nil {
+func (n *Notifier) SendJob(ctx context.Context, rec *job.Record, in SendInput) (any, error) {
+	if in.NotificationID == uuid.Nil || rec.AgencyID == nil {
 		return nil, job.Permanent(fmt.Errorf("notify: bad SEND_NOTIFICATION input"))
 	}
 	return n.SendHandler(ctx, *rec.AgencyID, in.NotificationID)

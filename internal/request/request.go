@@ -7,7 +7,6 @@ package request
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -55,6 +54,9 @@ const (
 	NoteExpired     = "ACCESS_REQUEST_EXPIRED"
 	NoteProvisioned = "ACCESS_REQUEST_PROVISIONED"
 )
+
+// EventTopic makes a request the payload of TopicAccessRequestUpdated (event.Payload).
+func (Request) EventTopic() event.Topic { return event.TopicAccessRequestUpdated }
 
 // Request is one row of access_requests, with the names a reviewer needs joined in (requester,
 // client, platform) and its identity's state and last error. It holds no secrets: it is what
@@ -455,11 +457,7 @@ func (s *Service) publish(ctx context.Context, rs ...*Request) {
 			s.log.WarnContext(ctx, "request: reload for publish", "access_request_id", r.ID, "error", err)
 			continue
 		}
-		data, err := json.Marshal(view)
-		if err != nil {
-			continue
-		}
-		if err := s.events.Publish(ctx, event.Event{Topic: event.TopicAccessRequestUpdated, AgencyID: view.AgencyID, Key: view.ClientID.String(), Data: data}); err != nil {
+		if err := event.Publish(ctx, s.events, view.AgencyID, view.ClientID.String(), *view); err != nil {
 			s.log.WarnContext(ctx, "request: publish", "access_request_id", r.ID, "error", err)
 		}
 	}

@@ -291,7 +291,7 @@ func TestRotationOfferAfterDeactivation(t *testing.T) {
 	recs := rotationJobs(t, b)
 	require.Len(t, recs, 1)
 	require.Equal(t, jobs[0], recs[0].ID)
-	var in identity.ProvisionInput
+	var in job.RotateArgs
 	require.NoError(t, json.Unmarshal(recs[0].Input, &in))
 	require.Equal(t, managed.ID, in.IdentityID)
 	require.Equal(t, b.admin.UserID, *recs[0].CreatedBy)
