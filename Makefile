@@ -75,11 +75,12 @@ check-generated: generate ## fail when generated code (gqlgen, console types) is
 	@git diff --exit-code -- web/src/gql/ || (echo "web/src/gql is out of date: run make generate and commit" && exit 1)
 	@cd web && npm run --silent codegen:check >/dev/null || (echo "web/src/gql is out of date: run make generate and commit" && exit 1)
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet, and no function over 60 lines outside tests and generated code
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go') && exit 1)
 	$(GO) vet ./...
+	$(GO) run ./scripts/funclen .
 
-funclen: ## list functions over 60 lines outside tests and generated code (make lint will enforce it)
+funclen: ## list functions over 60 lines outside tests and generated code (make lint enforces it)
 	$(GO) run ./scripts/funclen .
 
 load: ## drive a running system (make run) with 16 clients for 20 s and print latencies

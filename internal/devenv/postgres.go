@@ -72,21 +72,9 @@ func (e *Env) startPostgres(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	cred, err := postgresCredential()
+	cred, dataDir, sockDir, err := postgresDirs(opts.Dir)
 	if err != nil {
 		return err
-	}
-	if cred != nil {
-		if err := checkReachable(opts.Dir, cred.Uid, cred.Gid); err != nil {
-			return err
-		}
-	}
-	dataDir := filepath.Join(opts.Dir, pgDataDirName)
-	sockDir := filepath.Join(opts.Dir, pgSockDirName)
-	for _, d := range []string{dataDir, sockDir} {
-		if err := mkdirOwned(d, cred); err != nil {
-			return err
-		}
 	}
 	out, err := e.newOutputs(opts, pgLogName)
 	if err != nil {
@@ -128,6 +116,26 @@ func (e *Env) startPostgres(ctx context.Context, opts Options) error {
 		_ = srv.stop()
 		e.pg = nil
 	}
+}
+
+// postgresDirs makes the data and socket directories under dir, owned by the user postgres
+// runs as (cred, nil when it runs as we do).
+func postgresDirs(dir string) (cred *syscall.Credential, dataDir, sockDir string, err error) {
+	if cred, err = postgresCredential(); err != nil {
+		return nil, "", "", err
+	}
+	if cred != nil {
+		if err := checkReachable(dir, cred.Uid, cred.Gid); err != nil {
+			return nil, "", "", err
+		}
+	}
+	dataDir, sockDir = filepath.Join(dir, pgDataDirName), filepath.Join(dir, pgSockDirName)
+	for _, d := range []string{dataDir, sockDir} {
+		if err := mkdirOwned(d, cred); err != nil {
+			return nil, "", "", err
+		}
+	}
+	return cred, dataDir, sockDir, nil
 }
 
 // initdb creates a cluster in dataDir with a superuser `postgres` that
