@@ -36,13 +36,15 @@ var (
 // Unscoped reports whether query (as bun sends it, arguments inlined) reads, changes or deletes
 // rows of a tenant table without fixing the agency once per table it starts from, and is not
 // marked with AllAgencies. INSERTs are not checked: agency_id is NOT NULL on every tenant table,
-// so an insert without it fails on its own.
+// so an insert without it fails on its own. Nor are migrations, which change the schema of every
+// agency at once: only statements that start with SELECT, UPDATE, DELETE or WITH are.
 func Unscoped(query string) bool {
 	if strings.Contains(query, allMarker) {
 		return false
 	}
-	op := strings.ToUpper(firstWord(query))
-	if op == "INSERT" {
+	switch strings.ToUpper(firstWord(query)) {
+	case "SELECT", "UPDATE", "DELETE", "WITH":
+	default: // INSERT, and schema changes (migrations: CREATE, ALTER, DROP, DO, a -- comment)
 		return false
 	}
 	refs := len(tenantRef.FindAllStringIndex(query, -1))

@@ -33,6 +33,8 @@ func TestUnscoped(t *testing.T) {
 		{"subquery with its own", `SELECT * FROM identities WHERE agency_id = ` + a + ` AND id IN (SELECT identity_id FROM access_requests WHERE agency_id = ` + a + `)`, false},
 		{"marked all agencies", `/* ` + tenant.AllAgencies("outbox relay") + ` */ SELECT * FROM jobs WHERE state = 'RUNNING'`, false},
 		{"insert is not checked", `INSERT INTO "jobs" ("id", "agency_id") VALUES (` + a + `, ` + a + `)`, false},
+		{"a migration", `-- backfill` + "\n" + `ALTER TABLE jobs ADD COLUMN x int; UPDATE jobs SET x = 1`, false},
+		{"a CTE", `WITH x AS (SELECT id FROM jobs WHERE state = 'RUNNING') SELECT * FROM x`, true},
 		{"not a tenant table", `SELECT * FROM platforms WHERE key = 'ga4'`, false},
 		{"a table whose name starts like one", `SELECT * FROM users_archive WHERE id = 1`, false},
 	}
