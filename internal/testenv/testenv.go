@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ const (
 )
 
 // tenantGuardDefault is the guard's mode when EnvTenantGuard is unset.
-const tenantGuardDefault = "off"
+const tenantGuardDefault = "fail"
 
 // redisDatabases is how many Redis databases the test server has (devenv starts it with 1024);
 // database 0 holds the allocation counter.
@@ -136,6 +137,27 @@ func OpenSchemaAt(t testing.TB, url, schema string) *bun.DB {
 	return bdb
 }
 
+// issuedByTest reports whether the statement being run was written in a _test.go file: a test's
+// own checks of what was stored may look across agencies (that is often what they check), so
+// the guard holds the product's code to the rule, not the tests'.
+func issuedByTest() bool {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		switch {
+		case strings.Contains(f.File, "/uptrace/bun"), strings.Contains(f.File, "/database/sql/"),
+			strings.Contains(f.File, "/jackc/pgx"), strings.Contains(f.File, "/internal/tenant/"),
+			strings.Contains(f.File, "/internal/testenv/"):
+		default:
+			return strings.HasSuffix(f.File, "_test.go")
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
 // GuardTenancy fails t when a statement on a tenant table runs on bdb without its agency
 // condition (tenant.Guard), unless it is marked tenant.AllAgencies.
 func GuardTenancy(t testing.TB, bdb *bun.DB) {
@@ -144,6 +166,9 @@ func GuardTenancy(t testing.TB, bdb *bun.DB) {
 		mode = tenantGuardDefault
 	}
 	report := func(query string) {
+		if issuedByTest() {
+			return
+		}
 		t.Errorf("tenant guard: a statement on a tenant table has no agency condition (start it from a tenant.Scope, or mark it tenant.AllAgencies): %s", query)
 	}
 	switch {
@@ -152,6 +177,9 @@ func GuardTenancy(t testing.TB, bdb *bun.DB) {
 	case strings.HasPrefix(mode, "log:"):
 		path := strings.TrimPrefix(mode, "log:")
 		report = func(query string) {
+			if issuedByTest() {
+				return
+			}
 			f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 			if err != nil {
 				return
