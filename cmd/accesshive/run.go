@@ -63,18 +63,24 @@ func open(ctx context.Context, cfg config.Config, keys *vault.Keyring) (*app.App
 
 func loadConfig() (config.Config, error) { return config.Load() }
 
-// withApp loads the configuration, opens the services over it, runs run and closes them.
-func withApp(ctx context.Context, run func(ctx context.Context, cfg config.Config, a *app.App) error) error {
+// withApp runs run over the services of the configuration (config.Load), then closes them.
+func withApp(ctx context.Context, run func(a *app.App) error) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	a, closeFn, err := open(ctx, cfg, nil)
+	return withServices(ctx, cfg, nil, run)
+}
+
+// withServices opens the services of cfg (keys as open takes them), runs run over them and
+// closes them.
+func withServices(ctx context.Context, cfg config.Config, keys *vault.Keyring, run func(a *app.App) error) error {
+	a, closeFn, err := open(ctx, cfg, keys)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	return run(ctx, cfg, a)
+	return run(a)
 }
 
 // openDB loads the configuration and connects to its PostgreSQL with opts, for the commands
@@ -104,9 +110,7 @@ func serveUntilDone(ctx context.Context, g *errgroup.Group, hs *http.Server, log
 }
 
 func cmdServe(ctx context.Context, _ []string) error {
-	return withApp(ctx, func(ctx context.Context, cfg config.Config, a *app.App) error {
-		return runAPI(ctx, a, cfg.HTTPAddr)
-	})
+	return withApp(ctx, func(a *app.App) error { return runAPI(ctx, a, a.Config.HTTPAddr) })
 }
 
 // runAPI serves the API on addr and runs the event bus until ctx is done.
@@ -156,11 +160,11 @@ func serveAPI(ctx context.Context, a *app.App, ln net.Listener) error {
 }
 
 func cmdWorker(ctx context.Context, _ []string) error {
-	return withApp(ctx, func(ctx context.Context, cfg config.Config, a *app.App) error {
+	return withApp(ctx, func(a *app.App) error {
 		g, ctx := errgroup.WithContext(ctx)
 		g.Go(func() error { return a.Worker(nil).Run(ctx) })
 		// The worker's own address: /healthz, /readyz and /metrics.
-		ms := &http.Server{Addr: cfg.WorkerMetricsAddr, Handler: a.WorkerHTTP(), ReadHeaderTimeout: 5 * time.Second}
+		ms := &http.Server{Addr: a.Config.WorkerMetricsAddr, Handler: a.WorkerHTTP(), ReadHeaderTimeout: 5 * time.Second}
 		serveUntilDone(ctx, g, ms, a.Logger, "worker health and metrics listening")
 		return g.Wait()
 	})
