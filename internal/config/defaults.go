@@ -2,8 +2,8 @@ package config
 
 import "reflect"
 
-// WithDefaults returns v (a struct of settings) with every zero field set to def's: how a
-// settings struct whose zero fields mean "the default" is completed, in one place.
+// WithDefaults returns v with every zero field set to def's: how a struct of settings whose zero
+// fields mean "the default" is completed, in one place. T must be a struct type.
 func WithDefaults[T any](v, def T) T {
 	rv := reflect.ValueOf(&v).Elem()
 	dv := reflect.ValueOf(def)
