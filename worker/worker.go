@@ -213,9 +213,10 @@ func New(cfg Config, deps Deps) *Worker {
 	return w
 }
 
-// Handle registers the handler of a job type whose record the handler reads itself; a job with
-// typed arguments is registered with the Handle function instead. It panics on an unknown type, a nil handler, a
-// second handler for the same type, or a call after Run: all are programming errors.
+// Handle registers a handler of the record alone for a job type. Every job type of the product
+// has typed arguments and is registered with the Handle function, which calls this one. It
+// panics on an unknown type, a nil handler, a second handler for the same type, or a call after
+// Run: all are programming errors.
 func (w *Worker) Handle(t job.Type, h Handler) {
 	if !t.Valid() {
 		panic(fmt.Sprintf("worker: Handle: unknown job type %q", t))
