@@ -193,6 +193,8 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 		KeyPrefix:            a.Config.KeyPrefix,
 		Concurrency:          a.Config.WorkerConcurrency,
 		PerAgencyConcurrency: a.Config.WorkerPerAgency,
+		SweepInterval:        a.Config.WorkerSweepInterval,
+		SweepAfter:           a.Config.WorkerSweepAfter,
 	}
 	if tune != nil {
 		tune(&cfg)

@@ -68,6 +68,12 @@ type Config struct {
 	WorkerPerAgency int
 	// WorkerMetricsAddr is where a standalone worker serves /metrics (ACCESSHIVE_WORKER_METRICS_ADDR, default 127.0.0.1:9091).
 	WorkerMetricsAddr string
+	// WorkerSweepInterval and WorkerSweepAfter tune the sweeper that closes runs whose worker
+	// was lost: how often it looks, and how long a RUNNING record stays unchanged before it is
+	// checked (ACCESSHIVE_WORKER_SWEEP_INTERVAL, ACCESSHIVE_WORKER_SWEEP_AFTER; zero: the
+	// worker's defaults, 1m each).
+	WorkerSweepInterval time.Duration
+	WorkerSweepAfter    time.Duration
 	// AllowDirectoryEndpoint lets identity sources point at a Directory API endpoint other than
 	// Google's: the built-in fake (ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT, default false; dev: true).
 	AllowDirectoryEndpoint bool
@@ -224,6 +230,8 @@ func (c *Config) loadTyped() error {
 	r.dur(&c.SessionAbsolute, "ACCESSHIVE_SESSION_ABSOLUTE", 24*time.Hour)
 	r.int(&c.WorkerConcurrency, "ACCESSHIVE_WORKER_CONCURRENCY", 10)
 	r.int(&c.WorkerPerAgency, "ACCESSHIVE_WORKER_PER_AGENCY", 4)
+	r.dur(&c.WorkerSweepInterval, "ACCESSHIVE_WORKER_SWEEP_INTERVAL", 0)
+	r.dur(&c.WorkerSweepAfter, "ACCESSHIVE_WORKER_SWEEP_AFTER", 0)
 	r.bool(&c.AllowDirectoryEndpoint, "ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT", false)
 	r.dur(&c.ProvisionStuckAfter, "ACCESSHIVE_PROVISION_STUCK_AFTER", time.Minute)
 	r.bool(&c.DeleteOnDeprovision, "ACCESSHIVE_GWS_DELETE_ON_DEPROVISION", false)
