@@ -69,8 +69,8 @@ type Config struct {
 	// WorkerMetricsAddr is where a standalone worker serves /metrics (ACCESSHIVE_WORKER_METRICS_ADDR, default 127.0.0.1:9091).
 	WorkerMetricsAddr string
 	// WorkerSweepInterval and WorkerSweepAfter tune the sweeper that closes runs whose worker
-	// was lost: how often it looks, and how long a RUNNING record stays unchanged before it is
-	// checked (ACCESSHIVE_WORKER_SWEEP_INTERVAL, ACCESSHIVE_WORKER_SWEEP_AFTER; zero: the
+	// was lost and relays jobs whose task was lost again: how often it looks, and how long an
+	// unfinished record stays unchanged before it is checked (ACCESSHIVE_WORKER_SWEEP_INTERVAL, ACCESSHIVE_WORKER_SWEEP_AFTER; zero: the
 	// worker's defaults, 1m each).
 	WorkerSweepInterval time.Duration
 	WorkerSweepAfter    time.Duration
@@ -107,7 +107,8 @@ type Config struct {
 	PublicURL string
 	// OpsQueuesWritable lets /ops/queues (asynqmon) delete, run and archive tasks
 	// (ACCESSHIVE_OPS_QUEUES_WRITABLE, default false: read-only, because a task deleted there
-	// leaves its job record QUEUED forever).
+	// does not cancel its job: the worker's sweeper finds its record still QUEUED and relays it
+	// again).
 	OpsQueuesWritable bool
 	// DirectoryQPM is each agency's Google Directory API quota in queries a minute, shared by
 	// every worker through Redis (ACCESSHIVE_GWS_QUERIES_PER_MINUTE, default 2400).
