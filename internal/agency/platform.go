@@ -29,11 +29,7 @@ const (
 
 // Valid reports whether s is a known state.
 func (s ConnectionState) Valid() bool {
-	switch s {
-	case StatePending, StateOperational, StateDegraded, StateDisconnected:
-		return true
-	}
-	return false
+	return s == StatePending || s == StateOperational || s == StateDegraded || s == StateDisconnected
 }
 
 // Platform is an entry of the platform catalog, with the agency's connection when it has one.

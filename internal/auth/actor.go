@@ -24,11 +24,7 @@ const (
 
 // Valid reports whether r is one of the four roles.
 func (r Role) Valid() bool {
-	switch r {
-	case RoleOwner, RoleAdmin, RoleMember, RoleClientUser:
-		return true
-	}
-	return false
+	return r == RoleOwner || r == RoleAdmin || r == RoleMember || r == RoleClientUser
 }
 
 // Staff reports whether r is an agency staff role (not a client user).

@@ -490,7 +490,8 @@ func (s *Service) SourceWarning(ctx context.Context, actor *auth.Actor, status S
 // audit trail.
 func systemActor(agencyID uuid.UUID) *auth.Actor { return &auth.Actor{AgencyID: agencyID} }
 
-// checkReason validates an optional decision reason and returns it trimmed (nil when empty).
+// checkReason validates an optional reason (of a decision, or of a client's offboarding) and
+// returns it trimmed (nil when empty): the one rule for both.
 func checkReason(reason *string) (*string, error) {
 	if reason == nil {
 		return nil, nil
