@@ -56,18 +56,38 @@ func SeenSinceRotation(ctx context.Context, idb bun.IDB, actor *auth.Actor, iden
 	entries := []LedgerEntry{}
 	// reveals_identity_idx (agency_id, identity_id, created_at DESC) serves the range.
 	err = actor.Tenant().SelectTable(idb, "reveals", "r").
-		ColumnExpr("r.user_id, u.name, u.email, u.role, u.deactivated_at").
+		ColumnExpr("r.user_id").
 		ColumnExpr("count(*) AS count, min(r.created_at) AS first_reveal_at, max(r.created_at) AS last_reveal_at").
-		Join("JOIN users AS u ON u.id = r.user_id AND u.agency_id = r.agency_id").
 		Where("r.identity_id = ?", identityID).
 		Where("r.created_at >= ?", since).
-		GroupExpr("r.user_id, u.name, u.email, u.role, u.deactivated_at").
+		GroupExpr("r.user_id").
 		OrderExpr("last_reveal_at DESC, r.user_id").
 		Scan(ctx, &entries)
 	if err != nil {
 		return nil, fmt.Errorf("reveal: ledger: %w", err)
 	}
-	return entries, nil
+	return withPeople(ctx, idb, actor.Tenant(), entries)
+}
+
+// withPeople fills in who each entry's person is, asking auth (which owns users) once for
+// the whole ledger.
+func withPeople(ctx context.Context, idb bun.IDB, sc tenant.Scope, entries []LedgerEntry) ([]LedgerEntry, error) {
+	ids := make([]uuid.UUID, len(entries))
+	for i := range entries {
+		ids[i] = entries[i].UserID
+	}
+	users, err := auth.UsersByIDs(ctx, idb, sc, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reveal: ledger people: %w", err)
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if u := users[e.UserID]; u != nil {
+			e.Name, e.Email, e.Role, e.DeactivatedAt = u.Name, u.Email, u.Role, u.DeactivatedAt
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // SeenEntry is one identity whose credentials a person has revealed.
@@ -92,20 +112,45 @@ type SeenEntry struct {
 // seenBy lists what userID revealed, for an already authorised actor.
 func seenBy(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) ([]SeenEntry, error) {
 	entries := []SeenEntry{}
+	sc := tenant.Agency(agencyID)
 	// reveals_user_idx (agency_id, user_id, created_at DESC) serves the person's reveals.
-	err := tenant.Agency(agencyID).SelectTable(idb, "reveals", "r").
-		ColumnExpr("i.id AS identity_id, i.display_name, i.type, i.provisioning_state, i.platform_key, i.client_id, i.credentials_rotated_at").
+	err := sc.SelectTable(idb, "reveals", "r").
+		ColumnExpr("r.identity_id").
 		ColumnExpr("count(*) AS count, min(r.created_at) AS first_reveal_at, max(r.created_at) AS last_reveal_at").
-		ColumnExpr("coalesce(i.credentials_rotated_at > max(r.created_at), false) AS rotated_since").
-		Join("JOIN identities AS i ON i.agency_id = r.agency_id AND i.id = r.identity_id").
 		Where("r.user_id = ?", userID).
-		GroupExpr("i.id").
-		OrderExpr("last_reveal_at DESC, i.id").
+		GroupExpr("r.identity_id").
+		OrderExpr("last_reveal_at DESC, r.identity_id").
 		Scan(ctx, &entries)
 	if err != nil {
 		return nil, fmt.Errorf("reveal: seen by: %w", err)
 	}
-	return entries, nil
+	return withIdentities(ctx, idb, sc, entries)
+}
+
+// withIdentities fills in what each entry's identity is now, asking identity (which owns
+// identities) once for the whole list, and whether its credentials changed after the
+// person's last reveal.
+func withIdentities(ctx context.Context, idb bun.IDB, sc tenant.Scope, entries []SeenEntry) ([]SeenEntry, error) {
+	ids := make([]uuid.UUID, len(entries))
+	for i := range entries {
+		ids[i] = entries[i].IdentityID
+	}
+	idents, err := identity.ByIDs(ctx, idb, sc, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reveal: seen identities: %w", err)
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		i := idents[e.IdentityID]
+		if i == nil {
+			continue
+		}
+		e.DisplayName, e.Type, e.State, e.PlatformKey, e.ClientID = i.DisplayName, i.Type, i.State, i.PlatformKey, i.ClientID
+		e.RotatedAt = i.CredentialsRotatedAt
+		e.RotatedSince = i.CredentialsRotatedAt != nil && i.CredentialsRotatedAt.After(e.LastRevealAt)
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // requireUser checks that userID is a user of the actor's agency.

@@ -10,6 +10,8 @@
 package tenant
 
 import (
+	"context"
+
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 )
@@ -78,6 +80,28 @@ func (s Scope) Delete(idb bun.IDB, model any) *bun.DeleteQuery {
 // DeleteTable starts a DELETE from table in s, for deletes without a model.
 func (s Scope) DeleteTable(idb bun.IDB, table string) *bun.DeleteQuery {
 	return scoped(s, idb.NewDelete().Table(table), table, "")
+}
+
+// ByIDs maps each of ids that is a row of T's table in s to it, in one statement: the batch
+// lookup a package owning a table offers the others (one query per list, never one per row).
+// key gives a row's id; narrow, unless nil, adjusts the query (e.g. leaves a column out).
+func ByIDs[T any](ctx context.Context, idb bun.IDB, s Scope, ids []uuid.UUID, key func(*T) uuid.UUID, narrow func(*bun.SelectQuery) *bun.SelectQuery) (map[uuid.UUID]*T, error) {
+	out := make(map[uuid.UUID]*T, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []*T
+	q := s.Select(idb, &rows).Where("?TableAlias.id IN (?)", bun.List(ids))
+	if narrow != nil {
+		q = narrow(q)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[key(r)] = r
+	}
+	return out, nil
 }
 
 // Raw runs a hand-written statement in s: query must hold the agency condition as its first
