@@ -72,18 +72,29 @@ func SeenSinceRotation(ctx context.Context, idb bun.IDB, actor *auth.Actor, iden
 // withPeople fills in who each entry's person is, asking auth (which owns users) once for
 // the whole ledger.
 func withPeople(ctx context.Context, idb bun.IDB, sc tenant.Scope, entries []LedgerEntry) ([]LedgerEntry, error) {
+	return fill(entries, func(e *LedgerEntry) uuid.UUID { return e.UserID },
+		func(ids []uuid.UUID) (map[uuid.UUID]*auth.User, error) { return auth.UsersByIDs(ctx, idb, sc, ids) },
+		func(e *LedgerEntry, u *auth.User) {
+			e.Name, e.Email, e.Role, e.DeactivatedAt = u.Name, u.Email, u.Role, u.DeactivatedAt
+		})
+}
+
+// fill completes entries from what their owner knows: one lookup for the ids of all entries
+// (id gives an entry's), set copies a record into its entry, and an entry whose record the
+// owner does not know is left out, as an inner join would.
+func fill[E, R any](entries []E, id func(*E) uuid.UUID, lookup func([]uuid.UUID) (map[uuid.UUID]*R, error), set func(*E, *R)) ([]E, error) {
 	ids := make([]uuid.UUID, len(entries))
 	for i := range entries {
-		ids[i] = entries[i].UserID
+		ids[i] = id(&entries[i])
 	}
-	users, err := auth.UsersByIDs(ctx, idb, sc, ids)
+	records, err := lookup(ids)
 	if err != nil {
-		return nil, fmt.Errorf("reveal: ledger people: %w", err)
+		return nil, fmt.Errorf("reveal: ledger owners: %w", err)
 	}
 	out := entries[:0]
 	for _, e := range entries {
-		if u := users[e.UserID]; u != nil {
-			e.Name, e.Email, e.Role, e.DeactivatedAt = u.Name, u.Email, u.Role, u.DeactivatedAt
+		if r := records[id(&e)]; r != nil {
+			set(&e, r)
 			out = append(out, e)
 		}
 	}
@@ -131,26 +142,15 @@ func seenBy(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) ([]See
 // identities) once for the whole list, and whether its credentials changed after the
 // person's last reveal.
 func withIdentities(ctx context.Context, idb bun.IDB, sc tenant.Scope, entries []SeenEntry) ([]SeenEntry, error) {
-	ids := make([]uuid.UUID, len(entries))
-	for i := range entries {
-		ids[i] = entries[i].IdentityID
-	}
-	idents, err := identity.ByIDs(ctx, idb, sc, ids)
-	if err != nil {
-		return nil, fmt.Errorf("reveal: seen identities: %w", err)
-	}
-	out := entries[:0]
-	for _, e := range entries {
-		i := idents[e.IdentityID]
-		if i == nil {
-			continue
-		}
-		e.DisplayName, e.Type, e.State, e.PlatformKey, e.ClientID = i.DisplayName, i.Type, i.State, i.PlatformKey, i.ClientID
-		e.RotatedAt = i.CredentialsRotatedAt
-		e.RotatedSince = i.CredentialsRotatedAt != nil && i.CredentialsRotatedAt.After(e.LastRevealAt)
-		out = append(out, e)
-	}
-	return out, nil
+	return fill(entries, func(e *SeenEntry) uuid.UUID { return e.IdentityID },
+		func(ids []uuid.UUID) (map[uuid.UUID]*identity.Identity, error) {
+			return identity.ByIDs(ctx, idb, sc, ids)
+		},
+		func(e *SeenEntry, i *identity.Identity) {
+			e.DisplayName, e.Type, e.State, e.PlatformKey, e.ClientID = i.DisplayName, i.Type, i.State, i.PlatformKey, i.ClientID
+			e.RotatedAt = i.CredentialsRotatedAt
+			e.RotatedSince = i.CredentialsRotatedAt != nil && i.CredentialsRotatedAt.After(e.LastRevealAt)
+		})
 }
 
 // requireUser checks that userID is a user of the actor's agency.
