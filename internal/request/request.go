@@ -83,8 +83,8 @@ type Request struct {
 	CreatedAt      time.Time     `bun:"created_at,notnull" json:"createdAt"`
 	UpdatedAt      time.Time     `bun:"updated_at,notnull" json:"updatedAt"`
 
-	// Filled by every read (Get, List, events: selectView and withOwners); empty on a row only
-	// locked for update.
+	// Filled by every read (Get, List, events: withOwners); empty on a row only locked for
+	// update.
 	RequesterName     string          `bun:"requester_name,scanonly" json:"requesterName"`
 	ClientName        string          `bun:"client_name,scanonly" json:"clientName"`
 	PlatformName      string          `bun:"platform_name,scanonly" json:"platformName"`
@@ -143,54 +143,81 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// selectView selects requests of sc with the names of their client and platform. What the
-// packages owning users and identities know of them (the requester's name, the identity's
-// state) is filled in by withOwners.
-func selectView(sc tenant.Scope, idb bun.IDB, dst any) *bun.SelectQuery {
-	return sc.Select(idb, dst).ColumnExpr("ar.*").
-		ColumnExpr("c.name AS client_name, p.name AS platform_name").
-		Join("JOIN clients AS c ON c.agency_id = ar.agency_id AND c.id = ar.client_id").
-		Join("JOIN platforms AS p ON p.key = ar.platform_key")
-}
-
-// withOwners fills in the requests' requester names and identity states by asking the
-// packages that own users (auth) and identities (identity): one statement per owner for the
-// whole list, never one per request.
+// withOwners fills in the names and the identity state a reader of requests needs by asking
+// the packages that own them: auth (the requester), agency (the client and the platform) and
+// identity (the identity's state and last error). One statement per owner for the whole list,
+// never one per request.
 func withOwners(ctx context.Context, idb bun.IDB, sc tenant.Scope, rs ...*Request) error {
-	userIDs, identIDs := make([]uuid.UUID, 0, len(rs)), make([]uuid.UUID, 0, len(rs))
-	for _, r := range rs {
-		userIDs = append(userIDs, r.RequesterID)
-		if r.IdentityID != nil {
-			identIDs = append(identIDs, *r.IdentityID)
-		}
+	if len(rs) == 0 {
+		return nil
 	}
-	users, err := auth.UsersByIDs(ctx, idb, sc, userIDs)
+	o, err := askOwners(ctx, idb, sc, rs)
 	if err != nil {
-		return fmt.Errorf("request: requesters: %w", err)
-	}
-	idents, err := identity.ByIDs(ctx, idb, sc, identIDs)
-	if err != nil {
-		return fmt.Errorf("request: identities: %w", err)
+		return err
 	}
 	for _, r := range rs {
-		if u := users[r.RequesterID]; u != nil {
-			r.RequesterName = u.Name
-		}
-		if r.IdentityID == nil {
-			continue
-		}
-		if i := idents[*r.IdentityID]; i != nil {
-			st := i.State
-			r.IdentityState, r.IdentityLastError = &st, i.LastError
-		}
+		o.fill(r)
 	}
 	return nil
 }
 
-// readOne reads one request of sc (by id) with its joined names and what its owners add.
+// owners is what the owning packages know of a list of requests.
+type owners struct {
+	users     map[uuid.UUID]*auth.User
+	clients   map[uuid.UUID]string
+	platforms map[string]string
+	idents    map[uuid.UUID]*identity.Identity
+}
+
+// askOwners asks each owner once for what rs point at.
+func askOwners(ctx context.Context, idb bun.IDB, sc tenant.Scope, rs []*Request) (*owners, error) {
+	var userIDs, clientIDs, identIDs []uuid.UUID
+	for _, r := range rs {
+		userIDs, clientIDs = append(userIDs, r.RequesterID), append(clientIDs, r.ClientID)
+		if r.IdentityID != nil {
+			identIDs = append(identIDs, *r.IdentityID)
+		}
+	}
+	o := &owners{clients: make(map[uuid.UUID]string, len(rs))}
+	var err error
+	if o.users, err = auth.UsersByIDs(ctx, idb, sc, userIDs); err != nil {
+		return nil, fmt.Errorf("request: requesters: %w", err)
+	}
+	if o.idents, err = identity.ByIDs(ctx, idb, sc, identIDs); err != nil {
+		return nil, fmt.Errorf("request: identities: %w", err)
+	}
+	if o.platforms, err = agency.PlatformNames(ctx, idb); err != nil {
+		return nil, fmt.Errorf("request: platforms: %w", err)
+	}
+	clients, err := agency.ClientsByIDs(ctx, idb, sc.AgencyID, clientIDs)
+	if err != nil {
+		return nil, fmt.Errorf("request: clients: %w", err)
+	}
+	for _, c := range clients {
+		o.clients[c.ID] = c.Name
+	}
+	return o, nil
+}
+
+// fill sets r's names and identity state from o.
+func (o *owners) fill(r *Request) {
+	if u := o.users[r.RequesterID]; u != nil {
+		r.RequesterName = u.Name
+	}
+	r.ClientName, r.PlatformName = o.clients[r.ClientID], o.platforms[r.PlatformKey]
+	if r.IdentityID == nil {
+		return
+	}
+	if i := o.idents[*r.IdentityID]; i != nil {
+		st := i.State
+		r.IdentityState, r.IdentityLastError = &st, i.LastError
+	}
+}
+
+// readOne reads one request of sc (by id) with what its owners add (withOwners).
 func readOne(ctx context.Context, idb bun.IDB, sc tenant.Scope, id uuid.UUID, what string) (*Request, error) {
 	r := new(Request)
-	err := selectView(sc, idb, r).Where("ar.id = ?", id).Scan(ctx)
+	err := sc.Select(idb, r).Where("ar.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
@@ -203,7 +230,7 @@ func readOne(ctx context.Context, idb bun.IDB, sc tenant.Scope, id uuid.UUID, wh
 	return r, nil
 }
 
-// load reads one request of an agency with its joined names (workers and after-commit reads).
+// load reads one request of an agency with its names (workers and after-commit reads).
 func load(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Request, error) {
 	return readOne(ctx, idb, tenant.Agency(agencyID), id, "load")
 }
@@ -428,7 +455,7 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 		return q
 	}
 	var items []Request
-	q, first, err := page.Apply(filter(selectView(actor.Tenant(), s.db, &items)), "ar", args)
+	q, first, err := page.Apply(filter(actor.Tenant().Select(s.db, &items)), "ar", args)
 	if err != nil {
 		return page.Result[Request]{}, err
 	}
