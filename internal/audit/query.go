@@ -61,9 +61,6 @@ func (f Filter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	return q
 }
 
-// Cursor is the event's position in List.
-func (e *Event) Cursor() page.Cursor { return page.Cursor{At: e.CreatedAt, ID: e.ID} }
-
 // List pages through the actor's agency's audit trail, newest first. Agency staff read it
 // (auth.ActionReadOps); client users are FORBIDDEN. The after cursor is one of a previous
 // page's cursors; the next page holds older events. Since is inclusive, Until exclusive;
@@ -96,5 +93,5 @@ func List(ctx context.Context, idb bun.IDB, actor *auth.Actor, f Filter, args pa
 	if err != nil {
 		return page.Result[Event]{}, fmt.Errorf("audit: count: %w", err)
 	}
-	return page.Build(items, first, int(total), func(e Event) page.Cursor { return e.Cursor() }), nil
+	return page.Build(items, first, int(total), func(e Event) page.Cursor { return page.Cursor{At: e.CreatedAt, ID: e.ID} }), nil
 }

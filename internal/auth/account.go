@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/agency/lookup"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/tenant"
 )
@@ -223,14 +224,6 @@ func (s *Service) mailSetPassword(ctx context.Context, to string, purpose TokenP
 		fmt.Sprintf("An administrator of %s reset your AccessHive password and ended your sessions.\n\nChoose a new password here (the link works once, for 72 hours):\n%s\n", agencyName, link))
 }
 
-func agencyName(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (string, error) {
-	var name string
-	if err := idb.NewSelect().Table("agencies").Column("name").Where("id = ?", agencyID).Scan(ctx, &name); err != nil {
-		return "", fmt.Errorf("auth: agency name: %w", err)
-	}
-	return name, nil
-}
-
 // InviteInput is what inviteUser takes.
 type InviteInput struct {
 	Email string
@@ -275,7 +268,7 @@ func (s *Service) invite(ctx context.Context, actor *Actor, in InviteInput) (*Us
 		if token, err = issueToken(ctx, tx, actor, u.ID, PurposeInvitation, "", SetPasswordLinkTTL); err != nil {
 			return err
 		}
-		if name, err = agencyName(ctx, tx, actor.AgencyID); err != nil {
+		if name, err = lookup.AgencyName(ctx, tx, actor.AgencyID); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, actor, KindUserInvited, "user", u.ID, map[string]any{"email": u.Email, "role": u.Role, "clientId": u.ClientID})
@@ -317,7 +310,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *Actor, in NewUser) (*Us
 			if token, err = issueToken(ctx, tx, actor, u.ID, PurposeInvitation, "", SetPasswordLinkTTL); err != nil {
 				return err
 			}
-			if name, err = agencyName(ctx, tx, actor.AgencyID); err != nil {
+			if name, err = lookup.AgencyName(ctx, tx, actor.AgencyID); err != nil {
 				return err
 			}
 		}
@@ -475,7 +468,7 @@ func (s *Service) SendPasswordReset(ctx context.Context, actor *Actor, userID uu
 		if token, err = issueToken(ctx, tx, actor, u.ID, purpose, "", SetPasswordLinkTTL); err != nil {
 			return err
 		}
-		if name, err = agencyName(ctx, tx, actor.AgencyID); err != nil {
+		if name, err = lookup.AgencyName(ctx, tx, actor.AgencyID); err != nil {
 			return err
 		}
 		return recordAudit(ctx, tx, actor, KindPasswordResetSent, "user", u.ID, map[string]any{"purpose": purpose})

@@ -2,13 +2,13 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/audit/trail"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/tenant"
 )
@@ -140,24 +140,19 @@ func lockUser(ctx context.Context, tx bun.IDB, agencyID, userID uuid.UUID, u *Us
 	return nil
 }
 
-// recordAudit writes one audit_events row, as audit.Record does: package audit imports auth,
-// so auth cannot call it and inserts the row itself. data must hold no secrets.
+// recordAudit records an account change of actor's in the audit trail (package audit imports
+// auth, so auth writes through audit's leaf writer, trail). data must hold no secrets.
 func recordAudit(ctx context.Context, idb bun.IDB, actor *Actor, kind, targetType string, targetID uuid.UUID, data any) error {
-	raw, err := json.Marshal(data)
-	if err != nil {
-		return fmt.Errorf("auth: audit data: %w", err)
+	return trail.Write(ctx, idb, actor.AuditEntry(kind, targetType, targetID, data))
+}
+
+// AuditEntry is the audit trail's entry for an action of a's on the target (data must hold no
+// secrets): who, from where, in which agency.
+func (a *Actor) AuditEntry(kind, targetType string, targetID uuid.UUID, data any) trail.Entry {
+	return trail.Entry{
+		AgencyID: a.AgencyID, ActorUserID: a.UserID, IP: a.IP, UserAgent: a.UserAgent,
+		Kind: kind, TargetType: targetType, TargetID: targetID, Data: data,
 	}
-	row := map[string]any{
-		"agency_id": actor.AgencyID, "kind": kind, "target_type": targetType, "target_id": targetID,
-		"ip": actor.IP, "user_agent": actor.UserAgent, "data": string(raw),
-	}
-	if actor.UserID != uuid.Nil {
-		row["actor_user_id"] = actor.UserID
-	}
-	if _, err := idb.NewInsert().Table("audit_events").Model(&row).Exec(ctx); err != nil {
-		return fmt.Errorf("auth: audit: %w", err)
-	}
-	return nil
 }
 
 // HoldActive locks the acting user's row against deactivation until tx ends (FOR SHARE), and

@@ -13,6 +13,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/agency/lookup"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/page"
 	"github.com/accesshive/accesshive/internal/tenant"
@@ -165,11 +166,11 @@ func prepareUser(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, in NewUse
 		return nil, fault.Invalid("clientId", "only a CLIENT_USER belongs to a client")
 	case in.Role == RoleClientUser:
 		// An archived (offboarded) client takes no new users.
-		n, err := tenant.Agency(agencyID).SelectTable(idb, "clients", "").Where("id = ? AND archived_at IS NULL", in.ClientID).Count(ctx)
+		active, err := lookup.ClientActive(ctx, idb, agencyID, in.ClientID)
 		if err != nil {
-			return nil, fmt.Errorf("auth: check client: %w", err)
+			return nil, err
 		}
-		if n == 0 {
+		if !active {
 			return nil, fault.Invalid("clientId", "no such client")
 		}
 		c := in.ClientID
