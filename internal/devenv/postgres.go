@@ -179,27 +179,7 @@ func (e *Env) initdb(ctx context.Context, bin, dataDir string, env []string, cre
 // DatabaseName if it is missing, and checks it with SELECT 1.
 func (e *Env) waitPostgres(ctx context.Context, srv *server, port int, url string) error {
 	adminURL := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", port)
-	deadline := time.Now().Add(readyTimeout)
-	for {
-		err := ensureDatabase(ctx, adminURL, url)
-		if err == nil {
-			return nil
-		}
-		if srv.exited() {
-			return srv.earlyExitError()
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("devenv: wait for postgres: %w", ctx.Err())
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("devenv: postgres not ready after %s: %w%s", readyTimeout, err, srv.lastOutput())
-		}
-		select {
-		case <-ctx.Done():
-		case <-srv.done:
-		case <-time.After(pollInterval):
-		}
-	}
+	return srv.waitReady(ctx, "postgres", func() error { return ensureDatabase(ctx, adminURL, url) })
 }
 
 // ensureDatabase creates DatabaseName through adminURL unless it exists,

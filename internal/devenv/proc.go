@@ -2,6 +2,7 @@ package devenv
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -132,6 +133,32 @@ func (s *server) lastOutput() string {
 		return "; last output:\n" + out
 	}
 	return ""
+}
+
+// waitReady polls probe until it succeeds, the server exits, ctx ends or readyTimeout passes;
+// what (postgres, redis) names the server in the error.
+func (s *server) waitReady(ctx context.Context, what string, probe func() error) error {
+	deadline := time.Now().Add(readyTimeout)
+	for {
+		err := probe()
+		if err == nil {
+			return nil
+		}
+		if s.exited() {
+			return s.earlyExitError()
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("devenv: wait for %s: %w", what, ctx.Err())
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("devenv: %s not ready after %s: %w%s", what, readyTimeout, err, s.lastOutput())
+		}
+		select {
+		case <-ctx.Done():
+		case <-s.done:
+		case <-time.After(pollInterval):
+		}
+	}
 }
 
 // killedBy reports whether err says the process died of sig. A server

@@ -101,27 +101,7 @@ func (e *Env) startRedis(ctx context.Context, opts Options) error {
 
 // waitRedis polls addr with PING until Redis answers PONG.
 func waitRedis(ctx context.Context, srv *server, addr string) error {
-	deadline := time.Now().Add(readyTimeout)
-	for {
-		err := pingRedis(ctx, addr)
-		if err == nil {
-			return nil
-		}
-		if srv.exited() {
-			return srv.earlyExitError()
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("devenv: wait for redis: %w", ctx.Err())
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("devenv: redis not ready after %s: %w%s", readyTimeout, err, srv.lastOutput())
-		}
-		select {
-		case <-ctx.Done():
-		case <-srv.done:
-		case <-time.After(pollInterval):
-		}
-	}
+	return srv.waitReady(ctx, "redis", func() error { return pingRedis(ctx, addr) })
 }
 
 // pingRedis sends one PING in RESP and expects +PONG. It speaks the protocol
