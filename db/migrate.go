@@ -33,26 +33,17 @@ func NewMigrator(bdb *bun.DB) (*migrate.Migrator, error) {
 // MigrateUp creates the migration tables when missing and applies every pending migration,
 // holding bun's lock so that two processes never migrate at once. It returns the applied group.
 func MigrateUp(ctx context.Context, bdb *bun.DB) (*migrate.MigrationGroup, error) {
-	m, err := NewMigrator(bdb)
-	if err != nil {
-		return nil, err
-	}
-	if err := m.Init(ctx); err != nil {
-		return nil, fmt.Errorf("db: init migrations: %w", err)
-	}
-	if err := m.Lock(ctx); err != nil {
-		return nil, fmt.Errorf("db: lock migrations: %w", err)
-	}
-	defer func() { _ = m.Unlock(context.WithoutCancel(ctx)) }()
-	group, err := m.Migrate(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("db: migrate up: %w", err)
-	}
-	return group, nil
+	return locked(ctx, bdb, "up", func(m *migrate.Migrator) (*migrate.MigrationGroup, error) { return m.Migrate(ctx) })
 }
 
 // MigrateDown rolls back the last applied group of migrations.
 func MigrateDown(ctx context.Context, bdb *bun.DB) (*migrate.MigrationGroup, error) {
+	return locked(ctx, bdb, "down", func(m *migrate.Migrator) (*migrate.MigrationGroup, error) { return m.Rollback(ctx) })
+}
+
+// locked runs step (a migration in direction dir) with the migration tables created and bun's
+// migration lock held.
+func locked(ctx context.Context, bdb *bun.DB, dir string, step func(*migrate.Migrator) (*migrate.MigrationGroup, error)) (*migrate.MigrationGroup, error) {
 	m, err := NewMigrator(bdb)
 	if err != nil {
 		return nil, err
@@ -64,9 +55,9 @@ func MigrateDown(ctx context.Context, bdb *bun.DB) (*migrate.MigrationGroup, err
 		return nil, fmt.Errorf("db: lock migrations: %w", err)
 	}
 	defer func() { _ = m.Unlock(context.WithoutCancel(ctx)) }()
-	group, err := m.Rollback(ctx)
+	group, err := step(m)
 	if err != nil {
-		return nil, fmt.Errorf("db: migrate down: %w", err)
+		return nil, fmt.Errorf("db: migrate %s: %w", dir, err)
 	}
 	return group, nil
 }

@@ -15,17 +15,6 @@ import (
 	"github.com/accesshive/accesshive/internal/tenant"
 )
 
-// Relay timing.
-const (
-	// relayEnqueueTimeout bounds one enqueue to Redis.
-	relayEnqueueTimeout = 5 * time.Second
-	// relayMaxBackoff is the longest Run waits between passes while Redis or Postgres fails.
-	relayMaxBackoff = 5 * time.Second
-	// relayPassTimeout bounds one pass, its transaction included, so that a frozen PostgreSQL
-	// ends the pass (and its locks) instead of hanging the relay until it thaws.
-	relayPassTimeout = 30 * time.Second
-)
-
 // Relay moves outbox rows, committed with the state changes that need them, to asynq. Nothing is
 // lost while Redis is away: a row leaves the outbox (relayed_at is set) only once asynq has the
 // task. Nothing runs twice either: rows are claimed with FOR UPDATE SKIP LOCKED, so concurrent

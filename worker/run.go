@@ -17,20 +17,6 @@ import (
 	"github.com/accesshive/accesshive/internal/job"
 )
 
-// How the job-recording middleware talks to Postgres and Redis on the side of a run.
-const (
-	// recordTimeout bounds each write of a job record. Writes use a context detached from the
-	// task's, so that a run that timed out is still recorded.
-	recordTimeout = 15 * time.Second
-	// publishTimeout bounds each event publication; a failed publication is logged, never fatal.
-	publishTimeout = 5 * time.Second
-	// progressInterval is the least time between two progress writes of one job (~2/s).
-	progressInterval = 500 * time.Millisecond
-	// busyPoll is how often a task on its very last asynq delivery polls for a free slot of its
-	// agency instead of being handed back (see process).
-	busyPoll = 250 * time.Millisecond
-)
-
 // errRequeue marks an error that hands the task back to asynq without spending an attempt:
 // asynq's IsFailure says no, so its retry counter stays, and the job record was not started.
 var errRequeue = errors.New("worker: requeued")

@@ -16,7 +16,7 @@ import (
 const (
 	// DefaultSweepInterval is how often the sweeper looks for lost runs.
 	DefaultSweepInterval = time.Minute
-	// DefaultSweepAfter is how long a RUNNING record must have stayed unchanged before the
+	// DefaultSweepAfter is how long an unfinished record must have stayed unchanged before the
 	// sweeper asks asynq about its task.
 	DefaultSweepAfter = time.Minute
 	// sweepBatch bounds the records one sweep checks.
@@ -25,7 +25,8 @@ const (
 	sweeperName = "sweep-lost-runs"
 )
 
-// sweeper returns the periodic function that closes lost runs, registered by Run.
+// sweeper returns the periodic function that closes lost runs and relays lost tasks again,
+// registered by Run.
 func (w *Worker) sweeper() periodic {
 	return periodic{name: sweeperName, every: w.cfg.SweepInterval, fn: w.sweep}
 }
@@ -40,36 +41,61 @@ func (w *Worker) sweeper() periodic {
 // pending, scheduled, retrying or active is left to asynq (its recoverer hands an active task
 // whose lease expired back to the queue, or archives it, and the next sweep sees that).
 //
-// No work is done twice: an archived or missing task is never delivered again, and Abandon
-// changes the record only if it is still the one the sweep read.
+// It also finds QUEUED and RETRYING records unchanged for Config.SweepAfter, all of whose
+// outbox rows were relayed, whose task is archived or gone (deleted from /ops/queues, or lost
+// with Redis's data), and hands each to the relay again with job.Requeue.
+//
+// No work is done twice: an archived or missing task is never delivered again, and Abandon and
+// Requeue change the record only if it is still the one the sweep read.
 func (w *Worker) sweep(ctx context.Context) error {
-	recs, err := job.Running(ctx, w.db, time.Now().Add(-w.cfg.SweepAfter), sweepBatch)
+	before := time.Now().Add(-w.cfg.SweepAfter)
+	recs, err := job.Running(ctx, w.db, before, sweepBatch)
+	if err != nil {
+		return err
+	}
+	stalled, err := job.Stalled(ctx, w.db, before, sweepBatch)
 	if err != nil {
 		return err
 	}
 	var errs error
-	for i := range recs {
-		if err := w.sweepOne(ctx, &recs[i]); err != nil {
-			errs = errors.Join(errs, err)
-		}
+	for _, rec := range append(recs, stalled...) {
+		errs = errors.Join(errs, w.sweepOne(ctx, &rec))
 	}
 	return errs
 }
 
-// sweepOne closes rec if its task is lost.
+// sweepOne acts on rec if its task is lost: a RUNNING record's run is closed, a QUEUED or
+// RETRYING record is handed to the relay again. A record that moved on meanwhile is left alone.
 func (w *Worker) sweepOne(ctx context.Context, rec *job.Record) error {
 	why, lost, err := w.lostTask(rec)
 	if err != nil || !lost {
 		return err
 	}
 	log := w.log.With(slog.String("job_id", rec.ID.String()), slog.String("type", string(rec.Type)), slog.Int("attempt", rec.Attempts))
-	msg := fmt.Sprintf("the worker running attempt %d was lost (%s)", rec.Attempts, why)
-	closed, err := job.Abandon(ctx, w.db, rec, msg)
+	if rec.Status == job.StatusRunning {
+		err = w.closeLostRun(ctx, rec, why, log)
+	} else {
+		_, err = job.Requeue(ctx, w.db, rec)
+		if err == nil {
+			log.Warn("worker: lost task relayed again", slog.String("status", string(rec.Status)), slog.String("reason", why))
+		}
+	}
 	switch {
 	case errors.Is(err, job.ErrChanged), errors.Is(err, job.ErrFinished):
 		return nil
 	case err != nil:
 		return fmt.Errorf("worker: sweep job %s: %w", rec.ID, err)
+	}
+	return nil
+}
+
+// closeLostRun closes the run of a RUNNING record whose task is lost (job.Abandon), counts and
+// announces it.
+func (w *Worker) closeLostRun(ctx context.Context, rec *job.Record, why string, log *slog.Logger) error {
+	msg := fmt.Sprintf("the worker running attempt %d was lost (%s)", rec.Attempts, why)
+	closed, err := job.Abandon(ctx, w.db, rec, msg)
+	if err != nil {
+		return err
 	}
 	w.metrics.total.WithLabelValues(string(rec.Type), string(closed.Status)).Inc()
 	w.publish(ctx, closed, log)

@@ -16,7 +16,8 @@
 // more, which closes the record or finds it closed. A task whose record is already final runs no
 // handler, so a task relayed or delivered twice runs once. A worker killed during that very last
 // delivery leaves its record RUNNING with the task archived: the sweeper (sweep.go), a periodic
-// function of every worker, closes such runs.
+// function of every worker, closes such runs, and relays again a QUEUED or RETRYING job whose
+// task asynq lost.
 //
 // Each delivery runs through a middleware chain (chain.go): load the record, take the agency's
 // slot, record the run, time it, recover from a panic, call the handler.
@@ -96,9 +97,10 @@ type Config struct {
 	// their queue (default 5s).
 	DelayedTaskCheckInterval time.Duration
 	// SweepInterval is how often the sweeper looks for runs whose worker was lost with no
-	// delivery left (default DefaultSweepInterval; see Worker.sweep).
+	// delivery left, and for jobs whose task was lost (default DefaultSweepInterval; see
+	// Worker.sweep).
 	SweepInterval time.Duration
-	// SweepAfter is how long a RUNNING record stays unchanged before the sweeper checks its
+	// SweepAfter is how long an unfinished record stays unchanged before the sweeper checks its
 	// task (default DefaultSweepAfter).
 	SweepAfter time.Duration
 }
@@ -213,9 +215,10 @@ func New(cfg Config, deps Deps) *Worker {
 	return w
 }
 
-// Handle registers the handler of a job type whose record the handler reads itself; a job with
-// typed arguments is registered with the Handle function instead. It panics on an unknown type, a nil handler, a
-// second handler for the same type, or a call after Run: all are programming errors.
+// Handle registers a handler of the record alone for a job type. Every job type of the product
+// has typed arguments and is registered with the Handle function, which calls this one. It
+// panics on an unknown type, a nil handler, a second handler for the same type, or a call after
+// Run: all are programming errors.
 func (w *Worker) Handle(t job.Type, h Handler) {
 	if !t.Valid() {
 		panic(fmt.Sprintf("worker: Handle: unknown job type %q", t))

@@ -44,8 +44,13 @@ func Create(ctx context.Context, idb bun.IDB, name string) (*Agency, error) {
 
 // Get returns the actor's own agency.
 func Get(ctx context.Context, idb bun.IDB, actor *auth.Actor) (*Agency, error) {
+	return ByID(ctx, idb, actor.AgencyID)
+}
+
+// ByID returns an agency, for work done on its behalf (a job mailing its users).
+func ByID(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (*Agency, error) {
 	a := new(Agency)
-	if err := idb.NewSelect().Model(a).Where("id = ?", actor.AgencyID).Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(a).Where("id = ?", agencyID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("agency: get: %w", err)
 	}
 	return a, nil

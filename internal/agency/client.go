@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -37,9 +35,6 @@ const (
 	KindClientRenamed    = "client.renamed"
 	KindClientOffboarded = "client.offboarded"
 )
-
-// MaxArchiveReason bounds an offboarding reason.
-const MaxArchiveReason = 1000
 
 // Cursor is the client's position in lists.
 func (c *Client) Cursor() page.Cursor { return page.Cursor{At: c.CreatedAt, ID: c.ID} }
@@ -187,21 +182,6 @@ func lockClient(ctx context.Context, tx bun.IDB, actor *auth.Actor, id uuid.UUID
 		return fmt.Errorf("agency: lock client: %w", err)
 	}
 	return nil
-}
-
-// CheckArchiveReason trims an offboarding reason and checks its length; empty means none.
-func CheckArchiveReason(reason *string) (*string, error) {
-	if reason == nil {
-		return nil, nil
-	}
-	r := strings.TrimSpace(*reason)
-	if r == "" {
-		return nil, nil
-	}
-	if utf8.RuneCountInString(r) > MaxArchiveReason {
-		return nil, fault.Invalid("reason", fmt.Sprintf("must be at most %d characters", MaxArchiveReason))
-	}
-	return &r, nil
 }
 
 // ArchiveClientInTx marks a client of the actor's agency archived within the caller's

@@ -29,11 +29,7 @@ const (
 
 // Valid reports whether s is a known state.
 func (s ConnectionState) Valid() bool {
-	switch s {
-	case StatePending, StateOperational, StateDegraded, StateDisconnected:
-		return true
-	}
-	return false
+	return s == StatePending || s == StateOperational || s == StateDegraded || s == StateDisconnected
 }
 
 // Platform is an entry of the platform catalog, with the agency's connection when it has one.
@@ -67,9 +63,9 @@ func ListPlatforms(ctx context.Context, idb bun.IDB, actor *auth.Actor) ([]Platf
 	if err := actor.Require(auth.ActionReadAgency); err != nil {
 		return nil, err
 	}
-	var rows []platformRow
-	if err := idb.NewSelect().Model(&rows).OrderExpr("key").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("agency: list platforms: %w", err)
+	rows, err := catalog(ctx, idb)
+	if err != nil {
+		return nil, err
 	}
 	var conns []Connection
 	if err := tenant.Agency(actor.AgencyID).Select(idb, &conns).Scan(ctx); err != nil {
@@ -82,6 +78,29 @@ func ListPlatforms(ctx context.Context, idb bun.IDB, actor *auth.Actor) ([]Platf
 	out := make([]Platform, len(rows))
 	for i, r := range rows {
 		out[i] = Platform{Key: r.Key, Name: r.Name, Connection: byKey[r.Key]}
+	}
+	return out, nil
+}
+
+// catalog reads the platform catalog (shared by every agency), by key.
+func catalog(ctx context.Context, idb bun.IDB) ([]platformRow, error) {
+	var rows []platformRow
+	if err := idb.NewSelect().Model(&rows).OrderExpr("key").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("agency: list platforms: %w", err)
+	}
+	return rows, nil
+}
+
+// PlatformNames maps every platform of the catalog to its name: what other packages' lists
+// (access requests) show of the platforms they point at. The catalog is small; one statement.
+func PlatformNames(ctx context.Context, idb bun.IDB) (map[string]string, error) {
+	rows, err := catalog(ctx, idb)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Key] = r.Name
 	}
 	return out, nil
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/identity"
-	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/request"
 	"github.com/accesshive/accesshive/internal/reveal"
@@ -194,6 +193,8 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 		KeyPrefix:            a.Config.KeyPrefix,
 		Concurrency:          a.Config.WorkerConcurrency,
 		PerAgencyConcurrency: a.Config.WorkerPerAgency,
+		SweepInterval:        a.Config.WorkerSweepInterval,
+		SweepAfter:           a.Config.WorkerSweepAfter,
 	}
 	if tune != nil {
 		tune(&cfg)
@@ -206,8 +207,8 @@ func (a *App) Worker(tune func(*worker.Config)) *worker.Worker {
 	worker.Handle(w, a.GWS.HandleCheckSource)
 	worker.Handle(w, a.GWS.SyncHandler(worker.ReportProgress))
 	worker.Handle(w, a.Notifier.SendJob)
-	w.Handle(job.TypeExpireAccessRequests, a.Requests.ExpireJob)
-	w.Handle(job.TypeRewrapVault, vault.RewrapJob(a.DB, a.Vault, worker.ReportProgress, a.Logger))
+	worker.Handle(w, a.Requests.HandleExpire)
+	worker.Handle(w, vault.RewrapJob(a.DB, a.Vault, worker.ReportProgress, a.Logger))
 	w.Periodic("gws-mark-stuck", 30*time.Second, func(ctx context.Context) error {
 		_, err := a.GWS.MarkStuck(ctx)
 		return err

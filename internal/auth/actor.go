@@ -22,14 +22,8 @@ const (
 	RoleClientUser Role = "CLIENT_USER"
 )
 
-// Valid reports whether r is one of the four roles.
-func (r Role) Valid() bool {
-	switch r {
-	case RoleOwner, RoleAdmin, RoleMember, RoleClientUser:
-		return true
-	}
-	return false
-}
+// Valid reports whether r is one of the four roles: a staff role or the client user's.
+func (r Role) Valid() bool { return r.Staff() || r == RoleClientUser }
 
 // Staff reports whether r is an agency staff role (not a client user).
 func (r Role) Staff() bool { return r == RoleOwner || r == RoleAdmin || r == RoleMember }

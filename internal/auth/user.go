@@ -240,3 +240,15 @@ func ListUsers(ctx context.Context, idb bun.IDB, actor *Actor, args page.Args) (
 	}
 	return page.Build(us, first, int(total), func(u User) page.Cursor { return u.Cursor() }), nil
 }
+
+// UsersByIDs maps each of ids that is a user of sc's agency to it (without its password
+// hash), in one statement: what other packages' lists (requests, the reveal ledger) show of
+// the people they point at, without reading this package's table themselves.
+func UsersByIDs(ctx context.Context, idb bun.IDB, sc tenant.Scope, ids []uuid.UUID) (map[uuid.UUID]*User, error) {
+	noHash := func(q *bun.SelectQuery) *bun.SelectQuery { return q.ExcludeColumn("password_hash") }
+	m, err := tenant.ByIDs(ctx, idb, sc, ids, func(u *User) uuid.UUID { return u.ID }, noHash)
+	if err != nil {
+		return nil, fmt.Errorf("auth: users by ids: %w", err)
+	}
+	return m, nil
+}

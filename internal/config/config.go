@@ -68,6 +68,12 @@ type Config struct {
 	WorkerPerAgency int
 	// WorkerMetricsAddr is where a standalone worker serves /metrics (ACCESSHIVE_WORKER_METRICS_ADDR, default 127.0.0.1:9091).
 	WorkerMetricsAddr string
+	// WorkerSweepInterval and WorkerSweepAfter tune the sweeper that closes runs whose worker
+	// was lost and relays jobs whose task was lost again: how often it looks, and how long an
+	// unfinished record stays unchanged before it is checked (ACCESSHIVE_WORKER_SWEEP_INTERVAL, ACCESSHIVE_WORKER_SWEEP_AFTER; zero: the
+	// worker's defaults, 1m each).
+	WorkerSweepInterval time.Duration
+	WorkerSweepAfter    time.Duration
 	// AllowDirectoryEndpoint lets identity sources point at a Directory API endpoint other than
 	// Google's: the built-in fake (ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT, default false; dev: true).
 	AllowDirectoryEndpoint bool
@@ -101,7 +107,8 @@ type Config struct {
 	PublicURL string
 	// OpsQueuesWritable lets /ops/queues (asynqmon) delete, run and archive tasks
 	// (ACCESSHIVE_OPS_QUEUES_WRITABLE, default false: read-only, because a task deleted there
-	// leaves its job record QUEUED forever).
+	// does not cancel its job: the worker's sweeper finds its record still QUEUED and relays it
+	// again).
 	OpsQueuesWritable bool
 	// DirectoryQPM is each agency's Google Directory API quota in queries a minute, shared by
 	// every worker through Redis (ACCESSHIVE_GWS_QUERIES_PER_MINUTE, default 2400).
@@ -224,6 +231,8 @@ func (c *Config) loadTyped() error {
 	r.dur(&c.SessionAbsolute, "ACCESSHIVE_SESSION_ABSOLUTE", 24*time.Hour)
 	r.int(&c.WorkerConcurrency, "ACCESSHIVE_WORKER_CONCURRENCY", 10)
 	r.int(&c.WorkerPerAgency, "ACCESSHIVE_WORKER_PER_AGENCY", 4)
+	r.dur(&c.WorkerSweepInterval, "ACCESSHIVE_WORKER_SWEEP_INTERVAL", 0)
+	r.dur(&c.WorkerSweepAfter, "ACCESSHIVE_WORKER_SWEEP_AFTER", 0)
 	r.bool(&c.AllowDirectoryEndpoint, "ACCESSHIVE_ALLOW_DIRECTORY_ENDPOINT", false)
 	r.dur(&c.ProvisionStuckAfter, "ACCESSHIVE_PROVISION_STUCK_AFTER", time.Minute)
 	r.bool(&c.DeleteOnDeprovision, "ACCESSHIVE_GWS_DELETE_ON_DEPROVISION", false)

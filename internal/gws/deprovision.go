@@ -56,9 +56,6 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 	res := &DeprovisionResult{IdentityID: ident.ID, State: identity.StateDeleted}
 	switch ident.State {
 	case identity.StateDeleted:
-		if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
-			return nil, err
-		}
 		return res, nil
 	case identity.StateDeprovisioning:
 	default:
@@ -73,23 +70,13 @@ func (s *Service) Deprovision(ctx context.Context, agencyID, identityID uuid.UUI
 		return nil, err
 	}
 	s.publish(ctx, agencyID, ident.ID)
-	if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
-		return nil, err
-	}
 	return res, nil
 }
 
 // deprovisionUnmanaged hands an identity AccessHive keeps no directory user for to
 // identity.Service.Deprovision.
 func (s *Service) deprovisionUnmanaged(ctx context.Context, agencyID, identityID uuid.UUID) (any, error) {
-	res, err := s.identities.Deprovision(ctx, agencyID, identityID)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.afterChange(ctx, agencyID, identityID); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return s.identities.Deprovision(ctx, agencyID, identityID)
 }
 
 // deprovisionFailed records why the directory user could not be ended (unless the job is
@@ -184,18 +171,4 @@ func (s *Service) endDirectoryUser(ctx context.Context, ident *identity.Identity
 		return "", "", err
 	}
 	return userKey, ActionSuspended, nil
-}
-
-// HandleRotate is the worker handler of ROTATE_CREDENTIALS (only MANAGED_GWS identities get
-// such jobs: identity.Service.RequestRotation refuses the others).
-func (s *Service) HandleRotate(ctx context.Context, rec *job.Record, in job.RotateArgs) (any, error) {
-	agencyID, err := agencyOf(rec, in.IdentityID)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.Rotate(ctx, agencyID, in.IdentityID, rec.Attempts >= rec.MaxAttempts)
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
 }

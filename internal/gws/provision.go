@@ -90,9 +90,6 @@ func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in job.Prov
 	}
 	ident := start.ident
 	if start.done != nil {
-		if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
-			return nil, err
-		}
 		return start.done, nil
 	}
 	if start.moved {
@@ -115,9 +112,6 @@ func (s *Service) Provision(ctx context.Context, agencyID uuid.UUID, in job.Prov
 	}
 	s.publish(ctx, agencyID, ident.ID)
 	s.log.InfoContext(ctx, "gws: identity provisioned", "identity_id", ident.ID, "directory_user_id", user.ID, "adopted", adopted)
-	if err := s.afterChange(ctx, agencyID, ident.ID); err != nil {
-		return nil, err
-	}
 	return &ProvisionResult{IdentityID: ident.ID, DirectoryUserID: user.ID, Email: emailOf(ident), Adopted: adopted, Repaired: in.Repair}, nil
 }
 

@@ -556,38 +556,6 @@ func dedupe(states []identity.State) []identity.State {
 	return out
 }
 
-func TestAfterIdentityChangeHook(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	var calls []uuid.UUID
-	deps := e.deps
-	deps.AfterIdentityChange = func(_ context.Context, agencyID, id uuid.UUID) error {
-		require.Equal(t, e.agencyID, agencyID)
-		calls = append(calls, id)
-		if len(calls) == 1 {
-			return errors.New("request store away")
-		}
-		return nil
-	}
-	svc := gws.NewService(deps, gws.ServiceConfig{})
-	ident := e.createManaged("Hooked Identity")
-	rec := e.provisionJob(ident.ID)
-
-	_, err := job.Typed(svc.HandleProvision)(t.Context(), rec)
-	require.Error(t, err, "a failed hook fails the attempt")
-	require.Equal(t, identity.StateProvisioned, e.reload(ident.ID).State)
-	out, err := job.Typed(svc.HandleProvision)(t.Context(), rec)
-	require.NoError(t, err, "the retry finds the identity provisioned and runs the hook again")
-	require.True(t, out.(*gws.ProvisionResult).AlreadyProvisioned)
-	require.Equal(t, []uuid.UUID{ident.ID, ident.ID}, calls)
-
-	_, err = e.ids.Delete(t.Context(), e.admin, ident.ID)
-	require.NoError(t, err)
-	_, err = svc.Deprovision(t.Context(), e.agencyID, ident.ID)
-	require.NoError(t, err)
-	require.Len(t, calls, 3)
-}
-
 // TestRetryAvailableAt: the time the console enables Retry Provisioning follows the same rule
 // as RetryProvisioning (FAILED at once, PROVISIONING after StuckAfter, nothing else).
 func TestRetryAvailableAt(t *testing.T) {

@@ -288,6 +288,22 @@ func (s *Service) repairMissing(ctx context.Context, actor *auth.Actor, a *Repai
 	}
 }
 
+// repairedUser reads the directory user a repair action is about, as it is now; when there is
+// none to act on, it says so in a (skipped when the user is gone, failed when the directory
+// cannot be read) and returns false.
+func repairedUser(ctx context.Context, c *Client, a *RepairAction) (User, bool) {
+	u, err := c.Get(ctx, a.Email)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		a.Action, a.Detail = RepairSkipped, "the user is gone"
+		return u, false
+	case err != nil:
+		a.Action, a.Detail = RepairFailed, reasonOf(err)
+		return u, false
+	}
+	return u, true
+}
+
 // repairUnknown suspends a user of the managed org unit that no live identity expects.
 func (s *Service) repairUnknown(ctx context.Context, agencyID uuid.UUID, c *Client, a *RepairAction) {
 	known, err := identity.LiveByEmail(ctx, s.db, agencyID, a.Email)
@@ -301,13 +317,9 @@ func (s *Service) repairUnknown(ctx context.Context, agencyID uuid.UUID, c *Clie
 		a.IdentityID = &id
 		return
 	}
-	u, err := c.Get(ctx, a.Email)
+	u, ok := repairedUser(ctx, c, a)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		a.Action, a.Detail = RepairSkipped, "the user is gone"
-		return
-	case err != nil:
-		a.Action, a.Detail = RepairFailed, reasonOf(err)
+	case !ok:
 		return
 	case !underOU(u.OrgUnitPath, c.ou):
 		a.Action, a.Detail = RepairSkipped, "the user left the managed org unit"
@@ -345,13 +357,9 @@ func (s *Service) repairDrift(ctx context.Context, agencyID uuid.UUID, c *Client
 		a.Action, a.Detail = RepairSkipped, fmt.Sprintf("the identity is %s now", ident.State)
 		return
 	}
-	u, err := c.Get(ctx, a.Email)
+	u, ok := repairedUser(ctx, c, a)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		a.Action, a.Detail = RepairSkipped, "the user is gone"
-		return
-	case err != nil:
-		a.Action, a.Detail = RepairFailed, reasonOf(err)
+	case !ok:
 		return
 	case u.IdentityID != ident.ID:
 		a.Action, a.Detail = RepairSkipped, "the user does not carry this identity's external id; it is left for a person to check"

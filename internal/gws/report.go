@@ -119,13 +119,18 @@ func (s *Service) GetReport(ctx context.Context, actor *auth.Actor, id uuid.UUID
 
 // loadReport returns the scope's report by id, or NOT_FOUND.
 func loadReport(ctx context.Context, idb bun.IDB, scope tenant.Scope, id uuid.UUID) (*Report, error) {
-	rep := new(Report)
-	err := scope.Select(idb, rep).Where("r.id = ?", id).Scan(ctx)
+	return loadByID[Report](ctx, idb, scope, id, "directory sync report")
+}
+
+// loadByID returns the scope's row of T's table with id, or NOT_FOUND naming what.
+func loadByID[T any](ctx context.Context, idb bun.IDB, scope tenant.Scope, id uuid.UUID, what string) (*T, error) {
+	row := new(T)
+	err := scope.Select(idb, row).Where("?TableAlias.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
-		return nil, fault.NotFound("directory sync report")
+		return nil, fault.NotFound(what)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("gws: load report: %w", err)
+		return nil, fmt.Errorf("gws: load %s: %w", what, err)
 	}
-	return rep, nil
+	return row, nil
 }

@@ -24,6 +24,20 @@ type RotateResult struct {
 	RotatedAt       time.Time `json:"rotatedAt"`
 }
 
+// HandleRotate is the worker handler of ROTATE_CREDENTIALS (only MANAGED_GWS identities get
+// such jobs: identity.Service.RequestRotation refuses the others).
+func (s *Service) HandleRotate(ctx context.Context, rec *job.Record, in job.RotateArgs) (any, error) {
+	agencyID, err := agencyOf(rec, in.IdentityID)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Rotate(ctx, agencyID, in.IdentityID, rec.Attempts >= rec.MaxAttempts)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
 // Rotate gives a PROVISIONED MANAGED_GWS identity a new password, in an order that is safe to
 // retry at any point: the new password is sealed under PurposeRotation first (unless one is
 // pending from an earlier attempt, which is reused), then set in the directory, then moved to

@@ -92,12 +92,6 @@ type Deps struct {
 	Logger *slog.Logger
 	// Dial builds clients; nil means Dialer(Limiters, Config{}, true).
 	Dial DialFunc
-	// AfterIdentityChange, if set, runs after a job of this Service has made an identity
-	// PROVISIONED or DELETED (and again when a retried job finds it so), e.g. the access
-	// request package's SyncFromIdentity, which moves the request along and notifies its
-	// requester. It must be idempotent; an error from it fails the job's attempt, so that the
-	// retry calls it again.
-	AfterIdentityChange func(ctx context.Context, agencyID, identityID uuid.UUID) error
 }
 
 // Service is the domain side of Google Workspace: identity sources, provisioning, retries,
@@ -110,7 +104,6 @@ type Service struct {
 	log        *slog.Logger
 	dial       DialFunc
 	cfg        ServiceConfig
-	after      func(ctx context.Context, agencyID, identityID uuid.UUID) error
 
 	// afterDirectory, when set (tests), runs after a provisioning's directory call and before
 	// its commit; an error from it stands for a crash at that point.
@@ -148,7 +141,6 @@ func NewService(deps Deps, cfg ServiceConfig) *Service {
 	}
 	return &Service{
 		db: deps.DB, vault: deps.Vault, identities: deps.Identities, log: logger, dial: dial, cfg: cfg,
-		after:   deps.AfterIdentityChange,
 		clients: make(map[uuid.UUID]cachedClient),
 	}
 }
@@ -286,15 +278,4 @@ func (s *Service) publish(ctx context.Context, agencyID, id uuid.UUID) {
 		return
 	}
 	s.identities.Published(ctx, ident)
-}
-
-// afterChange runs the AfterIdentityChange hook, if any.
-func (s *Service) afterChange(ctx context.Context, agencyID, identityID uuid.UUID) error {
-	if s.after == nil {
-		return nil
-	}
-	if err := s.after(ctx, agencyID, identityID); err != nil {
-		return fmt.Errorf("gws: after identity %s changed: %w", identityID, err)
-	}
-	return nil
 }

@@ -129,15 +129,7 @@ func (s *Service) shownSource(ctx context.Context, scope tenant.Scope, id uuid.U
 
 // loadSource returns the scope's source by id, or NOT_FOUND.
 func (s *Service) loadSource(ctx context.Context, idb bun.IDB, scope tenant.Scope, id uuid.UUID) (*Source, error) {
-	src := new(Source)
-	err := scope.Select(idb, src).Where("src.id = ?", id).Scan(ctx)
-	if db.IsNoRows(err) {
-		return nil, fault.NotFound("identity source")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("gws: load source: %w", err)
-	}
-	return src, nil
+	return loadByID[Source](ctx, idb, scope, id, "identity source")
 }
 
 // agencySource returns the agency's Google Workspace source, or ErrSourceNotReady.

@@ -376,3 +376,14 @@ func (s *Service) PublishCurrent(ctx context.Context, agencyID, id uuid.UUID) {
 func statusesIn(sc tenant.Scope) func(*bun.SelectQuery) *bun.SelectQuery {
 	return func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("?TableAlias.agency_id = ?", sc.AgencyID) }
 }
+
+// ByIDs maps each of ids that is an identity of sc to it (without its provider statuses), in
+// one statement: what other packages' lists (requests, the reveal ledger) show of the
+// identities they point at, without reading this package's table themselves.
+func ByIDs(ctx context.Context, idb bun.IDB, sc tenant.Scope, ids []uuid.UUID) (map[uuid.UUID]*Identity, error) {
+	m, err := tenant.ByIDs(ctx, idb, sc, ids, func(i *Identity) uuid.UUID { return i.ID }, nil)
+	if err != nil {
+		return nil, fmt.Errorf("identity: by ids: %w", err)
+	}
+	return m, nil
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/gws/source"
 	"github.com/accesshive/accesshive/internal/page"
 	"github.com/accesshive/accesshive/internal/tenant"
 	"github.com/accesshive/accesshive/internal/vault"
@@ -80,61 +81,12 @@ func sourceDomain(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (string,
 	return src.Domain, nil
 }
 
-// ManagedSource is what managed provisioning reads of an agency's Google Workspace identity
-// source: its state and last error, and whether the agency holds its domain (a check against
-// the directory for that domain and customer succeeded).
-type ManagedSource struct {
-	ID        uuid.UUID `bun:"id"`
-	Domain    string    `bun:"domain"`
-	State     string    `bun:"state"`
-	LastError string    `bun:"last_error"`
-	Holds     bool      `bun:"holds"`
-}
-
-// Ready reports whether managed identities may be created and provisioned in the source.
-func (m *ManagedSource) Ready() bool { return m.State == "CONNECTED" && m.Holds }
-
-// Problem says, naming the source, its state and its last error, why managed provisioning
-// cannot use it; "" when it can.
-func (m *ManagedSource) Problem() string {
-	if m.Ready() {
-		return ""
-	}
-	msg := fmt.Sprintf("the Google Workspace identity source %s is %s", m.Domain, m.State)
-	switch {
-	case m.State == "CHECKING":
-		msg += " (its configuration is being checked against the directory)"
-	case m.State == "CONNECTED":
-		msg += " but its check did not establish the domain for this agency"
-	case m.LastError != "":
-		msg += " (last error: " + m.LastError + ")"
-	}
-	return msg + "; managed provisioning needs it CONNECTED"
-}
-
-// LoadManagedSource returns the agency's Google Workspace source, or nil when it has none.
-func LoadManagedSource(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (*ManagedSource, error) {
-	src := new(ManagedSource)
-	sc := tenant.Agency(agencyID)
-	holds := sc.SelectTable(idb, "directory_domains", "d").ColumnExpr("1").Where("d.domain = src.domain")
-	err := sc.SelectTable(idb, "identity_sources", "src").
-		ColumnExpr("src.id, src.domain, src.state, src.last_error").
-		ColumnExpr("EXISTS (?) AS holds", holds).
-		Where("src.kind = 'GWS'").Scan(ctx, src)
-	if db.IsNoRows(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("identity: load identity source: %w", err)
-	}
-	return src, nil
-}
-
 // RequireConnectedSource returns the agency's Google Workspace source if managed identities can
 // be created in it: it is CONNECTED and the agency holds its domain. Otherwise the error names
 // the source, its state and its last error.
-func RequireConnectedSource(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (*ManagedSource, error) {
-	src, err := LoadManagedSource(ctx, idb, agencyID)
+func RequireConnectedSource(ctx context.Context, idb bun.IDB, agencyID uuid.UUID) (*source.Managed, error) {
+	// The source belongs to the Google Workspace side: ask it (internal/gws/source).
+	src, err := source.LoadManaged(ctx, idb, agencyID)
 	if err != nil {
 		return nil, err
 	}

@@ -11,10 +11,6 @@ import (
 	"github.com/accesshive/accesshive/internal/tenant"
 )
 
-// activeStatuses are the statuses of a job still at work: the predicate of 0003's
-// jobs_active_identity_idx, whose key is (agency_id, type, input ->> 'identityId').
-var activeStatuses = []Status{StatusQueued, StatusRunning, StatusRetrying}
-
 // activeFor narrows q (on jobs AS j) to the jobs of type typ still at work on the identity
 // identityID (its id as text, or a column reference) names: the one definition of "an active
 // job of an identity" that ActiveForIdentity and ActiveForEachIdentity share.
@@ -22,7 +18,7 @@ func activeFor(q *bun.SelectQuery, typ Type, identityID any) *bun.SelectQuery {
 	return q.Column("j.id", "j.status").
 		Where("j.type = ?", typ).
 		Where("j.input ->> 'identityId' = ?", identityID).
-		Where("j.status IN (?)", bun.List(activeStatuses))
+		Where("j.status IN (?)", bun.List(Unfinished()))
 }
 
 // ActiveForIdentity returns the oldest job of type typ of the agency that is still QUEUED,
@@ -60,7 +56,7 @@ func ActiveOfEachAgency(idb bun.IDB, typ Type, agencyCol string) *bun.SelectQuer
 	return idb.NewSelect().TableExpr("jobs AS j").ColumnExpr("1").
 		Where("j.agency_id = ?", bun.Safe(agencyCol)).
 		Where("j.type = ?", typ).
-		Where("j.status IN (?)", bun.List(activeStatuses))
+		Where("j.status IN (?)", bun.List(Unfinished()))
 }
 
 // ActiveForIdentities maps each of the agency's identities that has a job of type typ still
@@ -81,7 +77,7 @@ func ActiveForIdentities(ctx context.Context, idb bun.IDB, agencyID uuid.UUID, t
 	err := tenant.Agency(agencyID).SelectTable(idb, "jobs", "j").
 		ColumnExpr("j.id, (j.input->>'identityId')::uuid AS identity_id").
 		Where("j.type = ?", typ).
-		Where("j.status IN (?)", bun.List(activeStatuses)).
+		Where("j.status IN (?)", bun.List(Unfinished())).
 		Where("j.input->>'identityId' IN (?)", bun.List(ids)).
 		OrderExpr("j.queued_at").
 		Scan(ctx, &rows)

@@ -22,7 +22,7 @@ func ActiveByInput(ctx context.Context, idb bun.IDB, scope tenant.Scope, typ Typ
 	}
 	err := scope.Select(idb, (*Record)(nil)).Column("id", "status").
 		Where("type = ?", typ).
-		Where("status IN (?)", bun.List([]Status{StatusQueued, StatusRunning, StatusRetrying})).
+		Where("status IN (?)", bun.List(Unfinished())).
 		Where("input ->> ? = ?", inputKey, value).
 		OrderExpr("queued_at, id").Limit(1).
 		Scan(ctx, &row)

@@ -72,3 +72,22 @@ type RotateArgs struct {
 
 // JobType is ROTATE_CREDENTIALS.
 func (RotateArgs) JobType() Type { return TypeRotateCredentials }
+
+// ExpireAccessArgs are the arguments of EXPIRE_ACCESS_REQUESTS, enqueued by the request
+// package's expiry scheduler: the agency whose due requests expire, which is also the job's own.
+type ExpireAccessArgs struct {
+	AgencyID uuid.UUID `json:"agencyId"`
+}
+
+// JobType is EXPIRE_ACCESS_REQUESTS.
+func (ExpireAccessArgs) JobType() Type { return TypeExpireAccessRequests }
+
+// RewrapArgs are the arguments of REWRAP_VAULT, a system-wide job: the master key the vault's
+// data keys are rewrapped under (shown in the job history; the job rewraps under the keyring's
+// newest key whatever it says).
+type RewrapArgs struct {
+	ToKey string `json:"toKey"`
+}
+
+// JobType is REWRAP_VAULT.
+func (RewrapArgs) JobType() Type { return TypeRewrapVault }

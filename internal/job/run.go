@@ -21,10 +21,12 @@ var ErrFinished = errors.New("job: already finished")
 var ErrTransition = errors.New("job: illegal status transition")
 
 // transitions is the job lifecycle: the one place that says which status may follow which.
-// RUNNING → RUNNING happens when a worker died mid-run and asynq hands the task out again.
+// RUNNING → RUNNING happens when a worker died mid-run and asynq hands the task out again;
+// QUEUED → QUEUED and RETRYING → RETRYING when the sweeper hands a job whose task asynq lost
+// back to the relay (Requeue).
 var transitions = map[Status][]Status{
-	StatusQueued:   {StatusRunning, StatusFailed},
-	StatusRetrying: {StatusRunning, StatusFailed},
+	StatusQueued:   {StatusRunning, StatusFailed, StatusQueued},
+	StatusRetrying: {StatusRunning, StatusFailed, StatusRetrying},
 	StatusRunning:  {StatusRunning, StatusSucceeded, StatusFailed, StatusRetrying},
 }
 
@@ -41,7 +43,8 @@ func CanTransition(from, to Status) bool {
 // change is one status change of a record, applied by move.
 type change struct {
 	to Status
-	// check, when set, may refuse the change after the record is locked.
+	// check, when set, may refuse the change after the record is locked (before the
+	// transition is checked: a record that moved on is reported as such).
 	check func(rec *Record) error
 	// set adds the change's columns to the UPDATE.
 	set func(q *bun.UpdateQuery) *bun.UpdateQuery
@@ -62,13 +65,13 @@ func move(ctx context.Context, idb bun.IDB, id uuid.UUID, c change) (*Record, er
 		if rec.Finished() {
 			return ErrFinished
 		}
-		if !CanTransition(rec.Status, c.to) {
-			return fmt.Errorf("%w: %s → %s", ErrTransition, rec.Status, c.to)
-		}
 		if c.check != nil {
 			if err := c.check(rec); err != nil {
 				return err
 			}
+		}
+		if !CanTransition(rec.Status, c.to) {
+			return fmt.Errorf("%w: %s → %s", ErrTransition, rec.Status, c.to)
 		}
 		q := c.set(update(tx, rec).Set("status = ?", c.to).Set("updated_at = now()"))
 		if _, err := q.Returning("*").Exec(ctx); err != nil {
@@ -158,6 +161,24 @@ func Running(ctx context.Context, idb bun.IDB, before time.Time, limit int) ([]R
 	return recs, nil
 }
 
+// Stalled returns the QUEUED and RETRYING records of every agency not updated since before
+// whose outbox rows have all been relayed, oldest first, at most limit: the jobs asynq should
+// hold a task of, which a sweeper checks for a task lost (deleted by hand, or gone with Redis's
+// data). A job whose row waits in the outbox (the relay is behind, or it is scheduled) is not
+// one of them.
+func Stalled(ctx context.Context, idb bun.IDB, before time.Time, limit int) ([]Record, error) {
+	var recs []Record
+	err := idb.NewSelect().Model(&recs).
+		Where("status IN (?)", bun.List([]Status{StatusQueued, StatusRetrying})).Where("updated_at < ?", before).
+		Where("NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.job_id = ?TableAlias.id AND o.relayed_at IS NULL)").
+		OrderExpr("updated_at, id").Limit(int64(limit)).
+		Comment(tenant.AllAgencies("the sweeper looks for lost tasks in every agency")).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("job: list stalled: %w", err)
+	}
+	return recs, nil
+}
+
 // Abandon closes a run whose worker was lost and whose task will not be delivered again: the
 // record, still RUNNING and unchanged since the caller read it (seen), becomes RETRYING with a
 // new outbox row when attempts remain, FAILED otherwise, with errMsg (no secrets) as its error.
@@ -165,25 +186,46 @@ func Running(ctx context.Context, idb bun.IDB, before time.Time, limit int) ([]R
 func Abandon(ctx context.Context, idb bun.IDB, seen *Record, errMsg string) (*Record, error) {
 	retrying := seen.Attempts < seen.MaxAttempts
 	c := failure(errMsg, retrying, nil)
-	c.check = func(rec *Record) error {
-		if rec.Status != StatusRunning || rec.Attempts != seen.Attempts || !rec.UpdatedAt.Equal(seen.UpdatedAt) {
+	c.check = unchangedSince(seen)
+	if retrying {
+		c.then = relayAgain
+	}
+	return move(ctx, idb, seen.ID, c)
+}
+
+// Requeue hands a job whose task asynq no longer holds (deleted by hand, or lost with Redis's
+// data) back to the relay: the record, still QUEUED or RETRYING and unchanged since the caller
+// read it (seen), keeps its status and gets a new outbox row. A record that changed since (its
+// task was delivered after all) is left alone: ErrChanged.
+func Requeue(ctx context.Context, idb bun.IDB, seen *Record) (*Record, error) {
+	return move(ctx, idb, seen.ID, change{
+		to:    seen.Status,
+		check: unchangedSince(seen),
+		set:   func(q *bun.UpdateQuery) *bun.UpdateQuery { return q },
+		then:  relayAgain,
+	})
+}
+
+// unchangedSince refuses a change to a record that moved on since the caller read it (seen).
+func unchangedSince(seen *Record) func(rec *Record) error {
+	return func(rec *Record) error {
+		if rec.Status != seen.Status || rec.Attempts != seen.Attempts || !rec.UpdatedAt.Equal(seen.UpdatedAt) {
 			return ErrChanged
 		}
 		return nil
 	}
-	if retrying {
-		c.then = func(ctx context.Context, tx bun.Tx, rec *Record) error {
-			row, err := outboxRow(rec, time.Time{})
-			if err != nil {
-				return err
-			}
-			if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
-				return fmt.Errorf("job: insert outbox row: %w", err)
-			}
-			return nil
-		}
+}
+
+// relayAgain writes a new outbox row for rec in tx, so that the relay hands it to asynq again.
+func relayAgain(ctx context.Context, tx bun.Tx, rec *Record) error {
+	row, err := outboxRow(rec, time.Time{})
+	if err != nil {
+		return err
 	}
-	return move(ctx, idb, seen.ID, c)
+	if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+		return fmt.Errorf("job: insert outbox row: %w", err)
+	}
+	return nil
 }
 
 // ReportProgress stores a running job's progress (e.g. pages and users seen by a sync).

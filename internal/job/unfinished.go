@@ -9,6 +9,14 @@ import (
 	"github.com/accesshive/accesshive/internal/tenant"
 )
 
+// Unfinished returns the statuses of a job still at work (QUEUED, RUNNING, RETRYING), the one
+// list every "is a job already under way" question uses; it is also the predicate of 0003's
+// jobs_active_identity_idx, whose key is (agency_id, type, input ->> 'identityId'). A job in
+// any other status has finished (Record.Finished).
+func Unfinished() []Status {
+	return []Status{StatusQueued, StatusRunning, StatusRetrying}
+}
+
 // CountUnfinished counts the jobs of typ, in every agency, that are queued, running or waiting
 // for a retry: the periodic enqueuer of a system-wide job asks it before adding another.
 func CountUnfinished(ctx context.Context, idb bun.IDB, typ Type) (int, error) {
@@ -16,7 +24,7 @@ func CountUnfinished(ctx context.Context, idb bun.IDB, typ Type) (int, error) {
 	var n int
 	err := idb.NewSelect().Model((*Record)(nil)).ColumnExpr("count(*)").
 		Where("type = ?", typ).
-		Where("status IN (?)", bun.List([]Status{StatusQueued, StatusRunning, StatusRetrying})).
+		Where("status IN (?)", bun.List(Unfinished())).
 		Comment(tenant.AllAgencies("a system-wide job type is counted across agencies")).
 		Scan(ctx, &n)
 	if err != nil {

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/agency"
+	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/job"
 	"github.com/accesshive/accesshive/internal/tenant"
@@ -56,17 +59,9 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 			res.Skipped = "already emailed"
 			return nil
 		}
-		var to struct {
-			Email         string     `bun:"email"`
-			Name          string     `bun:"name"`
-			DeactivatedAt *time.Time `bun:"deactivated_at"`
-			AgencyName    string     `bun:"agency_name"`
-		}
-		err = tenant.Agency(row.AgencyID).SelectTable(tx, "users", "u").Join("JOIN agencies AS ag ON ag.id = u.agency_id").
-			ColumnExpr("u.email, u.name, u.deactivated_at, ag.name AS agency_name").
-			Where("u.id = ?", row.UserID).Scan(ctx, &to)
+		to, err := loadRecipient(ctx, tx, row)
 		if err != nil {
-			return fmt.Errorf("notify: load recipient: %w", err)
+			return err
 		}
 		if to.DeactivatedAt != nil {
 			res.Skipped = "user deactivated"
@@ -85,6 +80,29 @@ func (n *Notifier) SendHandler(ctx context.Context, agencyID, notificationID uui
 		return nil, err
 	}
 	return res, nil
+}
+
+// recipient is who a notification is e-mailed to.
+type recipient struct {
+	Email, Name, AgencyName string
+	DeactivatedAt           *time.Time
+}
+
+// loadRecipient asks the packages owning users (auth) and agencies (agency) who row's user is.
+func loadRecipient(ctx context.Context, tx bun.IDB, row *Notification) (*recipient, error) {
+	users, err := auth.UsersByIDs(ctx, tx, tenant.Agency(row.AgencyID), []uuid.UUID{row.UserID})
+	if err != nil {
+		return nil, fmt.Errorf("notify: load recipient: %w", err)
+	}
+	u := users[row.UserID]
+	if u == nil {
+		return nil, fmt.Errorf("notify: load recipient: %w", sql.ErrNoRows)
+	}
+	ag, err := agency.ByID(ctx, tx, row.AgencyID)
+	if err != nil {
+		return nil, fmt.Errorf("notify: load recipient: %w", err)
+	}
+	return &recipient{Email: u.Email, Name: u.Name, AgencyName: ag.Name, DeactivatedAt: u.DeactivatedAt}, nil
 }
 
 // SendJob is SendHandler in the worker's handler shape: register it for SEND_NOTIFICATION.

@@ -23,11 +23,6 @@ const expiryBatch = 100
 // agency's setting does not move it.
 const reminderWindowSQL = "LEAST(interval '24 hours', (ar.expires_at - ar.created_at) / 10)"
 
-// ExpireInput is the input of an EXPIRE_ACCESS_REQUESTS job; the agency is the job's own.
-type ExpireInput struct {
-	AgencyID uuid.UUID `json:"agencyId"`
-}
-
 // ExpiryResult is what an EXPIRE_ACCESS_REQUESTS job records.
 type ExpiryResult struct {
 	Expired  int `json:"expired"`
@@ -183,7 +178,7 @@ func (s *Service) EnqueueExpiryJobs(ctx context.Context) (int, error) {
 	}
 	err = db.InTx(ctx, s.db, func(ctx context.Context, tx bun.Tx) error {
 		for _, id := range agencies {
-			if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: id, Type: job.TypeExpireAccessRequests, Input: ExpireInput{AgencyID: id}}); err != nil {
+			if _, err := job.Enqueue(ctx, tx, job.Spec{AgencyID: id, Type: job.TypeExpireAccessRequests, Input: job.ExpireAccessArgs{AgencyID: id}}); err != nil {
 				return err
 			}
 		}
@@ -195,8 +190,14 @@ func (s *Service) EnqueueExpiryJobs(ctx context.Context) (int, error) {
 	return len(agencies), nil
 }
 
-// ExpireJob runs an EXPIRE_ACCESS_REQUESTS job in the worker's handler shape: ExpireDue for the
-// job's agency (every agency for a job without one).
+// HandleExpire is the worker handler of EXPIRE_ACCESS_REQUESTS (worker.Handle): ExpireJob. Its
+// arguments only repeat the job's agency.
+func (s *Service) HandleExpire(ctx context.Context, rec *job.Record, _ job.ExpireAccessArgs) (any, error) {
+	return s.ExpireJob(ctx, rec)
+}
+
+// ExpireJob runs an EXPIRE_ACCESS_REQUESTS job from its record: ExpireDue for the job's agency
+// (every agency for a job without one).
 func (s *Service) ExpireJob(ctx context.Context, rec *job.Record) (any, error) {
 	agencyID := uuid.Nil
 	if rec.AgencyID != nil {

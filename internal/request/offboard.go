@@ -33,7 +33,7 @@ func (s *Service) OffboardClient(ctx context.Context, actor *auth.Actor, clientI
 	if err := actor.Require(auth.ActionManage); err != nil {
 		return nil, err
 	}
-	reason, err := agency.CheckArchiveReason(reason)
+	reason, err := checkReason(reason)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
+	"github.com/accesshive/accesshive/internal/gws/source"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/notify"
 	"github.com/accesshive/accesshive/internal/page"
@@ -58,8 +59,8 @@ const (
 // EventTopic makes a request the payload of TopicAccessRequestUpdated (event.Payload).
 func (Request) EventTopic() event.Topic { return event.TopicAccessRequestUpdated }
 
-// Request is one row of access_requests, with the names a reviewer needs joined in (requester,
-// client, platform) and its identity's state and last error. It holds no secrets: it is what
+// Request is one row of access_requests, with the names a reviewer needs (requester, client,
+// platform) and its identity's state and last error. It holds no secrets: it is what
 // accessRequestUpdated publishes.
 type Request struct {
 	bun.BaseModel `bun:"table:access_requests,alias:ar"`
@@ -82,7 +83,8 @@ type Request struct {
 	CreatedAt      time.Time     `bun:"created_at,notnull" json:"createdAt"`
 	UpdatedAt      time.Time     `bun:"updated_at,notnull" json:"updatedAt"`
 
-	// Joined by every read (Get, List, events); empty on a row only locked for update.
+	// Filled by every read (Get, List, events: withOwners); empty on a row only locked for
+	// update.
 	RequesterName     string          `bun:"requester_name,scanonly" json:"requesterName"`
 	ClientName        string          `bun:"client_name,scanonly" json:"clientName"`
 	PlatformName      string          `bun:"platform_name,scanonly" json:"platformName"`
@@ -141,30 +143,96 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// selectView selects requests of sc with the names and identity state a reader needs. The
-// joined names are a read model of the list a reviewer sees: one statement per page rather than
-// one call per row to the packages owning users, clients and identities.
-func selectView(sc tenant.Scope, idb bun.IDB, dst any) *bun.SelectQuery {
-	return sc.Select(idb, dst).ColumnExpr("ar.*").
-		ColumnExpr("u.name AS requester_name, c.name AS client_name, p.name AS platform_name").
-		ColumnExpr("i.provisioning_state AS identity_state, i.last_error AS identity_last_error").
-		Join("JOIN users AS u ON u.agency_id = ar.agency_id AND u.id = ar.requester_id").
-		Join("JOIN clients AS c ON c.agency_id = ar.agency_id AND c.id = ar.client_id").
-		Join("JOIN platforms AS p ON p.key = ar.platform_key").
-		Join("LEFT JOIN identities AS i ON i.agency_id = ar.agency_id AND i.id = ar.identity_id")
+// withOwners fills in the names and the identity state a reader of requests needs by asking
+// the packages that own them: auth (the requester), agency (the client and the platform) and
+// identity (the identity's state and last error). One statement per owner for the whole list,
+// never one per request.
+func withOwners(ctx context.Context, idb bun.IDB, sc tenant.Scope, rs ...*Request) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	o, err := askOwners(ctx, idb, sc, rs)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		o.fill(r)
+	}
+	return nil
 }
 
-// load reads one request of an agency with its joined names (workers and after-commit reads).
-func load(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Request, error) {
+// owners is what the owning packages know of a list of requests.
+type owners struct {
+	users     map[uuid.UUID]*auth.User
+	clients   map[uuid.UUID]string
+	platforms map[string]string
+	idents    map[uuid.UUID]*identity.Identity
+}
+
+// askOwners asks each owner once for what rs point at.
+func askOwners(ctx context.Context, idb bun.IDB, sc tenant.Scope, rs []*Request) (*owners, error) {
+	var userIDs, clientIDs, identIDs []uuid.UUID
+	for _, r := range rs {
+		userIDs, clientIDs = append(userIDs, r.RequesterID), append(clientIDs, r.ClientID)
+		if r.IdentityID != nil {
+			identIDs = append(identIDs, *r.IdentityID)
+		}
+	}
+	o := &owners{clients: make(map[uuid.UUID]string, len(rs))}
+	var err error
+	if o.users, err = auth.UsersByIDs(ctx, idb, sc, userIDs); err != nil {
+		return nil, fmt.Errorf("request: requesters: %w", err)
+	}
+	if o.idents, err = identity.ByIDs(ctx, idb, sc, identIDs); err != nil {
+		return nil, fmt.Errorf("request: identities: %w", err)
+	}
+	if o.platforms, err = agency.PlatformNames(ctx, idb); err != nil {
+		return nil, fmt.Errorf("request: platforms: %w", err)
+	}
+	clients, err := agency.ClientsByIDs(ctx, idb, sc.AgencyID, clientIDs)
+	if err != nil {
+		return nil, fmt.Errorf("request: clients: %w", err)
+	}
+	for _, c := range clients {
+		o.clients[c.ID] = c.Name
+	}
+	return o, nil
+}
+
+// fill sets r's names and identity state from o.
+func (o *owners) fill(r *Request) {
+	if u := o.users[r.RequesterID]; u != nil {
+		r.RequesterName = u.Name
+	}
+	r.ClientName, r.PlatformName = o.clients[r.ClientID], o.platforms[r.PlatformKey]
+	if r.IdentityID == nil {
+		return
+	}
+	if i := o.idents[*r.IdentityID]; i != nil {
+		st := i.State
+		r.IdentityState, r.IdentityLastError = &st, i.LastError
+	}
+}
+
+// readOne reads one request of sc (by id) with what its owners add (withOwners).
+func readOne(ctx context.Context, idb bun.IDB, sc tenant.Scope, id uuid.UUID, what string) (*Request, error) {
 	r := new(Request)
-	err := selectView(tenant.Agency(agencyID), idb, r).Where("ar.id = ?", id).Scan(ctx)
+	err := sc.Select(idb, r).Where("ar.id = ?", id).Scan(ctx)
 	if db.IsNoRows(err) {
 		return nil, fault.NotFound("access request")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("request: load: %w", err)
+		return nil, fmt.Errorf("request: %s: %w", what, err)
+	}
+	if err := withOwners(ctx, idb, sc, r); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// load reads one request of an agency with its names (workers and after-commit reads).
+func load(ctx context.Context, idb bun.IDB, agencyID, id uuid.UUID) (*Request, error) {
+	return readOne(ctx, idb, tenant.Agency(agencyID), id, "load")
 }
 
 // lock loads a request of an agency under a row lock, for a status change.
@@ -356,15 +424,7 @@ func (s *Service) Get(ctx context.Context, actor *auth.Actor, id uuid.UUID) (*Re
 	if err := actor.Require(auth.ActionReadAgency); err != nil {
 		return nil, err
 	}
-	r := new(Request)
-	err := selectView(actor.Tenant(), s.db, r).Where("ar.id = ?", id).Scan(ctx)
-	if db.IsNoRows(err) {
-		return nil, fault.NotFound("access request")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("request: get: %w", err)
-	}
-	return r, nil
+	return readOne(ctx, s.db, actor.Tenant(), id, "get")
 }
 
 // List pages through the access requests the actor may see, oldest first: staff see the whole
@@ -395,12 +455,19 @@ func (s *Service) List(ctx context.Context, actor *auth.Actor, clientID *uuid.UU
 		return q
 	}
 	var items []Request
-	q, first, err := page.Apply(filter(selectView(actor.Tenant(), s.db, &items)), "ar", args)
+	q, first, err := page.Apply(filter(actor.Tenant().Select(s.db, &items)), "ar", args)
 	if err != nil {
 		return page.Result[Request]{}, err
 	}
 	if err := q.Scan(ctx); err != nil {
 		return page.Result[Request]{}, fmt.Errorf("request: list: %w", err)
+	}
+	ptrs := make([]*Request, len(items))
+	for i := range items {
+		ptrs[i] = &items[i]
+	}
+	if err := withOwners(ctx, s.db, actor.Tenant(), ptrs...); err != nil {
+		return page.Result[Request]{}, err
 	}
 	total, err := filter(actor.Tenant().Select(s.db, (*Request)(nil))).Count(ctx)
 	if err != nil {
@@ -471,7 +538,7 @@ func (s *Service) SourceWarning(ctx context.Context, actor *auth.Actor, status S
 	if status != StatusPending || typ != identity.TypeManagedGWS || actor.Require(auth.ActionManage) != nil {
 		return nil, nil
 	}
-	src, err := identity.LoadManagedSource(ctx, s.db, actor.AgencyID)
+	src, err := source.LoadManaged(ctx, s.db, actor.AgencyID)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +557,8 @@ func (s *Service) SourceWarning(ctx context.Context, actor *auth.Actor, status S
 // audit trail.
 func systemActor(agencyID uuid.UUID) *auth.Actor { return &auth.Actor{AgencyID: agencyID} }
 
-// checkReason validates an optional decision reason and returns it trimmed (nil when empty).
+// checkReason validates an optional reason (of a decision, or of a client's offboarding) and
+// returns it trimmed (nil when empty): the one rule for both.
 func checkReason(reason *string) (*string, error) {
 	if reason == nil {
 		return nil, nil

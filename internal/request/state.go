@@ -20,11 +20,7 @@ const (
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
-	switch s {
-	case StatusPending, StatusApproved, StatusRejected, StatusExpired, StatusProvisioned:
-		return true
-	}
-	return false
+	return s == StatusPending || s == StatusApproved || s == StatusRejected || s == StatusExpired || s == StatusProvisioned
 }
 
 // Open reports whether a request in status s still blocks a new one for its client + platform.

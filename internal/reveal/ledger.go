@@ -56,18 +56,49 @@ func SeenSinceRotation(ctx context.Context, idb bun.IDB, actor *auth.Actor, iden
 	entries := []LedgerEntry{}
 	// reveals_identity_idx (agency_id, identity_id, created_at DESC) serves the range.
 	err = actor.Tenant().SelectTable(idb, "reveals", "r").
-		ColumnExpr("r.user_id, u.name, u.email, u.role, u.deactivated_at").
+		ColumnExpr("r.user_id").
 		ColumnExpr("count(*) AS count, min(r.created_at) AS first_reveal_at, max(r.created_at) AS last_reveal_at").
-		Join("JOIN users AS u ON u.id = r.user_id AND u.agency_id = r.agency_id").
 		Where("r.identity_id = ?", identityID).
 		Where("r.created_at >= ?", since).
-		GroupExpr("r.user_id, u.name, u.email, u.role, u.deactivated_at").
+		GroupExpr("r.user_id").
 		OrderExpr("last_reveal_at DESC, r.user_id").
 		Scan(ctx, &entries)
 	if err != nil {
 		return nil, fmt.Errorf("reveal: ledger: %w", err)
 	}
-	return entries, nil
+	return withPeople(ctx, idb, actor.Tenant(), entries)
+}
+
+// withPeople fills in who each entry's person is, asking auth (which owns users) once for
+// the whole ledger.
+func withPeople(ctx context.Context, idb bun.IDB, sc tenant.Scope, entries []LedgerEntry) ([]LedgerEntry, error) {
+	return fill(entries, func(e *LedgerEntry) uuid.UUID { return e.UserID },
+		func(ids []uuid.UUID) (map[uuid.UUID]*auth.User, error) { return auth.UsersByIDs(ctx, idb, sc, ids) },
+		func(e *LedgerEntry, u *auth.User) {
+			e.Name, e.Email, e.Role, e.DeactivatedAt = u.Name, u.Email, u.Role, u.DeactivatedAt
+		})
+}
+
+// fill completes entries from what their owner knows: one lookup for the ids of all entries
+// (id gives an entry's), set copies a record into its entry, and an entry whose record the
+// owner does not know is left out, as an inner join would.
+func fill[E, R any](entries []E, id func(*E) uuid.UUID, lookup func([]uuid.UUID) (map[uuid.UUID]*R, error), set func(*E, *R)) ([]E, error) {
+	ids := make([]uuid.UUID, len(entries))
+	for i := range entries {
+		ids[i] = id(&entries[i])
+	}
+	records, err := lookup(ids)
+	if err != nil {
+		return nil, fmt.Errorf("reveal: ledger owners: %w", err)
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if r := records[id(&e)]; r != nil {
+			set(&e, r)
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // SeenEntry is one identity whose credentials a person has revealed.
@@ -92,20 +123,34 @@ type SeenEntry struct {
 // seenBy lists what userID revealed, for an already authorised actor.
 func seenBy(ctx context.Context, idb bun.IDB, agencyID, userID uuid.UUID) ([]SeenEntry, error) {
 	entries := []SeenEntry{}
+	sc := tenant.Agency(agencyID)
 	// reveals_user_idx (agency_id, user_id, created_at DESC) serves the person's reveals.
-	err := tenant.Agency(agencyID).SelectTable(idb, "reveals", "r").
-		ColumnExpr("i.id AS identity_id, i.display_name, i.type, i.provisioning_state, i.platform_key, i.client_id, i.credentials_rotated_at").
+	err := sc.SelectTable(idb, "reveals", "r").
+		ColumnExpr("r.identity_id").
 		ColumnExpr("count(*) AS count, min(r.created_at) AS first_reveal_at, max(r.created_at) AS last_reveal_at").
-		ColumnExpr("coalesce(i.credentials_rotated_at > max(r.created_at), false) AS rotated_since").
-		Join("JOIN identities AS i ON i.agency_id = r.agency_id AND i.id = r.identity_id").
 		Where("r.user_id = ?", userID).
-		GroupExpr("i.id").
-		OrderExpr("last_reveal_at DESC, i.id").
+		GroupExpr("r.identity_id").
+		OrderExpr("last_reveal_at DESC, r.identity_id").
 		Scan(ctx, &entries)
 	if err != nil {
 		return nil, fmt.Errorf("reveal: seen by: %w", err)
 	}
-	return entries, nil
+	return withIdentities(ctx, idb, sc, entries)
+}
+
+// withIdentities fills in what each entry's identity is now, asking identity (which owns
+// identities) once for the whole list, and whether its credentials changed after the
+// person's last reveal.
+func withIdentities(ctx context.Context, idb bun.IDB, sc tenant.Scope, entries []SeenEntry) ([]SeenEntry, error) {
+	return fill(entries, func(e *SeenEntry) uuid.UUID { return e.IdentityID },
+		func(ids []uuid.UUID) (map[uuid.UUID]*identity.Identity, error) {
+			return identity.ByIDs(ctx, idb, sc, ids)
+		},
+		func(e *SeenEntry, i *identity.Identity) {
+			e.DisplayName, e.Type, e.State, e.PlatformKey, e.ClientID = i.DisplayName, i.Type, i.State, i.PlatformKey, i.ClientID
+			e.RotatedAt = i.CredentialsRotatedAt
+			e.RotatedSince = i.CredentialsRotatedAt != nil && i.CredentialsRotatedAt.After(e.LastRevealAt)
+		})
 }
 
 // requireUser checks that userID is a user of the actor's agency.

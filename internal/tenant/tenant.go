@@ -10,6 +10,8 @@
 package tenant
 
 import (
+	"context"
+
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 )
@@ -61,41 +63,45 @@ func (s Scope) SelectTable(idb bun.IDB, table, alias string) *bun.SelectQuery {
 // Update starts an UPDATE of model's table in s.
 func (s Scope) Update(idb bun.IDB, model any) *bun.UpdateQuery {
 	q := idb.NewUpdate().Model(model)
-	table := q.GetTableName()
-	q = q.Where("?TableAlias.agency_id = ?", s.AgencyID)
-	if col, ok := s.clientColumn(table); ok {
-		q = q.Where("?TableAlias.? = ?", bun.Ident(col), s.ClientID)
-	}
-	return q
+	return scoped(s, q, q.GetTableName(), "?TableAlias.")
 }
 
 // UpdateTable starts an UPDATE of table in s, for updates without a model.
 func (s Scope) UpdateTable(idb bun.IDB, table string) *bun.UpdateQuery {
-	q := idb.NewUpdate().Table(table).Where("agency_id = ?", s.AgencyID)
-	if col, ok := s.clientColumn(table); ok {
-		q = q.Where("? = ?", bun.Ident(col), s.ClientID)
-	}
-	return q
+	return scoped(s, idb.NewUpdate().Table(table), table, "")
 }
 
 // Delete starts a DELETE from model's table in s.
 func (s Scope) Delete(idb bun.IDB, model any) *bun.DeleteQuery {
 	q := idb.NewDelete().Model(model)
-	table := q.GetTableName()
-	q = q.Where("?TableAlias.agency_id = ?", s.AgencyID)
-	if col, ok := s.clientColumn(table); ok {
-		q = q.Where("?TableAlias.? = ?", bun.Ident(col), s.ClientID)
-	}
-	return q
+	return scoped(s, q, q.GetTableName(), "?TableAlias.")
 }
 
 // DeleteTable starts a DELETE from table in s, for deletes without a model.
 func (s Scope) DeleteTable(idb bun.IDB, table string) *bun.DeleteQuery {
-	q := idb.NewDelete().Table(table).Where("agency_id = ?", s.AgencyID)
-	if col, ok := s.clientColumn(table); ok {
-		q = q.Where("? = ?", bun.Ident(col), s.ClientID)
+	return scoped(s, idb.NewDelete().Table(table), table, "")
+}
+
+// ByIDs maps each of ids that is a row of T's table in s to it, in one statement: the batch
+// lookup a package owning a table offers the others (one query per list, never one per row).
+// key gives a row's id; narrow, unless nil, adjusts the query (e.g. leaves a column out).
+func ByIDs[T any](ctx context.Context, idb bun.IDB, s Scope, ids []uuid.UUID, key func(*T) uuid.UUID, narrow func(*bun.SelectQuery) *bun.SelectQuery) (map[uuid.UUID]*T, error) {
+	out := make(map[uuid.UUID]*T, len(ids))
+	if len(ids) == 0 {
+		return out, nil
 	}
-	return q
+	var rows []*T
+	q := s.Select(idb, &rows).Where("?TableAlias.id IN (?)", bun.List(ids))
+	if narrow != nil {
+		q = narrow(q)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[key(r)] = r
+	}
+	return out, nil
 }
 
 // Raw runs a hand-written statement in s: query must hold the agency condition as its first
@@ -117,11 +123,7 @@ func (s Scope) clientColumn(table string) (string, bool) {
 }
 
 func (s Scope) whereSelect(q *bun.SelectQuery, table string) *bun.SelectQuery {
-	q = q.Where("?TableAlias.agency_id = ?", s.AgencyID)
-	if col, ok := s.clientColumn(table); ok {
-		q = q.Where("?TableAlias.? = ?", bun.Ident(col), s.ClientID)
-	}
-	return q
+	return scoped(s, q, table, "?TableAlias.")
 }
 
 func (s Scope) where(q *bun.SelectQuery, table, alias string) *bun.SelectQuery {
@@ -129,9 +131,17 @@ func (s Scope) where(q *bun.SelectQuery, table, alias string) *bun.SelectQuery {
 	if alias != "" {
 		prefix = alias
 	}
-	q = q.Where("?.agency_id = ?", bun.Ident(prefix), s.AgencyID)
+	return scoped(s, q, table, "?.", bun.Ident(prefix))
+}
+
+// scoped adds s's conditions on table to q, a SELECT, UPDATE or DELETE: the agency and, in a
+// client scope, the client. qual qualifies the columns ("?TableAlias.", "?." with its argument
+// in qualArgs, or "" for an unaliased table).
+func scoped[Q interface{ Where(string, ...any) Q }](s Scope, q Q, table, qual string, qualArgs ...any) Q {
+	with := func(args ...any) []any { return append(append([]any{}, qualArgs...), args...) }
+	q = q.Where(qual+"agency_id = ?", with(s.AgencyID)...)
 	if col, ok := s.clientColumn(table); ok {
-		q = q.Where("?.? = ?", bun.Ident(prefix), bun.Ident(col), s.ClientID)
+		q = q.Where(qual+"? = ?", with(bun.Ident(col), s.ClientID)...)
 	}
 	return q
 }

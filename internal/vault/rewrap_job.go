@@ -13,8 +13,8 @@ import (
 // RewrapJob is the REWRAP_VAULT handler: it resumes from the progress the last attempt
 // reported and reports its own through report (the worker's ReportProgress), so that a retry
 // does not start over.
-func RewrapJob(idb bun.IDB, store *Store, report func(context.Context, any) error, logger *slog.Logger) func(context.Context, *job.Record) (any, error) {
-	return func(ctx context.Context, rec *job.Record) (any, error) {
+func RewrapJob(idb bun.IDB, store *Store, report func(context.Context, any) error, logger *slog.Logger) func(context.Context, *job.Record, job.RewrapArgs) (any, error) {
+	return func(ctx context.Context, rec *job.Record, _ job.RewrapArgs) (any, error) {
 		var from RewrapProgress
 		if len(rec.Progress) > 0 {
 			_ = json.Unmarshal(rec.Progress, &from) // resume where the last attempt stopped
@@ -38,6 +38,6 @@ func EnqueueRewrapIfNeeded(ctx context.Context, idb bun.IDB, keys *Keyring) erro
 	if err != nil || active > 0 {
 		return err
 	}
-	_, err = job.Enqueue(ctx, idb, job.Spec{Type: job.TypeRewrapVault, Input: map[string]string{"toKey": keys.CurrentID()}})
+	_, err = job.Enqueue(ctx, idb, job.Spec{Input: job.RewrapArgs{ToKey: keys.CurrentID()}})
 	return err
 }

@@ -28,9 +28,22 @@ import (
 //
 // Settings answer 204; seed and users answer {"count":<users in directory>}.
 
+// faultCount is how many requests an injected fault affects and the status they answer.
+type faultCount struct {
+	N      int `json:"n"`
+	Status int `json:"status"`
+}
+
+// check refuses a count or status that makes no fault.
+func (f faultCount) check() error {
+	if !validFault(f.N, f.Status) {
+		return errors.New("n must be at least 1 and status within 400..599")
+	}
+	return nil
+}
+
 type failRequest struct {
-	N          int    `json:"n"`
-	Status     int    `json:"status"`
+	faultCount
 	Reason     string `json:"reason"`
 	Method     string `json:"method"`
 	PathPrefix string `json:"pathPrefix"`
@@ -45,8 +58,7 @@ type countRequest struct {
 }
 
 type createThenFailRequest struct {
-	N      int `json:"n"`
-	Status int `json:"status"`
+	faultCount
 }
 
 type seedRequest struct {
@@ -146,11 +158,8 @@ var settings = map[string]func(s *Server, r *http.Request) error{
 }
 
 func (s *Server) controlFail(r *http.Request) error {
-	var req failRequest
-	if err := decodeStrict(r, &req); err != nil {
-		return err
-	}
-	if err := checkFault(req.N, req.Status); err != nil {
+	req, err := decodeFault[failRequest](r)
+	if err != nil {
 		return err
 	}
 	s.FailNextOn(req.Method, cmp.Or(req.PathPrefix, directoryPrefix), req.N, req.Status, req.Reason)
@@ -183,11 +192,8 @@ func (s *Server) controlEventualConsistency(r *http.Request) error {
 }
 
 func (s *Server) controlCreateThenFail(r *http.Request) error {
-	var req createThenFailRequest
-	if err := decodeStrict(r, &req); err != nil {
-		return err
-	}
-	if err := checkFault(req.N, req.Status); err != nil {
+	req, err := decodeFault[createThenFailRequest](r)
+	if err != nil {
 		return err
 	}
 	s.CreateThenFail(req.N, req.Status)
@@ -202,11 +208,13 @@ func (s *Server) controlSeed(r *http.Request) error {
 	return s.SeedUsers(req.N, req.Domain, req.OrgUnitPath)
 }
 
-func checkFault(n, status int) error {
-	if !validFault(n, status) {
-		return errors.New("n must be at least 1 and status within 400..599")
+// decodeFault reads a fault's control request strictly and checks its count and status.
+func decodeFault[T interface{ check() error }](r *http.Request) (T, error) {
+	var req T
+	if err := decodeStrict(r, &req); err != nil {
+		return req, err
 	}
-	return nil
+	return req, req.check()
 }
 
 // decodeStrict reads one JSON object into dst, refusing unknown fields.

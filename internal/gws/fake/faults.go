@@ -113,18 +113,25 @@ func (s *Server) FailNext(n int, status int, reason string) {
 // FailNextOn is FailNext limited to requests with method (empty for any) whose
 // path starts with pathPrefix, e.g. ("POST", "/admin/directory/v1/users").
 func (s *Server) FailNextOn(method, pathPrefix string, n, status int, reason string) {
-	if !validFault(n, status) {
-		s.log.Warn("fake directory: ignored FailNext with bad arguments", "n", n, "status", status)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.rules = append(s.faults.rules, failRule{
+	s.addFault("FailNext", func(f *faults) *[]failRule { return &f.rules }, failRule{
 		method:     strings.ToUpper(method),
 		pathPrefix: pathPrefix,
 		n:          n,
 		err:        newError(status, reason, ""),
 	})
+}
+
+// addFault appends rule to the list of faults that list picks, unless its count or status make
+// no fault: then it logs that the call (named by what) was ignored.
+func (s *Server) addFault(what string, list func(*faults) *[]failRule, rule failRule) {
+	if !validFault(rule.n, rule.err.status) {
+		s.log.Warn("fake directory: ignored "+what+" with bad arguments", "n", rule.n, "status", rule.err.status)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rules := list(&s.faults)
+	*rules = append(*rules, rule)
 }
 
 // DisruptFor answers every directory request for the next d with the disruptions in turn
@@ -161,13 +168,7 @@ func (s *Server) SetEventualConsistency(n int) {
 // answer status (e.g. 500 or 503, reason backendError), as when Google's
 // answer is lost. Inserts refused anyway (duplicate, invalid) do not use one.
 func (s *Server) CreateThenFail(n int, status int) {
-	if !validFault(n, status) {
-		s.log.Warn("fake directory: ignored CreateThenFail with bad arguments", "n", n, "status", status)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.lostCreates = append(s.faults.lostCreates, failRule{
+	s.addFault("CreateThenFail", func(f *faults) *[]failRule { return &f.lostCreates }, failRule{
 		method: http.MethodPost, pathPrefix: usersPath, n: n, err: newError(status, "", ""),
 	})
 }

@@ -184,17 +184,17 @@ func applyFields(u *User, body map[string]json.RawMessage, patch bool) *apiError
 		switch field {
 		case "primaryEmail":
 			// Google keeps addresses in lower case, whatever case was sent.
-			err = decodeString(raw, &u.PrimaryEmail)
+			err = decodeField(raw, &u.PrimaryEmail)
 			u.PrimaryEmail = strings.ToLower(strings.TrimSpace(u.PrimaryEmail))
 		case "name":
 			err = applyName(u, raw)
 		case "password":
 			var pw string
-			if err = decodeString(raw, &pw); err == nil {
+			if err = decodeField(raw, &pw); err == nil {
 				err = setPassword(u, pw, body["hashFunction"])
 			}
 		case "suspended":
-			if err = decodeBool(raw, &u.Suspended); err == nil {
+			if err = decodeField(raw, &u.Suspended); err == nil {
 				u.SuspensionReason = ""
 				if u.Suspended {
 					u.SuspensionReason = "ADMIN"
@@ -203,10 +203,10 @@ func applyFields(u *User, body map[string]json.RawMessage, patch bool) *apiError
 		case "orgUnitPath":
 			u.OrgUnitPath = "/"
 			if !isNull(raw) {
-				err = decodeString(raw, &u.OrgUnitPath)
+				err = decodeField(raw, &u.OrgUnitPath)
 			}
 		case "changePasswordAtNextLogin":
-			err = decodeBool(raw, &u.ChangePasswordAtNextLogin)
+			err = decodeField(raw, &u.ChangePasswordAtNextLogin)
 		case "externalIds":
 			err = applyExternalIDs(u, raw, patch)
 		case "customSchemas":
@@ -219,21 +219,11 @@ func applyFields(u *User, body map[string]json.RawMessage, patch bool) *apiError
 	return nil
 }
 
-func decodeString(raw json.RawMessage, dst *string) *apiError {
+// decodeField decodes a patched field's JSON value into dst; null resets it to its zero value.
+func decodeField[T any](raw json.RawMessage, dst *T) *apiError {
 	if isNull(raw) {
-		*dst = ""
-		return nil
-	}
-	if json.Unmarshal(raw, dst) != nil {
-		e := errParse()
-		return &e
-	}
-	return nil
-}
-
-func decodeBool(raw json.RawMessage, dst *bool) *apiError {
-	if isNull(raw) {
-		*dst = false
+		var zero T
+		*dst = zero
 		return nil
 	}
 	if json.Unmarshal(raw, dst) != nil {
@@ -256,12 +246,12 @@ func applyName(u *User, raw json.RawMessage) *apiError {
 		return &e
 	}
 	if v, ok := name["givenName"]; ok {
-		if err := decodeString(v, &u.Name.GivenName); err != nil {
+		if err := decodeField(v, &u.Name.GivenName); err != nil {
 			return err
 		}
 	}
 	if v, ok := name["familyName"]; ok {
-		if err := decodeString(v, &u.Name.FamilyName); err != nil {
+		if err := decodeField(v, &u.Name.FamilyName); err != nil {
 			return err
 		}
 	}
@@ -276,7 +266,7 @@ func applyName(u *User, raw json.RawMessage) *apiError {
 func setPassword(u *User, password string, rawHashFunction json.RawMessage) *apiError {
 	var hf string
 	if rawHashFunction != nil {
-		if err := decodeString(rawHashFunction, &hf); err != nil {
+		if err := decodeField(rawHashFunction, &hf); err != nil {
 			return err
 		}
 	}
