@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"encoding/json"
+
 	"github.com/google/uuid"
 
 	"github.com/accesshive/accesshive/graph/model"
@@ -43,15 +45,8 @@ func deref(s *string) string {
 	return *s
 }
 
+// strPtr is nil for "" (not set, not known, or not for this caller to see).
 func strPtr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// nonEmpty is nil for "" (not known, or not for this caller to see).
-func nonEmpty(s string) *string {
 	if s == "" {
 		return nil
 	}
@@ -72,4 +67,13 @@ func uuidStrings(ids []uuid.UUID) []string {
 		out[i] = id.String()
 	}
 	return out
+}
+
+// mustJSON encodes v as the JSON scalar, or nil when it does not encode.
+func mustJSON(v any) model.JSON {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return model.JSON(b)
 }

@@ -27,9 +27,8 @@ func toPlatform(p *agency.Platform) *model.Platform {
 	return m
 }
 
-func platformKey(p *model.PlatformKey) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
+func toAgency(a *agency.Agency) *model.Agency { return &model.Agency{ID: a.ID.String(), Name: a.Name} }
+
+func toSettings(st *agency.Settings) *model.AgencySettings {
+	return &model.AgencySettings{AccessRequestExpiryHours: st.AccessRequestExpiryHours, NamingTemplate: st.NamingTemplate}
 }

@@ -40,7 +40,7 @@ func toNotificationConnection(r page.Result[notify.Notification], unread int) *m
 
 func toAuditEvent(e *audit.Event) *model.AuditEvent {
 	return &model.AuditEvent{ID: e.ID.String(), Kind: e.Kind, ActorUserID: idPtr(e.ActorUserID), TargetType: e.TargetType,
-		TargetID: idPtr(e.TargetID), IP: nonEmpty(e.IP), UserAgent: nonEmpty(e.UserAgent), Data: model.JSON(e.Data), CreatedAt: e.CreatedAt}
+		TargetID: idPtr(e.TargetID), IP: strPtr(e.IP), UserAgent: strPtr(e.UserAgent), Data: model.JSON(e.Data), CreatedAt: e.CreatedAt}
 }
 
 func toAuditEventConnection(r page.Result[audit.Event]) *model.AuditEventConnection {

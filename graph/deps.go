@@ -15,18 +15,22 @@ import (
 	"github.com/accesshive/accesshive/internal/reveal"
 )
 
-// Deps is what the resolvers need; the composition root (internal/app) builds it once and
-// hands it to NewHandler.
+// Deps are the services the resolvers call. The composition root (internal/app) builds them
+// once, holds them as its own (app.App embeds Deps) and hands them to NewHandler.
 type Deps struct {
-	DB              *bun.DB
-	Sessions        *auth.Service
-	Events          *event.Bus
-	Logger          *slog.Logger
-	IdentityService *identity.Service
-	RevealService   *reveal.Service
-	GWSService      *gws.Service
-	RequestService  *request.Service
-	Notifier        *notify.Notifier
+	DB       *bun.DB
+	Sessions *auth.Service
+	// Bus carries the events the subscriptions hear and the session revocations they announce.
+	Bus    *event.Bus
+	Logger *slog.Logger
+	// Identities and Reveals are the identity and reveal services.
+	Identities *identity.Service
+	Reveals    *reveal.Service
+	// GWS provisions managed identities and syncs directories; Requests runs access requests;
+	// Notifier stores and emails notifications.
+	GWS      *gws.Service
+	Requests *request.Service
+	Notifier *notify.Notifier
 }
 
 // SessionCookie lets the login and logout resolvers set and clear the session cookie on the
@@ -36,32 +40,32 @@ type SessionCookie interface {
 	Clear()
 }
 
-type sessionCookieKey struct{}
-
-// WithSessionCookie returns ctx carrying the request's cookie writer.
-func WithSessionCookie(ctx context.Context, c SessionCookie) context.Context {
-	return context.WithValue(ctx, sessionCookieKey{}, c)
-}
-
-func sessionCookieFrom(ctx context.Context) SessionCookie {
-	c, _ := ctx.Value(sessionCookieKey{}).(SessionCookie)
-	return c
-}
-
 // RequestMeta is the caller's address and user agent, which login records.
 type RequestMeta struct {
 	IP        string
 	UserAgent string
 }
 
-type requestMetaKey struct{}
+// ctxKey is the context key of the request's value of type T.
+type ctxKey[T any] struct{}
+
+// withValue returns ctx carrying v, found again by valueFrom[T].
+func withValue[T any](ctx context.Context, v T) context.Context {
+	return context.WithValue(ctx, ctxKey[T]{}, v)
+}
+
+// valueFrom is the T ctx carries, or T's zero value.
+func valueFrom[T any](ctx context.Context) T {
+	v, _ := ctx.Value(ctxKey[T]{}).(T)
+	return v
+}
+
+// WithSessionCookie returns ctx carrying the request's cookie writer.
+func WithSessionCookie(ctx context.Context, c SessionCookie) context.Context {
+	return withValue(ctx, c)
+}
 
 // WithRequestMeta returns ctx carrying the request's metadata.
 func WithRequestMeta(ctx context.Context, m RequestMeta) context.Context {
-	return context.WithValue(ctx, requestMetaKey{}, m)
-}
-
-func requestMetaFrom(ctx context.Context) RequestMeta {
-	m, _ := ctx.Value(requestMetaKey{}).(RequestMeta)
-	return m
+	return withValue(ctx, m)
 }

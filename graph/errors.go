@@ -134,12 +134,3 @@ func inputField(ge *gqlerror.Error) string {
 	}
 	return ""
 }
-
-// parseID parses an ID argument; a malformed one is BAD_USER_INPUT naming the field.
-func parseID(field, s string) (uuid.UUID, error) {
-	id, err := uuid.Parse(s)
-	if err != nil || len(s) != 36 {
-		return uuid.Nil, fault.Invalid(field, "malformed id")
-	}
-	return id, nil
-}

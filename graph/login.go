@@ -51,10 +51,10 @@ func (r *userResolver) loginClient(ctx context.Context, u *model.User) (*model.C
 // announceRevocation tells every replica that sessions of the user ended, so that its open
 // websockets close now; a failure is logged, as the sockets re-check the session store anyway.
 func (r *Resolver) announceRevocation(ctx context.Context, agencyID, userID uuid.UUID) {
-	if r.Events == nil {
+	if r.Bus == nil {
 		return
 	}
-	if err := auth.AnnounceRevocation(ctx, r.Events, agencyID, userID); err != nil {
+	if err := auth.AnnounceRevocation(ctx, r.Bus, agencyID, userID); err != nil {
 		r.Logger.WarnContext(ctx, "announce session revocation", "user_id", userID, "error", err)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/accesshive/accesshive/internal/audit"
 	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
-	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/identity"
 	"github.com/accesshive/accesshive/internal/job"
@@ -25,20 +24,12 @@ import (
 
 // Client is the resolver for the client field.
 func (r *accessRequestResolver) Client(ctx context.Context, obj *model.AccessRequest) (*model.Client, error) {
-	c, err := loadClient(ctx, uuid.MustParse(obj.ClientID))
-	if err != nil {
-		return nil, err
-	}
-	return toClient(c), nil
+	return mapped(toClient)(loadClient(ctx, uuid.MustParse(obj.ClientID)))
 }
 
 // Platform is the resolver for the platform field.
 func (r *accessRequestResolver) Platform(ctx context.Context, obj *model.AccessRequest) (*model.Platform, error) {
-	p, err := loadPlatform(ctx, obj.PlatformKey)
-	if err != nil {
-		return nil, err
-	}
-	return toPlatform(p), nil
+	return mapped(toPlatform)(loadPlatform(ctx, obj.PlatformKey))
 }
 
 // SourceWarning is the resolver for the sourceWarning field.
@@ -47,7 +38,7 @@ func (r *accessRequestResolver) SourceWarning(ctx context.Context, obj *model.Ac
 	if !ok {
 		return nil, nil
 	}
-	return r.RequestService.SourceWarning(ctx, actor, request.Status(obj.Status), identity.Type(obj.IdentityType))
+	return r.Requests.SourceWarning(ctx, actor, request.Status(obj.Status), identity.Type(obj.IdentityType))
 }
 
 // Client is the resolver for the client field.
@@ -55,11 +46,7 @@ func (r *identityResolver) Client(ctx context.Context, obj *model.Identity) (*mo
 	if obj.ClientID == "" {
 		return nil, nil
 	}
-	c, err := loadClient(ctx, uuid.MustParse(obj.ClientID))
-	if err != nil {
-		return nil, err
-	}
-	return toClient(c), nil
+	return mapped(toClient)(loadClient(ctx, uuid.MustParse(obj.ClientID)))
 }
 
 // Platform is the resolver for the platform field.
@@ -67,16 +54,12 @@ func (r *identityResolver) Platform(ctx context.Context, obj *model.Identity) (*
 	if obj.PlatformKey == "" {
 		return nil, nil
 	}
-	p, err := loadPlatform(ctx, obj.PlatformKey)
-	if err != nil {
-		return nil, err
-	}
-	return toPlatform(p), nil
+	return mapped(toPlatform)(loadPlatform(ctx, obj.PlatformKey))
 }
 
 // RetryProvisioningAfter is the resolver for the retryProvisioningAfter field.
 func (r *identityResolver) RetryProvisioningAfter(ctx context.Context, obj *model.Identity) (*time.Time, error) {
-	at, ok := r.GWSService.RetryAvailableAt(identity.Type(obj.Type), identity.State(obj.ProvisioningState), obj.StateChangedAt)
+	at, ok := r.GWS.RetryAvailableAt(identity.Type(obj.Type), identity.State(obj.ProvisioningState), obj.StateChangedAt)
 	if !ok {
 		return nil, nil
 	}
@@ -85,12 +68,12 @@ func (r *identityResolver) RetryProvisioningAfter(ctx context.Context, obj *mode
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.User, error) {
-	meta := requestMetaFrom(ctx)
+	meta := valueFrom[RequestMeta](ctx)
 	token, u, err := r.Sessions.Login(ctx, email, password, meta.IP, meta.UserAgent)
 	if err != nil {
 		return nil, err
 	}
-	if c := sessionCookieFrom(ctx); c != nil {
+	if c := valueFrom[SessionCookie](ctx); c != nil {
 		c.Set(token)
 	}
 	return loginUser(u), nil
@@ -98,897 +81,487 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 
 // Logout is the resolver for the logout field.
 func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
-	if c := sessionCookieFrom(ctx); c != nil {
+	if c := valueFrom[SessionCookie](ctx); c != nil {
 		c.Clear()
 	}
 	actor, ok := auth.ActorFrom(ctx)
 	if !ok {
 		return true, nil
 	}
-	if err := r.Sessions.Logout(ctx, actor); err != nil {
-		return false, err
-	}
-	r.announceRevocation(ctx, actor.AgencyID, actor.UserID)
-	return true, nil
+	return r.revoked(ctx, actor.AgencyID, actor.UserID, r.Sessions.Logout(ctx, actor))
 }
 
 // CreateClient is the resolver for the createClient field.
 func (r *mutationResolver) CreateClient(ctx context.Context, input model.CreateClientInput) (*model.Client, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := agency.CreateClient(ctx, r.DB, actor, input.Name)
-	if err != nil {
-		return nil, err
-	}
-	return toClient(c), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.Client, error) {
+		return mapped(toClient)(agency.CreateClient(ctx, r.DB, actor, input.Name))
+	})
 }
 
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUserInput) (*model.User, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in := auth.NewUser{Email: input.Email, Name: input.Name, Password: input.Password, Role: auth.Role(input.Role)}
-	if input.ClientID != nil {
-		if in.ClientID, err = parseID("clientId", *input.ClientID); err != nil {
-			return nil, err
-		}
-	}
-	u, err := r.Sessions.CreateUser(ctx, actor, in)
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return withInput(ctx, input, newUserInput, func(actor *auth.Actor, in auth.NewUser) (*model.User, error) {
+		return mapped(toUser)(r.Sessions.CreateUser(ctx, actor, in))
+	})
 }
 
 // ConnectPlatform is the resolver for the connectPlatform field.
 func (r *mutationResolver) ConnectPlatform(ctx context.Context, input model.ConnectPlatformInput) (*model.Platform, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, _, err := agency.ConnectPlatform(ctx, r.DB, actor, string(input.Platform), agency.ConnectionState(input.State))
-	if err != nil {
-		return nil, err
-	}
-	return toPlatform(p), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.Platform, error) {
+		p, _, err := agency.ConnectPlatform(ctx, r.DB, actor, string(input.Platform), agency.ConnectionState(input.State))
+		return mapped(toPlatform)(p, err)
+	})
 }
 
 // CreateIdentity is the resolver for the createIdentity field.
 func (r *mutationResolver) CreateIdentity(ctx context.Context, input model.CreateIdentityInput) (*model.Identity, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in := identity.CreateInput{
-		Type: identity.Type(input.Type), DisplayName: deref(input.DisplayName), Username: deref(input.Username),
-		Password: deref(input.Password), Token: deref(input.Token), TOTPSecret: deref(input.TotpSecret),
-		LoginURL: deref(input.LoginURL), Notes: deref(input.Notes), TokenExpiresAt: input.TokenExpiresAt,
-	}
-	if input.Platform != nil {
-		in.Platform = string(*input.Platform)
-	}
-	if input.ClientID != nil {
-		cid, err := parseID("clientId", *input.ClientID)
-		if err != nil {
-			return nil, err
-		}
-		in.ClientID = &cid
-	}
-	ident, err := r.IdentityService.Create(ctx, actor, in)
-	if err != nil {
-		return nil, err
-	}
-	return toIdentity(ident), nil
+	return withInput(ctx, input, createIdentityInput, func(actor *auth.Actor, in identity.CreateInput) (*model.Identity, error) {
+		return mapped(toIdentity)(r.Identities.Create(ctx, actor, in))
+	})
 }
 
 // DeleteIdentity is the resolver for the deleteIdentity field.
 func (r *mutationResolver) DeleteIdentity(ctx context.Context, id string) (*model.Identity, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	iid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	ident, err := r.IdentityService.Delete(ctx, actor, iid)
-	if err != nil {
-		return nil, err
-	}
-	return toIdentity(ident), nil
+	return onID(ctx, "id", id, func(actor *auth.Actor, iid uuid.UUID) (*model.Identity, error) {
+		return mapped(toIdentity)(r.Identities.Delete(ctx, actor, iid))
+	})
 }
 
 // RevealCredentials is the resolver for the revealCredentials field.
 func (r *mutationResolver) RevealCredentials(ctx context.Context, identityID string) (*model.CredentialReveal, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	iid, err := parseID("identityId", identityID)
-	if err != nil {
-		return nil, err
-	}
-	sh, err := r.RevealService.Reveal(ctx, actor, iid)
-	if err != nil {
-		return nil, err
-	}
-	return toReveal(sh, r.RevealService.Now()), nil
+	return onID(ctx, "identityId", identityID, func(actor *auth.Actor, iid uuid.UUID) (*model.CredentialReveal, error) {
+		return mapped(r.revealed)(r.Reveals.Reveal(ctx, actor, iid))
+	})
 }
 
 // UpdateCredentials is the resolver for the updateCredentials field.
 func (r *mutationResolver) UpdateCredentials(ctx context.Context, input model.UpdateCredentialsInput) (*model.Identity, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	iid, err := parseID("identityId", input.IdentityID)
-	if err != nil {
-		return nil, err
-	}
-	ident, err := r.IdentityService.UpdateCredentials(ctx, actor, iid, identity.CredentialsInput{
-		Username: input.Username, Password: input.Password, Token: input.Token, TOTPSecret: input.TotpSecret,
-	}, false)
-	if err != nil {
-		return nil, err
-	}
-	return toIdentity(ident), nil
+	return onID(ctx, "identityId", input.IdentityID, func(actor *auth.Actor, iid uuid.UUID) (*model.Identity, error) {
+		return mapped(toIdentity)(r.Identities.UpdateCredentials(ctx, actor, iid, identity.CredentialsInput{
+			Username: input.Username, Password: input.Password, Token: input.Token, TOTPSecret: input.TotpSecret,
+		}, false))
+	})
 }
 
 // RotateCredentials is the resolver for the rotateCredentials field.
 func (r *mutationResolver) RotateCredentials(ctx context.Context, identityID string, input *model.RotateCredentialsInput) (*model.Identity, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	iid, err := parseID("identityId", identityID)
-	if err != nil {
-		return nil, err
-	}
-	if input == nil || (input.Password == nil && input.Token == nil) {
-		if _, err := r.IdentityService.RequestRotation(ctx, actor, iid); err != nil {
-			return nil, err
+	return onID(ctx, "identityId", identityID, func(actor *auth.Actor, iid uuid.UUID) (*model.Identity, error) {
+		if input == nil || (input.Password == nil && input.Token == nil) {
+			// No new secret given: the rotation is a job (a managed identity) or a reminder.
+			if _, err := r.Identities.RequestRotation(ctx, actor, iid); err != nil {
+				return nil, err
+			}
+			return mapped(toIdentity)(r.Identities.Get(ctx, actor, iid))
 		}
-		ident, err := r.IdentityService.Get(ctx, actor, iid)
-		if err != nil {
-			return nil, err
-		}
-		return toIdentity(ident), nil
-	}
-	ident, err := r.IdentityService.UpdateCredentials(ctx, actor, iid, identity.CredentialsInput{Password: input.Password, Token: input.Token}, true)
-	if err != nil {
-		return nil, err
-	}
-	return toIdentity(ident), nil
+		creds := identity.CredentialsInput{Password: input.Password, Token: input.Token}
+		return mapped(toIdentity)(r.Identities.UpdateCredentials(ctx, actor, iid, creds, true))
+	})
 }
 
 // RetryProvisioning is the resolver for the retryProvisioning field.
 func (r *mutationResolver) RetryProvisioning(ctx context.Context, identityID string) (*model.Identity, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	iid, err := parseID("identityId", identityID)
-	if err != nil {
-		return nil, err
-	}
-	ident, _, err := r.GWSService.RetryProvisioning(ctx, actor, iid)
-	if err != nil {
-		return nil, err
-	}
-	return toIdentity(ident), nil
+	return onID(ctx, "identityId", identityID, func(actor *auth.Actor, iid uuid.UUID) (*model.Identity, error) {
+		ident, _, err := r.GWS.RetryProvisioning(ctx, actor, iid)
+		return mapped(toIdentity)(ident, err)
+	})
 }
 
 // ConfigureIdentitySource is the resolver for the configureIdentitySource field.
 func (r *mutationResolver) ConfigureIdentitySource(ctx context.Context, input model.ConfigureIdentitySourceInput) (*model.IdentitySource, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	src, err := r.GWSService.ConfigureSource(ctx, actor, gws.SourceInput{
-		Domain: input.Domain, CustomerID: input.CustomerID, AdminSubject: input.AdminSubject,
-		ServiceAccountKeyJSON: deref(input.ServiceAccountKey), ManagedOU: deref(input.ManagedOu),
+	return asActor(ctx, func(actor *auth.Actor) (*model.IdentitySource, error) {
+		return mapped(toSource)(r.GWS.ConfigureSource(ctx, actor, gws.SourceInput{
+			Domain: input.Domain, CustomerID: input.CustomerID, AdminSubject: input.AdminSubject,
+			ServiceAccountKeyJSON: deref(input.ServiceAccountKey), ManagedOU: deref(input.ManagedOu),
+		}))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toSource(src), nil
 }
 
 // SyncDirectory is the resolver for the syncDirectory field.
 func (r *mutationResolver) SyncDirectory(ctx context.Context, sourceID string) (*model.Job, error) {
-	actor, sid, err := actorAndID(ctx, "sourceId", sourceID)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toJob)(r.GWSService.RequestSync(ctx, actor, sid))
+	return onID(ctx, "sourceId", sourceID, func(actor *auth.Actor, sid uuid.UUID) (*model.Job, error) {
+		return mapped(toJob)(r.GWS.RequestSync(ctx, actor, sid))
+	})
 }
 
 // RepairDirectory is the resolver for the repairDirectory field.
 func (r *mutationResolver) RepairDirectory(ctx context.Context, reportID string, kinds []model.MismatchKind) (*model.DirectorySyncReport, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rid, err := parseID("reportId", reportID)
-	if err != nil {
-		return nil, err
-	}
-	ks := make([]string, len(kinds))
-	for i, k := range kinds {
-		ks[i] = string(k)
-	}
-	if _, err := r.GWSService.Repair(ctx, actor, rid, ks); err != nil {
-		return nil, err
-	}
-	rep, err := r.GWSService.GetReport(ctx, actor, rid)
-	if err != nil {
-		return nil, err
-	}
-	return toReport(rep), nil
+	return onID(ctx, "reportId", reportID, func(actor *auth.Actor, rid uuid.UUID) (*model.DirectorySyncReport, error) {
+		if _, err := r.GWS.Repair(ctx, actor, rid, names(kinds)); err != nil {
+			return nil, err
+		}
+		return mapped(toReport)(r.GWS.GetReport(ctx, actor, rid))
+	})
 }
 
 // SubmitAccessRequest is the resolver for the submitAccessRequest field.
 func (r *mutationResolver) SubmitAccessRequest(ctx context.Context, input model.SubmitAccessRequestInput) (*model.AccessRequest, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in := request.SubmitInput{Justification: deref(input.Justification), Platform: platformKey(input.Platform)}
-	if input.IdentityType != nil {
-		in.IdentityType = identity.Type(*input.IdentityType)
-	}
-	if in.RoleTemplateID, err = optionalID("roleTemplateId", input.RoleTemplateID); err != nil {
-		return nil, err
-	}
-	req, err := r.RequestService.Submit(ctx, actor, in)
-	if err != nil {
-		return nil, err
-	}
-	return toAccessRequest(req), nil
+	return withInput(ctx, input, submitInput, func(actor *auth.Actor, in request.SubmitInput) (*model.AccessRequest, error) {
+		return mapped(toAccessRequest)(r.Requests.Submit(ctx, actor, in))
+	})
 }
 
 // ApproveAccessRequest is the resolver for the approveAccessRequest field.
 func (r *mutationResolver) ApproveAccessRequest(ctx context.Context, id string, reason *string, credentials *model.ApprovalCredentialsInput) (*model.AccessRequest, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	var creds *request.Credentials
-	if credentials != nil {
-		creds = &request.Credentials{Username: deref(credentials.Username), Password: deref(credentials.Password),
-			Token: deref(credentials.Token), TOTPSecret: deref(credentials.TotpSecret)}
-	}
-	req, err := r.RequestService.Approve(ctx, actor, rid, reason, creds)
-	if err != nil {
-		return nil, err
-	}
-	return toAccessRequest(req), nil
+	return onID(ctx, "id", id, func(actor *auth.Actor, rid uuid.UUID) (*model.AccessRequest, error) {
+		return mapped(toAccessRequest)(r.Requests.Approve(ctx, actor, rid, reason, approvalCredentials(credentials)))
+	})
 }
 
 // RejectAccessRequest is the resolver for the rejectAccessRequest field.
 func (r *mutationResolver) RejectAccessRequest(ctx context.Context, id string, reason *string) (*model.AccessRequest, error) {
-	actor, rid, err := actorAndID(ctx, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toAccessRequest)(r.RequestService.Reject(ctx, actor, rid, reason))
+	return onID(ctx, "id", id, func(actor *auth.Actor, rid uuid.UUID) (*model.AccessRequest, error) {
+		return mapped(toAccessRequest)(r.Requests.Reject(ctx, actor, rid, reason))
+	})
 }
 
 // CreateRoleTemplate is the resolver for the createRoleTemplate field.
 func (r *mutationResolver) CreateRoleTemplate(ctx context.Context, input model.CreateRoleTemplateInput) (*model.RoleTemplate, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, err := r.RequestService.CreateRoleTemplate(ctx, actor, request.RoleTemplateInput{
-		Name: input.Name, Platform: string(input.Platform), IdentityType: identity.Type(input.IdentityType),
-		DefaultJustification: deref(input.DefaultJustification),
+	return asActor(ctx, func(actor *auth.Actor) (*model.RoleTemplate, error) {
+		return mapped(toRoleTemplate)(r.Requests.CreateRoleTemplate(ctx, actor, request.RoleTemplateInput{
+			Name: input.Name, Platform: string(input.Platform), IdentityType: identity.Type(input.IdentityType),
+			DefaultJustification: deref(input.DefaultJustification),
+		}))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toRoleTemplate(t), nil
 }
 
 // MarkNotificationsRead is the resolver for the markNotificationsRead field.
 func (r *mutationResolver) MarkNotificationsRead(ctx context.Context, ids []string) (int, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return 0, err
-	}
-	uids := make([]uuid.UUID, len(ids))
-	for i, s := range ids {
-		if uids[i], err = parseID("ids", s); err != nil {
+	return asActor(ctx, func(actor *auth.Actor) (int, error) {
+		uids, err := parseIDs("ids", ids)
+		if err != nil {
 			return 0, err
 		}
-	}
-	return r.Notifier.MarkRead(ctx, actor, uids)
+		return r.Notifier.MarkRead(ctx, actor, uids)
+	})
 }
 
 // UpdateAgencySettings is the resolver for the updateAgencySettings field.
 func (r *mutationResolver) UpdateAgencySettings(ctx context.Context, input model.UpdateAgencySettingsInput) (*model.AgencySettings, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := agency.UpdateSettings(ctx, r.DB, r.RequestService, actor, agency.SettingsInput{
-		AccessRequestExpiryHours: input.AccessRequestExpiryHours, NamingTemplate: input.NamingTemplate,
+	return asActor(ctx, func(actor *auth.Actor) (*model.AgencySettings, error) {
+		return mapped(toSettings)(agency.UpdateSettings(ctx, r.DB, r.Requests, actor, agency.SettingsInput{
+			AccessRequestExpiryHours: input.AccessRequestExpiryHours, NamingTemplate: input.NamingTemplate,
+		}))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.AgencySettings{AccessRequestExpiryHours: st.AccessRequestExpiryHours, NamingTemplate: st.NamingTemplate}, nil
 }
 
 // UpdateProfile is the resolver for the updateProfile field.
 func (r *mutationResolver) UpdateProfile(ctx context.Context, input model.UpdateProfileInput) (*model.User, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := r.Sessions.UpdateProfile(ctx, actor, auth.ProfileInput{Name: input.Name, Email: input.Email})
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.User, error) {
+		return mapped(toUser)(r.Sessions.UpdateProfile(ctx, actor, auth.ProfileInput{Name: input.Name, Email: input.Email}))
+	})
 }
 
 // DeactivateUser is the resolver for the deactivateUser field.
 func (r *mutationResolver) DeactivateUser(ctx context.Context, id string) (*model.DeactivationResult, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	uid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	u, err := auth.DeactivateUser(ctx, r.DB, actor, uid)
-	if err != nil {
-		return nil, err
-	}
-	r.announceRevocation(ctx, actor.AgencyID, uid)
-	offer, err := reveal.RotationOffer(ctx, r.DB, actor, uid)
-	if err != nil {
-		return nil, err
-	}
-	return &model.DeactivationResult{User: toUser(u), RotationOffer: toOffer(offer)}, nil
+	return onID(ctx, "id", id, func(actor *auth.Actor, uid uuid.UUID) (*model.DeactivationResult, error) {
+		u, err := auth.DeactivateUser(ctx, r.DB, actor, uid)
+		if err != nil {
+			return nil, err
+		}
+		r.announceRevocation(ctx, actor.AgencyID, uid)
+		offer, err := reveal.RotationOffer(ctx, r.DB, actor, uid)
+		if err != nil {
+			return nil, err
+		}
+		return &model.DeactivationResult{User: toUser(u), RotationOffer: toOffer(offer)}, nil
+	})
 }
 
 // RotateRevealedBy is the resolver for the rotateRevealedBy field.
 func (r *mutationResolver) RotateRevealedBy(ctx context.Context, userID string) (*model.RotationRun, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	uid, err := parseID("userId", userID)
-	if err != nil {
-		return nil, err
-	}
-	jobs, manual, err := reveal.RotateRevealedBy(ctx, r.DB, actor, r.IdentityService, uid)
-	if err != nil {
-		return nil, err
-	}
-	return &model.RotationRun{JobIds: uuidStrings(jobs), ManualIdentityIds: uuidStrings(manual)}, nil
+	return onID(ctx, "userId", userID, func(actor *auth.Actor, uid uuid.UUID) (*model.RotationRun, error) {
+		jobs, manual, err := reveal.RotateRevealedBy(ctx, r.DB, actor, r.Identities, uid)
+		if err != nil {
+			return nil, err
+		}
+		return &model.RotationRun{JobIds: uuidStrings(jobs), ManualIdentityIds: uuidStrings(manual)}, nil
+	})
 }
 
 // InviteUser is the resolver for the inviteUser field.
 func (r *mutationResolver) InviteUser(ctx context.Context, input model.InviteUserInput) (*model.User, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in := auth.InviteInput{Email: input.Email, Name: input.Name, Role: auth.Role(input.Role)}
-	if input.ClientID != nil {
-		if in.ClientID, err = parseID("clientId", *input.ClientID); err != nil {
-			return nil, err
-		}
-	}
-	u, err := r.Sessions.Invite(ctx, actor, in)
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return withInput(ctx, input, inviteInput, func(actor *auth.Actor, in auth.InviteInput) (*model.User, error) {
+		return mapped(toUser)(r.Sessions.Invite(ctx, actor, in))
+	})
 }
 
 // CompletePasswordSetup is the resolver for the completePasswordSetup field.
 func (r *mutationResolver) CompletePasswordSetup(ctx context.Context, token string, password string) (bool, error) {
-	meta := requestMetaFrom(ctx)
-	if err := r.Sessions.CompletePasswordSetup(ctx, token, password, meta.IP, meta.UserAgent); err != nil {
-		return false, err
-	}
-	return true, nil
+	meta := valueFrom[RequestMeta](ctx)
+	return done(r.Sessions.CompletePasswordSetup(ctx, token, password, meta.IP, meta.UserAgent))
 }
 
 // ChangePassword is the resolver for the changePassword field.
 func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword string, newPassword string) (bool, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return false, err
-	}
-	if err := r.Sessions.ChangePassword(ctx, actor, currentPassword, newPassword); err != nil {
-		return false, err
-	}
-	r.announceRevocation(ctx, actor.AgencyID, actor.UserID)
-	return true, nil
+	return asActor(ctx, func(actor *auth.Actor) (bool, error) {
+		return r.revoked(ctx, actor.AgencyID, actor.UserID, r.Sessions.ChangePassword(ctx, actor, currentPassword, newPassword))
+	})
 }
 
 // SendPasswordReset is the resolver for the sendPasswordReset field.
 func (r *mutationResolver) SendPasswordReset(ctx context.Context, userID string) (bool, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return false, err
-	}
-	uid, err := parseID("userId", userID)
-	if err != nil {
-		return false, err
-	}
-	if err := r.Sessions.SendPasswordReset(ctx, actor, uid); err != nil {
-		return false, err
-	}
-	r.announceRevocation(ctx, actor.AgencyID, uid)
-	return true, nil
+	return onID(ctx, "userId", userID, func(actor *auth.Actor, uid uuid.UUID) (bool, error) {
+		return r.revoked(ctx, actor.AgencyID, uid, r.Sessions.SendPasswordReset(ctx, actor, uid))
+	})
 }
 
 // ConfirmEmailChange is the resolver for the confirmEmailChange field.
 func (r *mutationResolver) ConfirmEmailChange(ctx context.Context, token string) (bool, error) {
-	meta := requestMetaFrom(ctx)
-	if err := r.Sessions.ConfirmEmailChange(ctx, token, meta.IP, meta.UserAgent); err != nil {
-		return false, err
-	}
-	return true, nil
+	meta := valueFrom[RequestMeta](ctx)
+	return done(r.Sessions.ConfirmEmailChange(ctx, token, meta.IP, meta.UserAgent))
 }
 
 // RenameClient is the resolver for the renameClient field.
 func (r *mutationResolver) RenameClient(ctx context.Context, id string, name string) (*model.Client, error) {
-	actor, cid, err := actorAndID(ctx, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toClient)(agency.RenameClient(ctx, r.DB, actor, cid, name))
+	return onID(ctx, "id", id, func(actor *auth.Actor, cid uuid.UUID) (*model.Client, error) {
+		return mapped(toClient)(agency.RenameClient(ctx, r.DB, actor, cid, name))
+	})
 }
 
 // OffboardClient is the resolver for the offboardClient field.
 func (r *mutationResolver) OffboardClient(ctx context.Context, id string, reason *string) (*model.Client, error) {
-	actor, cid, err := actorAndID(ctx, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toClient)(r.RequestService.OffboardClient(ctx, actor, cid, reason))
+	return onID(ctx, "id", id, func(actor *auth.Actor, cid uuid.UUID) (*model.Client, error) {
+		return mapped(toClient)(r.Requests.OffboardClient(ctx, actor, cid, reason))
+	})
 }
 
 // UpdateRoleTemplate is the resolver for the updateRoleTemplate field.
 func (r *mutationResolver) UpdateRoleTemplate(ctx context.Context, id string, input model.UpdateRoleTemplateInput) (*model.RoleTemplate, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	in := request.RoleTemplateUpdate{Name: input.Name, DefaultJustification: input.DefaultJustification}
-	if input.Platform != nil {
-		p := string(*input.Platform)
-		in.Platform = &p
-	}
-	if input.IdentityType != nil {
-		t := identity.Type(*input.IdentityType)
-		in.IdentityType = &t
-	}
-	t, err := r.RequestService.UpdateRoleTemplate(ctx, actor, tid, in)
-	if err != nil {
-		return nil, err
-	}
-	return toRoleTemplate(t), nil
+	return onID(ctx, "id", id, func(actor *auth.Actor, tid uuid.UUID) (*model.RoleTemplate, error) {
+		return mapped(toRoleTemplate)(r.Requests.UpdateRoleTemplate(ctx, actor, tid, roleTemplateUpdate(input)))
+	})
 }
 
 // DeleteRoleTemplate is the resolver for the deleteRoleTemplate field.
 func (r *mutationResolver) DeleteRoleTemplate(ctx context.Context, id string) (bool, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return false, err
-	}
-	tid, err := parseID("id", id)
-	if err != nil {
-		return false, err
-	}
-	if err := r.RequestService.DeleteRoleTemplate(ctx, actor, tid); err != nil {
-		return false, err
-	}
-	return true, nil
+	return onID(ctx, "id", id, func(actor *auth.Actor, tid uuid.UUID) (bool, error) {
+		return done(r.Requests.DeleteRoleTemplate(ctx, actor, tid))
+	})
 }
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := auth.GetUser(ctx, r.DB, actor, actor.UserID)
-	if err != nil {
-		return nil, err
-	}
-	return toUser(u), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.User, error) {
+		return mapped(toUser)(auth.GetUser(ctx, r.DB, actor, actor.UserID))
+	})
 }
 
 // Clients is the resolver for the clients field.
 func (r *queryResolver) Clients(ctx context.Context, includeArchived *bool, first *int, after *string) (*model.ClientConnection, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := agency.ListClients(ctx, r.DB, actor, includeArchived != nil && *includeArchived, pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return toClientConnection(res), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.ClientConnection, error) {
+		return mapped(toClientConnection)(agency.ListClients(ctx, r.DB, actor, isTrue(includeArchived), pageArgs(first, after)))
+	})
 }
 
 // Client is the resolver for the client field.
 func (r *queryResolver) Client(ctx context.Context, id string) (*model.Client, error) {
-	actor, cid, err := actorAndID(ctx, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toClient)(agency.GetClient(ctx, r.DB, actor, cid))
+	return onID(ctx, "id", id, func(actor *auth.Actor, cid uuid.UUID) (*model.Client, error) {
+		return mapped(toClient)(agency.GetClient(ctx, r.DB, actor, cid))
+	})
 }
 
 // Platforms is the resolver for the platforms field.
 func (r *queryResolver) Platforms(ctx context.Context) ([]*model.Platform, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ps, err := agency.ListPlatforms(ctx, r.DB, actor)
-	if err != nil {
-		return nil, err
-	}
-	return mapSlice(ps, toPlatform), nil
+	return asActor(ctx, func(actor *auth.Actor) ([]*model.Platform, error) {
+		return mappedSlice(toPlatform)(agency.ListPlatforms(ctx, r.DB, actor))
+	})
 }
 
 // Jobs is the resolver for the jobs field.
 func (r *queryResolver) Jobs(ctx context.Context, typeArg *model.JobType, limit *int) ([]*model.Job, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	n := 10
-	if limit != nil {
-		n = *limit
-	}
-	var t job.Type
-	if typeArg != nil {
-		t = job.Type(*typeArg)
-	}
-	recs, err := job.ListFor(ctx, r.DB, actor, t, n)
-	if err != nil {
-		return nil, err
-	}
-	return mapSlice(recs, toJob), nil
+	return asActor(ctx, func(actor *auth.Actor) ([]*model.Job, error) {
+		return mappedSlice(toJob)(job.ListFor(ctx, r.DB, actor, enum[job.Type](typeArg), intOr(limit, 10)))
+	})
 }
 
 // Identities is the resolver for the identities field.
 func (r *queryResolver) Identities(ctx context.Context, clientID string, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error) {
-	actor, cid, err := actorAndID(ctx, "clientId", clientID)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toIdentityConnection)(r.IdentityService.ListClient(ctx, actor, cid, platformKey(platform), pageArgs(first, after)))
+	return onID(ctx, "clientId", clientID, func(actor *auth.Actor, cid uuid.UUID) (*model.IdentityConnection, error) {
+		return mapped(toIdentityConnection)(r.Deps.Identities.ListClient(ctx, actor, cid, enum[string](platform), pageArgs(first, after)))
+	})
 }
 
 // AgencyIdentities is the resolver for the agencyIdentities field.
 func (r *queryResolver) AgencyIdentities(ctx context.Context, platform *model.PlatformKey, first *int, after *string) (*model.IdentityConnection, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := r.IdentityService.ListAgency(ctx, actor, platformKey(platform), pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return toIdentityConnection(res), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.IdentityConnection, error) {
+		return mapped(toIdentityConnection)(r.Deps.Identities.ListAgency(ctx, actor, enum[string](platform), pageArgs(first, after)))
+	})
 }
 
 // Identity is the resolver for the identity field.
 func (r *queryResolver) Identity(ctx context.Context, id string) (*model.Identity, error) {
-	actor, iid, err := actorAndID(ctx, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toIdentity)(r.IdentityService.Get(ctx, actor, iid))
+	return onID(ctx, "id", id, func(actor *auth.Actor, iid uuid.UUID) (*model.Identity, error) {
+		return mapped(toIdentity)(r.Deps.Identities.Get(ctx, actor, iid))
+	})
 }
 
 // CredentialReveal is the resolver for the credentialReveal field.
 func (r *queryResolver) CredentialReveal(ctx context.Context, id string) (*model.CredentialReveal, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rid, err := parseID("id", id)
-	if err != nil {
-		return nil, err
-	}
-	sh, err := r.RevealService.Get(ctx, actor, rid)
-	if err != nil {
-		return nil, err
-	}
-	return toReveal(sh, r.RevealService.Now()), nil
+	return onID(ctx, "id", id, func(actor *auth.Actor, rid uuid.UUID) (*model.CredentialReveal, error) {
+		return mapped(r.revealed)(r.Reveals.Get(ctx, actor, rid))
+	})
 }
 
 // IdentitySources is the resolver for the identitySources field.
 func (r *queryResolver) IdentitySources(ctx context.Context) ([]*model.IdentitySource, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	srcs, err := r.GWSService.ListSources(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	return mapSlice(srcs, toSource), nil
+	return asActor(ctx, func(actor *auth.Actor) ([]*model.IdentitySource, error) {
+		return mappedSlice(toSource)(r.GWS.ListSources(ctx, actor))
+	})
 }
 
 // DirectorySyncReports is the resolver for the directorySyncReports field.
 func (r *queryResolver) DirectorySyncReports(ctx context.Context, limit *int) ([]*model.DirectorySyncReport, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	n := 10
-	if limit != nil {
-		n = *limit
-		if n < 1 || n > 100 {
-			return nil, fault.Invalid("limit", "must be between 1 and 100")
-		}
-	}
-	reps, err := r.GWSService.ListReports(ctx, actor, n)
-	if err != nil {
-		return nil, err
-	}
-	return mapSlice(reps, toReport), nil
+	return withInput(ctx, limit, reportLimit, func(actor *auth.Actor, n int) ([]*model.DirectorySyncReport, error) {
+		return mappedSlice(toReport)(r.GWS.ListReports(ctx, actor, n))
+	})
 }
 
 // AccessRequests is the resolver for the accessRequests field.
 func (r *queryResolver) AccessRequests(ctx context.Context, clientID *string, status *model.AccessRequestStatus, first *int, after *string) (*model.AccessRequestConnection, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cid, err := optionalID("clientId", clientID)
-	if err != nil {
-		return nil, err
-	}
-	var st *request.Status
-	if status != nil {
-		v := request.Status(*status)
-		st = &v
-	}
-	res, err := r.RequestService.List(ctx, actor, cid, st, pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return toAccessRequestConnection(res), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.AccessRequestConnection, error) {
+		cid, err := optionalID("clientId", clientID)
+		if err != nil {
+			return nil, err
+		}
+		return mapped(toAccessRequestConnection)(r.Requests.List(ctx, actor, cid, optionalEnum[request.Status](status), pageArgs(first, after)))
+	})
 }
 
 // AccessRequest is the resolver for the accessRequest field.
 func (r *queryResolver) AccessRequest(ctx context.Context, id string) (*model.AccessRequest, error) {
-	actor, rid, err := actorAndID(ctx, "id", id)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toAccessRequest)(r.RequestService.Get(ctx, actor, rid))
+	return onID(ctx, "id", id, func(actor *auth.Actor, rid uuid.UUID) (*model.AccessRequest, error) {
+		return mapped(toAccessRequest)(r.Requests.Get(ctx, actor, rid))
+	})
 }
 
 // RoleTemplates is the resolver for the roleTemplates field.
 func (r *queryResolver) RoleTemplates(ctx context.Context) ([]*model.RoleTemplate, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ts, err := r.RequestService.RoleTemplates(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	return mapSlice(ts, toRoleTemplate), nil
+	return asActor(ctx, func(actor *auth.Actor) ([]*model.RoleTemplate, error) {
+		return mappedSlice(toRoleTemplate)(r.Requests.RoleTemplates(ctx, actor))
+	})
 }
 
 // Notifications is the resolver for the notifications field.
 func (r *queryResolver) Notifications(ctx context.Context, unreadOnly *bool, first *int, after *string) (*model.NotificationConnection, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := r.Notifier.List(ctx, actor, unreadOnly != nil && *unreadOnly, pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	unread, err := r.Notifier.UnreadCount(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	return toNotificationConnection(res, unread), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.NotificationConnection, error) {
+		res, err := r.Notifier.List(ctx, actor, isTrue(unreadOnly), pageArgs(first, after))
+		if err != nil {
+			return nil, err
+		}
+		unread, err := r.Notifier.UnreadCount(ctx, actor)
+		if err != nil {
+			return nil, err
+		}
+		return toNotificationConnection(res, unread), nil
+	})
 }
 
 // AgencySettings is the resolver for the agencySettings field.
 func (r *queryResolver) AgencySettings(ctx context.Context) (*model.AgencySettings, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := agency.GetSettings(ctx, r.DB, actor)
-	if err != nil {
-		return nil, err
-	}
-	return &model.AgencySettings{AccessRequestExpiryHours: st.AccessRequestExpiryHours, NamingTemplate: st.NamingTemplate}, nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.AgencySettings, error) {
+		return mapped(toSettings)(agency.GetSettings(ctx, r.DB, actor))
+	})
 }
 
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, identityID *string, userID *string, kind *string, since *time.Time, until *time.Time, first *int, after *string) (*model.AuditEventConnection, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	f := audit.Filter{Kind: deref(kind), Since: since, Until: until}
-	if f.IdentityID, err = optionalID("identityId", identityID); err != nil {
-		return nil, err
-	}
-	if f.UserID, err = optionalID("userId", userID); err != nil {
-		return nil, err
-	}
-	res, err := audit.List(ctx, r.DB, actor, f, pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return toAuditEventConnection(res), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.AuditEventConnection, error) {
+		f, err := auditFilter(identityID, userID, kind, since, until)
+		if err != nil {
+			return nil, err
+		}
+		return mapped(toAuditEventConnection)(audit.List(ctx, r.DB, actor, f, pageArgs(first, after)))
+	})
 }
 
 // RevealLedger is the resolver for the revealLedger field.
 func (r *queryResolver) RevealLedger(ctx context.Context, identityID string) ([]*model.RevealLedgerEntry, error) {
-	actor, iid, err := actorAndID(ctx, "identityId", identityID)
-	if err != nil {
-		return nil, err
-	}
-	return mappedSlice(toLedgerEntry)(reveal.SeenSinceRotation(ctx, r.DB, actor, iid))
+	return onID(ctx, "identityId", identityID, func(actor *auth.Actor, iid uuid.UUID) ([]*model.RevealLedgerEntry, error) {
+		return mappedSlice(toLedgerEntry)(reveal.SeenSinceRotation(ctx, r.DB, actor, iid))
+	})
 }
 
 // RevealsByUser is the resolver for the revealsByUser field.
 func (r *queryResolver) RevealsByUser(ctx context.Context, userID string) ([]*model.RevealedIdentity, error) {
-	actor, uid, err := actorAndID(ctx, "userId", userID)
-	if err != nil {
-		return nil, err
-	}
-	return mappedSlice(toRevealed)(reveal.SeenBy(ctx, r.DB, actor, uid))
+	return onID(ctx, "userId", userID, func(actor *auth.Actor, uid uuid.UUID) ([]*model.RevealedIdentity, error) {
+		return mappedSlice(toRevealed)(reveal.SeenBy(ctx, r.DB, actor, uid))
+	})
 }
 
 // RotationOffer is the resolver for the rotationOffer field.
 func (r *queryResolver) RotationOffer(ctx context.Context, userID string) ([]*model.RotationOfferItem, error) {
-	actor, uid, err := actorAndID(ctx, "userId", userID)
-	if err != nil {
-		return nil, err
-	}
-	return mapped(toOffer)(reveal.RotationOffer(ctx, r.DB, actor, uid))
+	return onID(ctx, "userId", userID, func(actor *auth.Actor, uid uuid.UUID) ([]*model.RotationOfferItem, error) {
+		return mapped(toOffer)(reveal.RotationOffer(ctx, r.DB, actor, uid))
+	})
 }
 
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context, first *int, after *string) (*model.UserConnection, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := auth.ListUsers(ctx, r.DB, actor, pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return toUserConnection(res), nil
+	return asActor(ctx, func(actor *auth.Actor) (*model.UserConnection, error) {
+		return mapped(toUserConnection)(auth.ListUsers(ctx, r.DB, actor, pageArgs(first, after)))
+	})
 }
 
 // Platform is the resolver for the platform field.
 func (r *roleTemplateResolver) Platform(ctx context.Context, obj *model.RoleTemplate) (*model.Platform, error) {
-	p, err := loadPlatform(ctx, obj.PlatformKey)
-	if err != nil {
-		return nil, err
-	}
-	return toPlatform(p), nil
+	return mapped(toPlatform)(loadPlatform(ctx, obj.PlatformKey))
 }
 
 // JobUpdated is the resolver for the jobUpdated field.
 func (r *subscriptionResolver) JobUpdated(ctx context.Context, typeArg *model.JobType) (<-chan *model.Job, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := actor.Require(auth.ActionReadOps); err != nil {
-		return nil, err
-	}
-	f := event.Filter{Topic: event.TopicJobUpdated, AgencyID: actor.AgencyID}
-	if typeArg != nil {
-		f.Key = string(*typeArg)
-	}
-	return subscribe(ctx, r.Events, f, r.Logger, toJob), nil
+	return asActor(ctx, func(actor *auth.Actor) (<-chan *model.Job, error) {
+		if err := actor.Require(auth.ActionReadOps); err != nil {
+			return nil, err
+		}
+		f := event.Filter{Topic: event.TopicJobUpdated, AgencyID: actor.AgencyID, Key: enum[string](typeArg)}
+		return subscribe(ctx, r.Bus, f, r.Logger, toJob), nil
+	})
 }
 
 // IdentityUpdated is the resolver for the identityUpdated field.
 func (r *subscriptionResolver) IdentityUpdated(ctx context.Context, identityID string) (<-chan *model.Identity, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	iid, err := parseID("identityId", identityID)
-	if err != nil {
-		return nil, err
-	}
-	// Subscribing proves the identity is the caller's to see.
-	if _, err := r.IdentityService.Get(ctx, actor, iid); err != nil {
-		return nil, err
-	}
-	f := event.Filter{Topic: event.TopicIdentityUpdated, AgencyID: actor.AgencyID, Key: iid.String()}
-	return subscribe(ctx, r.Events, f, r.Logger, toIdentity), nil
+	return onID(ctx, "identityId", identityID, func(actor *auth.Actor, iid uuid.UUID) (<-chan *model.Identity, error) {
+		// Subscribing proves the identity is the caller's to see.
+		if _, err := r.Identities.Get(ctx, actor, iid); err != nil {
+			return nil, err
+		}
+		f := event.Filter{Topic: event.TopicIdentityUpdated, AgencyID: actor.AgencyID, Key: iid.String()}
+		return subscribe(ctx, r.Bus, f, r.Logger, toIdentity), nil
+	})
 }
 
 // RevealCountdown is the resolver for the revealCountdown field.
 func (r *subscriptionResolver) RevealCountdown(ctx context.Context, revealID string) (<-chan *model.RevealTick, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rid, err := parseID("revealId", revealID)
-	if err != nil {
-		return nil, err
-	}
-	rv, err := r.RevealService.Load(ctx, actor, rid)
-	if err != nil {
-		return nil, err
-	}
-	return countdown(ctx, rv.ID.String(), rv.ExpiresAt, r.RevealService.Now), nil
+	return onID(ctx, "revealId", revealID, func(actor *auth.Actor, rid uuid.UUID) (<-chan *model.RevealTick, error) {
+		rv, err := r.Reveals.Load(ctx, actor, rid)
+		if err != nil {
+			return nil, err
+		}
+		return countdown(ctx, rv.ID.String(), rv.ExpiresAt, r.Reveals.Now), nil
+	})
 }
 
 // AccessRequestUpdated is the resolver for the accessRequestUpdated field.
 func (r *subscriptionResolver) AccessRequestUpdated(ctx context.Context, clientID *string) (<-chan *model.AccessRequest, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cid, err := optionalID("clientId", clientID)
-	if err != nil {
-		return nil, err
-	}
-	if err := actor.Require(auth.ActionReadAgency); err != nil {
-		return nil, err
-	}
-	f := event.Filter{Topic: event.TopicAccessRequestUpdated, AgencyID: actor.AgencyID}
-	switch {
-	case actor.Role == auth.RoleClientUser:
-		// A client user hears its own client's requests only, whatever it asked for.
-		if cid != nil && *cid != actor.ClientID {
-			return nil, fault.NotFound("client")
-		}
-		f.Key = actor.ClientID.String()
-	case cid != nil:
-		if _, err := agency.GetClient(ctx, r.DB, actor, *cid); err != nil {
+	return asActor(ctx, func(actor *auth.Actor) (<-chan *model.AccessRequest, error) {
+		cid, err := optionalID("clientId", clientID)
+		if err != nil {
 			return nil, err
 		}
-		f.Key = cid.String()
-	}
-	return subscribe(ctx, r.Events, f, r.Logger, toAccessRequest), nil
+		f, err := r.accessRequestFilter(ctx, actor, cid)
+		if err != nil {
+			return nil, err
+		}
+		return subscribe(ctx, r.Bus, f, r.Logger, toAccessRequest), nil
+	})
 }
 
 // NotificationAdded is the resolver for the notificationAdded field.
 func (r *subscriptionResolver) NotificationAdded(ctx context.Context) (<-chan *model.Notification, error) {
-	actor, err := auth.RequireActor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	f := event.Filter{Topic: event.TopicNotificationAdded, AgencyID: actor.AgencyID, Key: actor.UserID.String()}
-	return subscribe(ctx, r.Events, f, r.Logger, toNotification), nil
+	return asActor(ctx, func(actor *auth.Actor) (<-chan *model.Notification, error) {
+		f := event.Filter{Topic: event.TopicNotificationAdded, AgencyID: actor.AgencyID, Key: actor.UserID.String()}
+		return subscribe(ctx, r.Bus, f, r.Logger, toNotification), nil
+	})
 }
 
 // Client is the resolver for the client field.
@@ -999,11 +572,7 @@ func (r *userResolver) Client(ctx context.Context, obj *model.User) (*model.Clie
 	if obj.LoginActor != nil {
 		return r.loginClient(ctx, obj)
 	}
-	c, err := loadClient(ctx, uuid.MustParse(obj.ClientID))
-	if err != nil {
-		return nil, err
-	}
-	return toClient(c), nil
+	return mapped(toClient)(loadClient(ctx, uuid.MustParse(obj.ClientID)))
 }
 
 // Agency is the resolver for the agency field.
@@ -1012,11 +581,7 @@ func (r *userResolver) Agency(ctx context.Context, obj *model.User) (*model.Agen
 	if err != nil {
 		return nil, err
 	}
-	a, err := agency.Get(ctx, r.DB, actor)
-	if err != nil {
-		return nil, err
-	}
-	return &model.Agency{ID: a.ID.String(), Name: a.Name}, nil
+	return mapped(toAgency)(agency.Get(ctx, r.DB, actor))
 }
 
 // PendingEmail is the resolver for the pendingEmail field.

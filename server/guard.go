@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/accesshive/accesshive/internal/auth"
+	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/fault"
 )
 
@@ -73,14 +73,7 @@ var DefaultGuardLimits = GuardLimits{
 }
 
 func (l GuardLimits) withDefaults() GuardLimits {
-	d := DefaultGuardLimits
-	l.MaxComplexity = cmp.Or(l.MaxComplexity, d.MaxComplexity)
-	l.MaxAliases = cmp.Or(l.MaxAliases, d.MaxAliases)
-	l.MaxRootFields = cmp.Or(l.MaxRootFields, d.MaxRootFields)
-	l.MaxResponseBytes = cmp.Or(l.MaxResponseBytes, d.MaxResponseBytes)
-	l.OperationTimeout = cmp.Or(l.OperationTimeout, d.OperationTimeout)
-	l.MaxTokens = cmp.Or(l.MaxTokens, d.MaxTokens)
-	return l
+	return config.WithDefaults(l, DefaultGuardLimits)
 }
 
 // Error codes of the guard, beside the domain codes of internal/fault.

@@ -73,10 +73,10 @@ type Deps struct {
 	// DB and Redis are checked by /readyz; DB also finds the caller's agency for /ops/queues.
 	DB    *bun.DB
 	Redis redis.UniversalClient
-	// Sessions turns the session cookie into the caller; Events tells an open websocket that
+	// Sessions turns the session cookie into the caller; Bus tells an open websocket that
 	// its session was revoked.
 	Sessions *auth.Service
-	Events   *event.Bus
+	Bus      *event.Bus
 	Logger   *slog.Logger
 	// GraphQL is the endpoint served at /graphql (graph.NewHandler); the server adds its
 	// transports and guards. Nil serves no /graphql.

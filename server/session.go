@@ -179,8 +179,8 @@ func (s *Server) watchSession(ctx context.Context) context.Context {
 	}
 	ctx = context.WithValue(ctx, socketKey{}, &socketSession{token: token, close: cancel})
 	var revoked <-chan event.Event
-	if s.deps.Events != nil {
-		sub := s.deps.Events.Subscribe(event.Filter{Topic: event.TopicSessionRevoked, AgencyID: actor.AgencyID, Key: actor.UserID.String()})
+	if s.deps.Bus != nil {
+		sub := s.deps.Bus.Subscribe(event.Filter{Topic: event.TopicSessionRevoked, AgencyID: actor.AgencyID, Key: actor.UserID.String()})
 		revoked = sub.C()
 		context.AfterFunc(ctx, sub.Close)
 	}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/app"
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/devenv"
@@ -59,11 +60,15 @@ func cmdDev(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	a, closeFn, err := open(ctx, cfg, keys)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
+	return withServices(ctx, cfg, keys, func(a *app.App) error {
+		return runDev(ctx, a, apiLn, fakeLn, fakeAddr, start, logger)
+	})
+}
+
+// runDev seeds the demo data with its directory at fakeAddr, then runs the fake directory on
+// fakeLn, the worker and the API on apiLn until ctx is done; it says dev is up (started at
+// start) once the event bus is subscribed.
+func runDev(ctx context.Context, a *app.App, apiLn, fakeLn net.Listener, fakeAddr string, start time.Time, logger *slog.Logger) error {
 	if err := seedDev(ctx, a.DB, "http://"+fakeAddr); err != nil {
 		return err
 	}
@@ -74,9 +79,9 @@ func cmdDev(ctx context.Context, _ []string) error {
 	g.Go(func() error { return a.Worker(nil).Run(ctx) })
 	g.Go(func() error { return serveAPI(ctx, a, apiLn) })
 	if waitBus(ctx, a.Bus.Ready(), logger) {
-		printLogins(cfg.HTTPAddr, fakeAddr, time.Since(start))
+		printLogins(a.Config.HTTPAddr, fakeAddr, time.Since(start))
 	}
-	err = g.Wait()
+	err := g.Wait()
 	if ctx.Err() != nil {
 		return nil
 	}

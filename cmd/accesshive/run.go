@@ -63,17 +63,54 @@ func open(ctx context.Context, cfg config.Config, keys *vault.Keyring) (*app.App
 
 func loadConfig() (config.Config, error) { return config.Load() }
 
-func cmdServe(ctx context.Context, _ []string) error {
+// withApp runs run over the services of the configuration (config.Load), then closes them.
+func withApp(ctx context.Context, run func(a *app.App) error) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	a, closeFn, err := open(ctx, cfg, nil)
+	return withServices(ctx, cfg, nil, run)
+}
+
+// withServices opens the services of cfg (keys as open takes them), runs run over them and
+// closes them.
+func withServices(ctx context.Context, cfg config.Config, keys *vault.Keyring, run func(a *app.App) error) error {
+	a, closeFn, err := open(ctx, cfg, keys)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	return runAPI(ctx, a, cfg.HTTPAddr)
+	return run(a)
+}
+
+// openDB loads the configuration and connects to its PostgreSQL with opts, for the commands
+// that need the database only.
+func openDB(ctx context.Context, opts db.Options) (*bun.DB, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	return app.OpenDB(ctx, cfg, opts)
+}
+
+// serveUntilDone runs hs.ListenAndServe in g, logging msg with its address first, and closes hs
+// when ctx ends.
+func serveUntilDone(ctx context.Context, g *errgroup.Group, hs *http.Server, logger *slog.Logger, msg string) {
+	g.Go(func() error {
+		logger.Info(msg, "addr", hs.Addr)
+		if err := hs.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error { <-ctx.Done(); return hs.Close() })
+}
+
+func cmdServe(ctx context.Context, _ []string) error {
+	return withApp(ctx, func(a *app.App) error { return runAPI(ctx, a, a.Config.HTTPAddr) })
 }
 
 // runAPI serves the API on addr and runs the event bus until ctx is done.
@@ -100,14 +137,7 @@ func serveAPI(ctx context.Context, a *app.App, ln net.Listener) error {
 		// Operators scrape /metrics here, on an address of their own, not on the API's.
 		ms := &http.Server{Addr: addr, Handler: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})}
 		server.ApplyTimeouts(ms, server.Timeouts{})
-		g.Go(func() error {
-			a.Logger.Info("api metrics listening", "addr", addr)
-			if err := ms.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
-		})
-		g.Go(func() error { <-ctx.Done(); return ms.Close() })
+		serveUntilDone(ctx, g, ms, a.Logger, "api metrics listening")
 	}
 	g.Go(func() error {
 		a.Logger.Info("api listening", "addr", "http://"+ln.Addr().String())
@@ -130,44 +160,23 @@ func serveAPI(ctx context.Context, a *app.App, ln net.Listener) error {
 }
 
 func cmdWorker(ctx context.Context, _ []string) error {
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	a, closeFn, err := open(ctx, cfg, nil)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return a.Worker(nil).Run(ctx) })
-	// The worker's own address: /healthz, /readyz and /metrics.
-	ms := &http.Server{Addr: cfg.WorkerMetricsAddr, Handler: a.WorkerHTTP(), ReadHeaderTimeout: 5 * time.Second}
-	g.Go(func() error {
-		a.Logger.Info("worker health and metrics listening", "addr", cfg.WorkerMetricsAddr)
-		if err := ms.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
+	return withApp(ctx, func(a *app.App) error {
+		g, ctx := errgroup.WithContext(ctx)
+		g.Go(func() error { return a.Worker(nil).Run(ctx) })
+		// The worker's own address: /healthz, /readyz and /metrics.
+		ms := &http.Server{Addr: a.Config.WorkerMetricsAddr, Handler: a.WorkerHTTP(), ReadHeaderTimeout: 5 * time.Second}
+		serveUntilDone(ctx, g, ms, a.Logger, "worker health and metrics listening")
+		return g.Wait()
 	})
-	g.Go(func() error { <-ctx.Done(); return ms.Close() })
-	return g.Wait()
 }
 
 func cmdMigrate(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return errors.New("usage: accesshive migrate up|down|status")
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set")
-	}
 	// A migration may rewrite a large table: it gets an hour, not the statement timeout of
 	// requests and jobs.
-	bdb, err := app.OpenDB(ctx, cfg, db.Options{MaxOpenConns: 2, StatementTimeout: time.Hour})
+	bdb, err := openDB(ctx, db.Options{MaxOpenConns: 2, StatementTimeout: time.Hour})
 	if err != nil {
 		return err
 	}
@@ -248,14 +257,7 @@ func cmdCreateAgency(ctx context.Context, args []string) error {
 		}
 		password = string(b)
 	}
-	cfg, err := loadConfig()
-	if err != nil {
-		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set")
-	}
-	bdb, err := app.OpenDB(ctx, cfg, db.Options{MaxOpenConns: 2})
+	bdb, err := openDB(ctx, db.Options{MaxOpenConns: 2})
 	if err != nil {
 		return err
 	}

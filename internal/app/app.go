@@ -32,25 +32,17 @@ import (
 	"github.com/accesshive/accesshive/worker"
 )
 
-// App holds the shared services of one process.
+// App holds the shared services of one process. The services the API's resolvers call are its
+// embedded graph.Deps (a.DB, a.Bus, a.Identities, a.Requests, …): one set, handed to the API as
+// it is.
 type App struct {
+	graph.Deps
 	Config   config.Config
-	DB       *bun.DB
 	Redis    *redis.Client
-	Bus      *event.Bus
-	Sessions *auth.Service
-	Logger   *slog.Logger
 	Registry *prometheus.Registry
-	// Vault keeps sealed secrets; Identities and Reveals are the identity and reveal services.
-	Vault      *vault.Store
-	Identities *identity.Service
-	Reveals    *reveal.Service
-	// Notifier stores and emails notifications through Sender; Requests runs access requests;
-	// GWS provisions managed identities and syncs directories.
-	Notifier *notify.Notifier
-	Sender   notify.Sender
-	Requests *request.Service
-	GWS      *gws.Service
+	// Vault keeps sealed secrets; Sender sends the notifier's emails and the account links.
+	Vault  *vault.Store
+	Sender notify.Sender
 }
 
 // Option adjusts how New builds the services.
@@ -84,16 +76,18 @@ func New(cfg config.Config, keys *vault.Keyring, bdb *bun.DB, rdb *redis.Client,
 	limiter := auth.NewLimiter(rdb, cfg.KeyPrefix)
 	store := vault.NewStore(keys)
 	a := &App{
-		Config:     cfg,
-		DB:         bdb,
-		Redis:      rdb,
-		Bus:        bus,
-		Sessions:   auth.NewService(bdb, limiter, auth.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute}, logger),
-		Logger:     logger,
-		Registry:   reg,
-		Vault:      store,
-		Identities: identity.NewService(bdb, store, bus, logger),
-		Reveals:    reveal.NewService(bdb, store, limiter),
+		Deps: graph.Deps{
+			DB:         bdb,
+			Bus:        bus,
+			Sessions:   auth.NewService(bdb, limiter, auth.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionAbsolute}, logger),
+			Logger:     logger,
+			Identities: identity.NewService(bdb, store, bus, logger),
+			Reveals:    reveal.NewService(bdb, store, limiter),
+		},
+		Config:   cfg,
+		Redis:    rdb,
+		Registry: reg,
+		Vault:    store,
 	}
 	a.Identities.ProvisionManaged = true
 	a.Sender = o.sender
@@ -162,12 +156,8 @@ func (a *App) API() (*server.Server, error) {
 		RequestTimeout:    a.Config.Deadlines.WithDefaults().Request,
 		OpsQueuesWritable: a.Config.OpsQueuesWritable,
 	}, server.Deps{
-		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger, Registry: a.Registry,
-		GraphQL: graph.NewHandler(graph.Deps{
-			DB: a.DB, Sessions: a.Sessions, Events: a.Bus, Logger: a.Logger,
-			IdentityService: a.Identities, RevealService: a.Reveals,
-			GWSService: a.GWS, RequestService: a.Requests, Notifier: a.Notifier,
-		}),
+		DB: a.DB, Redis: a.Redis, Sessions: a.Sessions, Bus: a.Bus, Logger: a.Logger, Registry: a.Registry,
+		GraphQL: graph.NewHandler(a.Deps),
 	})
 }
 

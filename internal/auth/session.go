@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/accesshive/accesshive/db"
+	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/fault"
 	"github.com/accesshive/accesshive/internal/tenant"
@@ -79,14 +79,7 @@ type Service struct {
 
 // NewService returns the session service; zero fields of cfg take DefaultConfig's values.
 func NewService(idb bun.IDB, limiter *Limiter, cfg Config, log *slog.Logger) *Service {
-	d := DefaultConfig
-	cfg.IdleTimeout = cmp.Or(cfg.IdleTimeout, d.IdleTimeout)
-	cfg.AbsoluteTimeout = cmp.Or(cfg.AbsoluteTimeout, d.AbsoluteTimeout)
-	cfg.LoginPerAccount = cmp.Or(cfg.LoginPerAccount, d.LoginPerAccount)
-	cfg.LoginPerAccountIP = cmp.Or(cfg.LoginPerAccountIP, d.LoginPerAccountIP)
-	cfg.LoginMaxWindow = cmp.Or(cfg.LoginMaxWindow, d.LoginMaxWindow)
-	cfg.LoginPerIP = cmp.Or(cfg.LoginPerIP, d.LoginPerIP)
-	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, d.LoginWindow)
+	cfg = config.WithDefaults(cfg, DefaultConfig)
 	return &Service{db: idb, limiter: limiter, cfg: cfg, log: log, publicURL: "http://127.0.0.1:8080"}
 }
 

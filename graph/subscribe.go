@@ -2,32 +2,17 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/accesshive/accesshive/graph/model"
-
+	"github.com/accesshive/accesshive/internal/agency"
+	"github.com/accesshive/accesshive/internal/auth"
 	"github.com/accesshive/accesshive/internal/event"
-	"github.com/accesshive/accesshive/internal/page"
+	"github.com/accesshive/accesshive/internal/fault"
 )
-
-func pageArgs(first *int, after *string) page.Args {
-	var a page.Args
-	if first != nil {
-		a.First = *first
-		if a.First == 0 {
-			// page.Args reads 0 as "not given"; an explicit 0 is out of range.
-			a.First = -1
-		}
-	}
-	if after != nil {
-		a.After = *after
-	}
-	return a
-}
 
 // subscribe turns an event-bus subscription into a subscription resolver's channel: it decodes
 // each event's payload P (event.Decode; f's topic is P's), maps it to GraphQL with conv (a
@@ -99,22 +84,25 @@ func countdown(ctx context.Context, revealID string, expiresAt time.Time, now fu
 	return out
 }
 
-func mustJSON(v any) model.JSON {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
+// accessRequestFilter is what actor's accessRequestUpdated subscription hears: its agency's
+// requests, or one client's (cid) that it may see.
+func (r *Resolver) accessRequestFilter(ctx context.Context, actor *auth.Actor, cid *uuid.UUID) (event.Filter, error) {
+	if err := actor.Require(auth.ActionReadAgency); err != nil {
+		return event.Filter{}, err
 	}
-	return model.JSON(b)
-}
-
-// optionalID parses an optional ID argument.
-func optionalID(field string, s *string) (*uuid.UUID, error) {
-	if s == nil {
-		return nil, nil
+	f := event.Filter{Topic: event.TopicAccessRequestUpdated, AgencyID: actor.AgencyID}
+	switch {
+	case actor.Role == auth.RoleClientUser:
+		// A client user hears its own client's requests only, whatever it asked for.
+		if cid != nil && *cid != actor.ClientID {
+			return f, fault.NotFound("client")
+		}
+		f.Key = actor.ClientID.String()
+	case cid != nil:
+		if _, err := agency.GetClient(ctx, r.DB, actor, *cid); err != nil {
+			return f, err
+		}
+		f.Key = cid.String()
 	}
-	id, err := parseID(field, *s)
-	if err != nil {
-		return nil, err
-	}
-	return &id, nil
+	return f, nil
 }
