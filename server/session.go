@@ -248,6 +248,11 @@ func (c socketCheck) MutateOperationContext(ctx context.Context, _ *graphql.Oper
 		time.AfterFunc(100*time.Millisecond, sock.close)
 		return guardError(string(fault.CodeUnauthenticated), "the session has ended; log in again")
 	}
+	if ctx.Err() != nil {
+		// The socket closed while the check ran: its session watch found the session ended (or
+		// the client left), which is what this operation is refused for.
+		return guardError(string(fault.CodeUnauthenticated), "the session has ended; log in again")
+	}
 	c.s.deps.Logger.WarnContext(ctx, "websocket session check failed", "error", err)
 	return guardError(string(fault.CodeInternal), "the session could not be checked; try again")
 }

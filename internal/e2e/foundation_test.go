@@ -65,13 +65,7 @@ func TestConnectPlatformRunsRecordedJob(t *testing.T) {
 	// The worker's coordination keys live under the deployment's ACCESSHIVE_REDIS_PREFIX.
 	require.Equal(t, sys.Config.KeyPrefix, workerCfg.KeyPrefix)
 	admin := sys.Login("admin@demo.test")
-	// Count bus subscribers once the socket is acknowledged (its session watch is one), then wait
-	// for the subscription's own registration: graphql-ws does not acknowledge a subscription,
-	// and this job is quick enough to finish before an unregistered one would hear of it.
-	sub := admin.Connect(e2e.ProtoTransportWS)
-	base := sys.Apps[0].Bus.Subscribers()
-	sub.Start("1", `subscription { jobUpdated(type: CHECK_PLATFORM_CONNECTION) { id type status attempts result } }`, nil)
-	arArmed(t, sys, 0, base+1)
+	sub := admin.Subscribe(e2e.ProtoTransportWS, `subscription { jobUpdated(type: CHECK_PLATFORM_CONNECTION) { id type status attempts result } }`, nil)
 
 	var res struct {
 		ConnectPlatform struct {

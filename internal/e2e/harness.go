@@ -29,6 +29,7 @@ import (
 	"github.com/accesshive/accesshive/internal/config"
 	"github.com/accesshive/accesshive/internal/demo"
 	"github.com/accesshive/accesshive/internal/devenv"
+	"github.com/accesshive/accesshive/internal/event"
 	"github.com/accesshive/accesshive/internal/gws"
 	"github.com/accesshive/accesshive/internal/gws/fake"
 	"github.com/accesshive/accesshive/internal/logging"
@@ -70,6 +71,16 @@ type System struct {
 	// Google records the requests that would have left for Google (any *.googleapis.com or
 	// *.google.com host), which are refused instead: tests never reach the Internet.
 	Google *GoogleRecorder
+	// replicas are what the clients of each API replica know of it, in the order of APIs.
+	replicas []*replica
+}
+
+// replica is what a Client knows of the API replica it speaks to: its event bus, on which
+// Subscribe sees its subscription registered, and the gate that keeps the harness's websocket
+// set-ups on the replica one at a time, so that the registration a Subscribe sees is its own.
+type replica struct {
+	bus  *event.Bus
+	gate sync.Mutex
 }
 
 // GoogleRecorder is the transport of the Directory clients in tests: requests to Google's hosts
@@ -260,6 +271,7 @@ func (s *System) startReplica(ctx context.Context, wg *sync.WaitGroup, i int, po
 	require.NoError(t, a.WaitBusReady(10*time.Second))
 	s.APIs = append(s.APIs, hs.URL)
 	s.Apps = append(s.Apps, a)
+	s.replicas = append(s.replicas, &replica{bus: a.Bus})
 }
 
 // startWorker runs the first replica's worker, polling fast, with tune's changes.
@@ -298,13 +310,15 @@ type Client struct {
 	Origin string
 	// Header is added to every GraphQL request (e.g. X-Forwarded-For).
 	Header http.Header
+	// replica is the API replica at Base.
+	replica *replica
 }
 
 // NewClient returns a client without a session against replica i.
 func (s *System) NewClient(i int) *Client {
 	jar, err := cookiejar.New(nil)
 	require.NoError(s.t, err)
-	return &Client{t: s.t, Base: s.APIs[i], HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second}, Origin: Origin}
+	return &Client{t: s.t, Base: s.APIs[i], HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second}, Origin: Origin, replica: s.replicas[i]}
 }
 
 // Login returns a client logged in as email (a demo user) against replica 0.

@@ -417,9 +417,8 @@ func TestIsolationGenerated(t *testing.T) {
 	}
 	// The victim's own subscribers, registered on the bus before the victim works.
 	witness := func(q string, vars map[string]any) *e2e.Sub {
-		s := admin.Connect(e2e.ProtoTransportWS) // its session watch subscribes before the ack
 		n := sys.Apps[0].Bus.Subscribers()
-		s.Start("1", q, vars)
+		s := admin.Subscribe(e2e.ProtoTransportWS, q, vars)
 		arArmed(t, sys, 0, n+1)
 		return s
 	}

@@ -88,11 +88,10 @@ func TestOpsEndpoints(t *testing.T) {
 	})
 
 	t.Run("metrics", func(t *testing.T) {
-		// The job's success is read from the metric below, not from a jobUpdated subscription: a
-		// subscription has no acknowledgement in graphql-ws, so a job this quick could finish
-		// before the server had registered it.
 		admin := sys.Login("admin@demo.test")
+		sub := admin.Subscribe(e2e.ProtoTransportWS, `subscription { jobUpdated(type: CHECK_PLATFORM_CONNECTION) { id status } }`, nil)
 		admin.Do(`mutation { connectPlatform(input:{platform: LINKEDIN_ADS, state: OPERATIONAL}) { key } }`, nil).Decode(t, &struct{}{})
+		awaitSucceeded(t, sub, 1)
 		require.Empty(t, admin.Do(`{ clients { totalCount } }`, nil).Errors)
 
 		code, body := anon.Metrics()
@@ -104,9 +103,9 @@ func TestOpsEndpoints(t *testing.T) {
 		} {
 			require.Contains(t, body, want)
 		}
-		// The job runs in the worker, so its count is polled.
+		// The worker counts the attempt after it published the event, so the count is polled.
 		succeeded := regexp.MustCompile(`(?m)^accesshive_jobs_total\{status="SUCCEEDED",type="CHECK_PLATFORM_CONNECTION"\} ([0-9.e+]+)$`)
-		e2e.Eventually(t, 30*time.Second, func() bool {
+		e2e.Eventually(t, 10*time.Second, func() bool {
 			_, body = anon.Metrics()
 			m := succeeded.FindStringSubmatch(body)
 			return m != nil && m[1] == "1"

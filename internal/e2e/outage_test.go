@@ -94,11 +94,8 @@ func TestRedisFrozen(t *testing.T) {
 	acme := sys.Seed.Acme.ID.String()
 
 	// A live subscription, opened before the outage, that must carry events after it.
-	// The socket's own session watch is a bus subscriber too: count after the connection is
-	// acknowledged, so that only the subscription's registration is awaited.
-	updates := admin.Connect(e2e.ProtoTransportWS)
 	base := sys.Apps[0].Bus.Subscribers()
-	updates.Start("1", arUpdatedSub, map[string]any{"c": acme})
+	updates := admin.Subscribe(e2e.ProtoTransportWS, arUpdatedSub, map[string]any{"c": acme})
 	arArmed(t, sys, 0, base+1)
 	req := arSubmit(t, alice, "GA4", "MANAGED_GWS", "Dashboards while Redis is away.")
 	arAwait(t, updates, req.ID, "PENDING")

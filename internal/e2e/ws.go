@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +26,10 @@ type Sub struct {
 	proto string
 	msgs  chan wsMsg
 	done  chan struct{}
+	// answered is closed once the server sends a message about an operation, or the socket
+	// closes; answerOnce closes it.
+	answered   chan struct{}
+	answerOnce sync.Once
 }
 
 type wsMsg struct {
@@ -59,7 +64,7 @@ func (c *Client) Dial(proto string) (*websocket.Conn, int, error) {
 }
 
 // Subscribe starts a subscription over proto and fails the test unless the server accepts
-// the connection.
+// the connection. Like TrySubscribe, it returns once the subscription is armed.
 func (c *Client) Subscribe(proto, query string, vars map[string]any) *Sub {
 	c.t.Helper()
 	s, err := c.TrySubscribe(proto, query, vars)
@@ -67,14 +72,27 @@ func (c *Client) Subscribe(proto, query string, vars map[string]any) *Sub {
 	return s
 }
 
-// TrySubscribe is Subscribe returning the connection error instead of failing.
+// armTimeout bounds how long TrySubscribe waits for its subscription to be armed.
+const armTimeout = 15 * time.Second
+
+// TrySubscribe is Subscribe returning the connection error instead of failing. It returns once
+// the subscription is armed: registered with the event bus of the client's replica, so that
+// every event published from then on reaches it, or answered by the server (a refusal, or the
+// first message of a subscription the bus does not serve), or once the socket closed.
+// graphql-ws does not acknowledge a subscription, so without this wait a test could make a
+// change before the server listened for it.
 func (c *Client) TrySubscribe(proto, query string, vars map[string]any) (*Sub, error) {
 	c.t.Helper()
-	s, err := c.TryConnect(proto)
+	defer c.replica.lock()()
+	s, err := c.dialAcked(proto)
 	if err != nil {
 		return nil, err
 	}
+	before := c.replica.registered()
 	s.Start("1", query, vars)
+	if err := s.armed(c.replica, before); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -90,12 +108,22 @@ func (c *Client) Connect(proto string) *Sub {
 // TryConnect is Connect returning the connection error instead of failing.
 func (c *Client) TryConnect(proto string) (*Sub, error) {
 	c.t.Helper()
+	// The socket's session watch registers with the bus before the acknowledgement: inside the
+	// gate, so that no Subscribe mistakes it for its own subscription.
+	defer c.replica.lock()()
+	return c.dialAcked(proto)
+}
+
+// dialAcked opens a websocket and waits for the server to acknowledge it; the caller holds the
+// replica's gate.
+func (c *Client) dialAcked(proto string) (*Sub, error) {
 	conn, _, err := c.Dial(proto)
 	if err != nil {
 		return nil, err
 	}
 	conn.SetReadLimit(1 << 20)
-	s := &Sub{t: c.t, conn: conn, proto: proto, msgs: make(chan wsMsg, 256), done: make(chan struct{})}
+	s := &Sub{t: c.t, conn: conn, proto: proto, msgs: make(chan wsMsg, 256), done: make(chan struct{}),
+		answered: make(chan struct{})}
 	c.t.Cleanup(s.Close)
 	go s.read()
 	s.send(wsMsg{Type: "connection_init", Payload: json.RawMessage(`{}`)})
@@ -111,6 +139,46 @@ func (c *Client) TryConnect(proto string) (*Sub, error) {
 			return nil, &wsError{string(m.Payload)}
 		}
 	}
+}
+
+// lock takes the replica's gate and returns its release. A Client that no System made has no
+// replica, and nothing to take.
+func (r *replica) lock() (unlock func()) {
+	if r == nil {
+		return func() {}
+	}
+	r.gate.Lock()
+	return r.gate.Unlock
+}
+
+// registered is how many subscriptions the replica's bus has registered so far (0 without one).
+func (r *replica) registered() uint64 {
+	if r == nil {
+		return 0
+	}
+	return r.bus.Registered()
+}
+
+// armed waits until r's bus has registered more than before subscriptions, or the server has
+// answered an operation on the socket, or closed it. Without a replica it returns at once.
+func (s *Sub) armed(r *replica, before uint64) error {
+	if r == nil {
+		return nil
+	}
+	deadline := time.NewTimer(armTimeout)
+	defer deadline.Stop()
+	poll := time.NewTicker(2 * time.Millisecond)
+	defer poll.Stop()
+	for r.registered() == before {
+		select {
+		case <-s.answered:
+			return nil
+		case <-deadline.C:
+			return &wsError{"subscription neither registered nor answered within " + armTimeout.String()}
+		case <-poll.C:
+		}
+	}
+	return nil
 }
 
 // Start sends an operation (a subscription, query or mutation) under id on the socket; Next
@@ -155,6 +223,7 @@ func (s *Sub) send(m wsMsg) {
 
 func (s *Sub) read() {
 	defer close(s.msgs)
+	defer s.answer()
 	for {
 		_, b, err := s.conn.Read(context.Background())
 		if err != nil {
@@ -171,9 +240,15 @@ func (s *Sub) read() {
 		case "ka", "pong":
 			continue
 		}
+		if m.ID != "" {
+			s.answer()
+		}
 		s.msgs <- m
 	}
 }
+
+// answer closes s.answered, once.
+func (s *Sub) answer() { s.answerOnce.Do(func() { close(s.answered) }) }
 
 func (s *Sub) next(timeout time.Duration) (wsMsg, bool) {
 	select {

@@ -89,6 +89,7 @@ type Bus struct {
 	mu          sync.RWMutex
 	routes      map[route]*group
 	subscribers int
+	registered  uint64
 	stopped     bool
 }
 
@@ -331,6 +332,16 @@ func (b *Bus) Subscribers() int {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return b.subscribers
+}
+
+// Registered returns how many subscriptions this process has registered since it started,
+// those closed since included. Unlike Subscribers it only grows, so a caller that caused a
+// subscription (a websocket client, in end-to-end tests) can tell that it has been registered
+// even while other subscriptions close.
+func (b *Bus) Registered() uint64 {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.registered
 }
 
 // Collectors returns the bus's Prometheus metrics, for the server to register:

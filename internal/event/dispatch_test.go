@@ -86,6 +86,22 @@ func TestCloseRemovesFromIndex(t *testing.T) {
 	require.Empty(t, b.routes, "closed subscriptions leave no index entries behind")
 }
 
+func TestRegisteredOnlyGrows(t *testing.T) {
+	t.Parallel()
+	b := newLocalBus(t, 1)
+	agency := uuid.New()
+	require.Zero(t, b.Registered())
+	first := b.Subscribe(Filter{Topic: TopicJobUpdated, AgencyID: agency})
+	second := b.Subscribe(Filter{Topic: TopicJobUpdated, AgencyID: agency, Key: "k"})
+	require.Equal(t, uint64(2), b.Registered())
+	first.Close()
+	second.Close()
+	require.Zero(t, b.Subscribers())
+	require.Equal(t, uint64(2), b.Registered(), "closing a subscription does not unregister its registration")
+	b.Subscribe(Filter{Topic: TopicIdentityUpdated, AgencyID: agency})
+	require.Equal(t, uint64(3), b.Registered())
+}
+
 func TestDispatchRacesClose(t *testing.T) {
 	t.Parallel()
 	b := newLocalBus(t, 4)

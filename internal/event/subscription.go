@@ -70,6 +70,7 @@ func (b *Bus) Subscribe(f Filter) *Subscription {
 		subs[s] = struct{}{}
 	}
 	b.subscribers++
+	b.registered++
 	return s
 }
 

@@ -72,3 +72,27 @@ export function relativeTime(iso: string, now = Date.now()): string {
 export function Status({ value }: { value: string }) {
   return <span className={`status status-${value.toLowerCase()}`}>{value}</span>;
 }
+
+/**
+ * A table's header row, a column header per name. A column named only for screen readers (the
+ * actions column) is given as `{ srOnly: 'Actions' }`.
+ */
+export function ColumnHeads({ columns }: { columns: (string | { srOnly: string })[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) =>
+          typeof c === 'string' ? (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ) : (
+            <th key={c.srOnly} scope="col">
+              <span className="sr-only">{c.srOnly}</span>
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}

@@ -8,7 +8,7 @@ import { useSubscription } from 'urql';
 import { graphql } from '../gql';
 import type { IdentitiesTabQuery } from '../gql/graphql';
 import { useMe } from '../app/session';
-import { ErrorNotice, Loading, PageState, Status, relativeTime } from '../app/ui';
+import { ColumnHeads, ErrorNotice, Loading, PageState, Status, relativeTime } from '../app/ui';
 import { useLiveQuery } from '../api/live';
 import { typeLabel } from './labels';
 import './identities.css';
@@ -84,15 +84,7 @@ export function IdentitiesTab({ clientId }: IdentitiesTabProps) {
         <p className="muted">No identities yet.{me.can.submitRequest && ' Request access to get one.'}</p>
       ) : (
         <table className="responsive identity-list">
-          <thead>
-            <tr>
-              <th scope="col">Identity</th>
-              <th scope="col">Platform</th>
-              <th scope="col">Type</th>
-              <th scope="col">State</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Identity', 'Platform', 'Type', 'State', 'Updated']} />
           <tbody>
             {conn.nodes.map((row) => (
               <IdentityRow key={row.id} row={row} />

@@ -8,7 +8,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { IdentityDetailFragment } from '../gql/graphql';
 import { useMe } from '../app/session';
-import { Loading, PageState, Status } from '../app/ui';
+import { ColumnHeads, Loading, PageState, Status } from '../app/ui';
 import { useLiveQuery } from '../api/live';
 import './documents';
 import { ProvisioningSteps } from './ProvisioningSteps';
@@ -150,14 +150,7 @@ function IdentityView({ id }: { id: string }) {
           <p className="muted">No provider is involved yet.</p>
         ) : (
           <table className="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={['Provider', 'Status', 'Last error', 'Updated']} />
             <tbody>
               {identity.providerStatuses.map((p) => (
                 <tr key={p.provider}>

@@ -3,7 +3,7 @@
 import { Link } from 'react-router';
 import { graphql } from '../gql';
 import { useMe } from '../app/session';
-import { Loading, PageState, Status, relativeTime } from '../app/ui';
+import { ColumnHeads, Loading, PageState, Status, relativeTime } from '../app/ui';
 import { useLiveQuery } from '../api/live';
 import { RequestActionsMenu } from './RequestActionsMenu';
 
@@ -38,20 +38,9 @@ export function AccessRequestsTab({ clientId }: { clientId: string }) {
   if (rows.length === 0) return <p>No access requests from this client.</p>;
   return (
     <table className="responsive" aria-label="Access requests">
-      <thead>
-        <tr>
-          <th scope="col">Requester</th>
-          <th scope="col">Platform</th>
-          <th scope="col">Identity type</th>
-          <th scope="col">Justification</th>
-          <th scope="col">Age</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Status</th>
-          <th scope="col">
-            <span className="sr-only">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <ColumnHeads
+        columns={['Requester', 'Platform', 'Identity type', 'Justification', 'Age', 'Expires', 'Status', { srOnly: 'Actions' }]}
+      />
       <tbody>
         {rows.map((r) => (
           <tr key={r.id} id={`request-${r.id}`} aria-label={`${r.requester.name}'s ${r.platform.name} request`}>
